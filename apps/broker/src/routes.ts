@@ -1,0 +1,137 @@
+// The wire API (see README.md). Control routes (faults, reset, stats, price pins) are the operator's and the tests'
+// levers and are never subject to faults; partner routes go through the fault middleware first.
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { ZFaultsPatch } from "./faults";
+import { describeIssues, jsonError, parseBody, withholdResponse, type AppEnv } from "./http";
+import { parseCents } from "./money";
+import { chance, randomInt, sleep } from "./random";
+import type { SimulatedBroker } from "./simulatedBroker";
+
+const ZOrderRequest = z.object({
+  clientOrderId: z.string().min(1).max(128),
+  accountRef: z.string().min(1).max(128),
+  symbol: z.string().min(1).max(16),
+  side: z.enum(["BUY", "SELL"]),
+  type: z.enum(["MARKET", "LIMIT"]),
+  // Strings, not numbers: a decimal as a JSON number is malformed; a string that is not a whole number is a reject.
+  quantity: z.string().max(32),
+  limitPrice: z.string().max(32).nullish(),
+});
+
+const ZPin = z.object({ last: z.string() });
+
+export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logger: Logger): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.notFound((c) => jsonError(c, 404, "NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    logger.error({ err: error, path: c.req.path }, "unhandled error");
+    return jsonError(c, 500, "INTERNAL", "internal error");
+  });
+
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.use("/brokers/:brokerId/*", async (c, next) => {
+    const brokerId = c.req.param("brokerId");
+    const broker = brokerId === undefined ? undefined : brokers.get(brokerId);
+    if (!broker) return jsonError(c, 404, "UNKNOWN_BROKER", `unknown broker "${brokerId}" (known: ${[...brokers.keys()].join(", ")})`);
+    c.set("broker", broker);
+    await next();
+  });
+
+  // ---- control routes -------------------------------------------------------------------------------------------
+  app.get("/brokers/:brokerId/faults", (c) => c.json(c.var.broker.faults.current));
+
+  app.put("/brokers/:brokerId/faults", async (c) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return jsonError(c, 400, "INVALID_FAULTS", "body is not valid JSON");
+    }
+    const patch = ZFaultsPatch.safeParse(body);
+    if (!patch.success) return jsonError(c, 400, "INVALID_FAULTS", describeIssues(patch.error));
+    const faults = c.var.broker.faults.update(patch.data);
+    logger.warn({ brokerId: c.var.broker.brokerId, faults }, "faults changed");
+    return c.json(faults);
+  });
+
+  app.post("/brokers/:brokerId/reset", (c) => {
+    const faults = c.var.broker.faults.reset();
+    logger.info({ brokerId: c.var.broker.brokerId }, "faults cleared");
+    return c.json(faults);
+  });
+
+  app.get("/brokers/:brokerId/stats", (c) => c.json(c.var.broker.stats));
+
+  app.post("/brokers/:brokerId/quotes/:symbol", async (c) => {
+    const { broker } = c.var;
+    const symbol = c.req.param("symbol");
+    if (!broker.quotes.has(symbol)) return jsonError(c, 404, "UNKNOWN_SYMBOL", `unknown symbol ${symbol}`);
+    const body = await parseBody(c, ZPin);
+    if (body instanceof Response) return body;
+    const lastCents = parseCents(body.last);
+    if (lastCents === null || lastCents <= 0) return jsonError(c, 400, "INVALID_REQUEST", "last: must be a positive price with at most 2 decimals");
+    broker.pinPrice(symbol, lastCents);
+    return c.json(broker.quotes.quote(symbol));
+  });
+
+  app.delete("/brokers/:brokerId/quotes/:symbol", (c) => {
+    const { broker } = c.var;
+    const symbol = c.req.param("symbol");
+    if (!broker.quotes.has(symbol)) return jsonError(c, 404, "UNKNOWN_SYMBOL", `unknown symbol ${symbol}`);
+    broker.unpinPrice(symbol);
+    return c.json(broker.quotes.quote(symbol));
+  });
+
+  // ---- partner routes -------------------------------------------------------------------------------------------
+  const partner = (options: { mayDropResponse: boolean }): MiddlewareHandler<AppEnv> =>
+    async (c, next) => {
+      const { broker } = c.var;
+      const faults = broker.faults.current;
+      if (faults.down) return jsonError(c, 503, "DOWN", `broker ${broker.brokerId} is down (fault injection)`);
+      const latency = faults.latencyMs + (faults.latencyJitterMs > 0 ? randomInt(Math.random, 0, faults.latencyJitterMs) : 0);
+      if (latency > 0) await sleep(latency);
+      if (chance(Math.random, faults.errorRate)) {
+        return jsonError(c, 503, "UNAVAILABLE", `broker ${broker.brokerId} is unavailable (fault injection)`);
+      }
+      await next();
+      if (options.mayDropResponse && chance(Math.random, broker.faults.current.dropResponseRate)) {
+        logger.warn({ brokerId: broker.brokerId, path: c.req.path }, "dropping the response (fault injection)");
+        await withholdResponse(c);
+        logger.debug({ brokerId: broker.brokerId, path: c.req.path }, "connection of a dropped response closed");
+      }
+    };
+
+  app.get("/brokers/:brokerId/quotes", partner({ mayDropResponse: false }), (c) => c.json(c.var.broker.quotes.all()));
+
+  app.post("/brokers/:brokerId/orders", partner({ mayDropResponse: true }), async (c) => {
+    const body = await parseBody(c, ZOrderRequest);
+    if (body instanceof Response) return body;
+    return c.json(c.var.broker.submit({ ...body, limitPrice: body.limitPrice ?? undefined }));
+  });
+
+  app.post("/brokers/:brokerId/orders/:clientOrderId/cancel", partner({ mayDropResponse: true }), (c) =>
+    c.json(c.var.broker.cancel(c.req.param("clientOrderId"))),
+  );
+
+  app.get("/brokers/:brokerId/orders", partner({ mayDropResponse: false }), (c) => {
+    const sinceText = c.req.query("since");
+    const since = sinceText === undefined ? undefined : new Date(sinceText);
+    if (since && Number.isNaN(since.getTime())) return jsonError(c, 400, "INVALID_REQUEST", "since: must be an ISO-8601 date-time");
+    return c.json(c.var.broker.report(since));
+  });
+
+  app.get("/brokers/:brokerId/orders/:clientOrderId", partner({ mayDropResponse: false }), (c) => {
+    const { broker } = c.var;
+    if (!broker.capabilities.lookupByClientOrderId) {
+      return jsonError(c, 501, "NOT_SUPPORTED", `broker ${broker.brokerId} does not support looking an order up by client order id`);
+    }
+    const view = broker.lookup(c.req.param("clientOrderId"));
+    return view ? c.json(view) : jsonError(c, 404, "ORDER_NOT_FOUND", "no order with this clientOrderId");
+  });
+
+  return app;
+}

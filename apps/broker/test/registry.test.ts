@@ -1,0 +1,32 @@
+import { BrokerRegistry, createBrokerRegistryFromEnv, HttpBrokerAdapter, webhookSecretFor } from "@meridian/core/broker";
+import { describe, expect, it } from "vitest";
+
+describe("broker registry", () => {
+  it("routes TSLA and NVDA to harbor and everything else to atlas by default", () => {
+    const registry = createBrokerRegistryFromEnv({});
+    expect(registry.brokerFor("TSLA").brokerId).toBe("harbor");
+    expect(registry.brokerFor("nvda").brokerId).toBe("harbor");
+    expect(registry.brokerFor("AAPL").brokerId).toBe("atlas");
+    expect(registry.get("atlas").capabilities.lookupByClientOrderId).toBe(true);
+    expect(registry.get("harbor").capabilities.lookupByClientOrderId).toBe(false);
+    expect(registry.all().map((adapter) => adapter.brokerId).sort()).toEqual(["atlas", "harbor"]);
+    expect(registry.get("atlas")).toBeInstanceOf(HttpBrokerAdapter);
+  });
+
+  it("reads BROKER_ROUTING, and refuses a routing it cannot read or that names an unknown broker", () => {
+    const registry = createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL=harbor, *=harbor", BROKER_TIMEOUT_MS: "800" });
+    expect(registry.brokerFor("AAPL").brokerId).toBe("harbor");
+    expect(registry.brokerFor("MSFT").brokerId).toBe("harbor");
+    expect(registry.brokerFor("TSLA").brokerId).toBe("harbor");
+    expect(() => createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL" })).toThrow(/BROKER_ROUTING/);
+    expect(() => createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL=nowhere" })).toThrow(/unknown broker/);
+    expect(() => createBrokerRegistryFromEnv({ BROKER_TIMEOUT_MS: "soon" })).toThrow(/BROKER_TIMEOUT_MS/);
+    expect(() => createBrokerRegistryFromEnv({}).get("nowhere")).toThrow(/unknown broker/);
+    expect(() => new BrokerRegistry([], { defaultBrokerId: "atlas", bySymbol: {} })).toThrow(/unknown broker/);
+  });
+
+  it("reads a broker's webhook secret, naming the variable when it is missing", () => {
+    expect(webhookSecretFor("atlas", { BROKER_WEBHOOK_SECRET_ATLAS: "x" })).toBe("x");
+    expect(() => webhookSecretFor("harbor", {})).toThrow(/BROKER_WEBHOOK_SECRET_HARBOR/);
+  });
+});

@@ -1,0 +1,60 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTRPC } from "@/trpc/client";
+import { TIME_ZONE_LABEL } from "@/lib/format";
+import { ConsoleNav } from "./console-nav";
+
+export function AppHeader({ area }: { area: "trading" | "console" }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: () => {
+        queryClient.clear();
+        router.replace("/login");
+        router.refresh();
+      },
+    }),
+  );
+  const user = me.data?.user;
+  const accountNo = me.data?.account?.accountNo;
+
+  return (
+    <header className="flex h-11 items-center justify-between border-b border-neutral-800 bg-neutral-900 px-4 text-neutral-100">
+      <div className="flex items-center gap-4">
+        <Link href={area === "console" ? "/admin" : "/"} className="text-sm font-semibold tracking-wide">
+          Meridian
+        </Link>
+        <span className="text-xs text-neutral-400">{area === "console" ? "Operator console" : "US stocks"}</span>
+        {area === "console" && <ConsoleNav />}
+      </div>
+      <div className="flex items-center gap-4 text-xs">
+        <span className="text-neutral-500">Times in {TIME_ZONE_LABEL}</span>
+        {accountNo && (
+          <span className="num" data-testid="account-no">
+            <span className="text-neutral-400">Account </span>
+            <span className="font-mono">{accountNo}</span>
+          </span>
+        )}
+        {user && (
+          <span data-testid="user-name" title={user.email}>
+            {user.name}
+          </span>
+        )}
+        <button
+          type="button"
+          onClick={() => logout.mutate()}
+          disabled={logout.isPending}
+          className="rounded border border-neutral-600 px-2 py-1 text-neutral-200 hover:bg-neutral-800"
+        >
+          {logout.isPending ? "Signing out…" : "Sign out"}
+        </button>
+      </div>
+    </header>
+  );
+}

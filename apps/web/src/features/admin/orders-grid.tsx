@@ -1,0 +1,138 @@
+"use client";
+
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingFn,
+  type SortingState,
+} from "@tanstack/react-table";
+import clsx from "clsx";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { MonoId } from "@/components/mono-id";
+import { StatusBadge } from "@/components/status-badge";
+import { compare } from "@/lib/decimal";
+import { dateTimeText, price, quantity } from "@/lib/format";
+import type { AdminOrder } from "./types";
+
+// Decimals arrive as strings: compare them exactly, with "no value" last.
+const byDecimal: SortingFn<AdminOrder> = (a, b, columnId) => {
+  const x = a.getValue<string | null>(columnId);
+  const y = b.getValue<string | null>(columnId);
+  if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
+  return compare(x, y);
+};
+
+const column = createColumnHelper<AdminOrder>();
+
+const columns = [
+  column.accessor("createdAt", { header: "Placed", cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span> }),
+  column.accessor("id", {
+    header: "Order",
+    enableSorting: false,
+    cell: (c) => (
+      <Link href={`/admin/orders/${c.getValue()}`} className="hover:underline" onClick={(e) => e.stopPropagation()} data-testid="order-link">
+        <MonoId id={c.getValue()} />
+      </Link>
+    ),
+  }),
+  column.accessor("accountNo", { header: "Account", cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span> }),
+  column.accessor("symbol", { header: "Symbol", cell: (c) => <span className="font-semibold">{c.getValue()}</span> }),
+  column.accessor("side", {
+    header: "Side",
+    cell: (c) => <span className={c.getValue() === "BUY" ? "text-emerald-700" : "text-rose-700"}>{c.getValue()}</span>,
+  }),
+  column.accessor("type", { header: "Type" }),
+  column.accessor("quantity", { header: "Qty", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => quantity(c.getValue()) }),
+  column.accessor("filledQuantity", { header: "Filled", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => quantity(c.getValue()) }),
+  column.accessor("limitPrice", { header: "Limit", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => price(c.getValue()) }),
+  column.accessor("averagePrice", { header: "Avg px", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => price(c.getValue()) }),
+  column.accessor("status", { header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  column.accessor("brokerId", { header: "Broker", cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span> }),
+  column.accessor("statusReason", {
+    header: "Reason",
+    enableSorting: false,
+    cell: (c) => (
+      <span className="block max-w-64 truncate text-neutral-500" title={c.getValue() ?? undefined}>
+        {c.getValue() ?? ""}
+      </span>
+    ),
+  }),
+  column.accessor("updatedAt", { header: "Updated", cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span> }),
+];
+
+export function OrdersGrid({ orders }: { orders: AdminOrder[] }) {
+  const router = useRouter();
+  const [sorting, setSorting] = useState<SortingState>([{ id: "createdAt", desc: true }]);
+  const table = useReactTable({
+    data: orders,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getRowId: (row) => row.id,
+  });
+
+  return (
+    <table className="data-table" data-testid="admin-orders">
+      <thead>
+        {table.getHeaderGroups().map((group) => (
+          <tr key={group.id}>
+            {group.headers.map((header) => {
+              const sorted = header.column.getIsSorted();
+              const numeric = (header.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+              return (
+                <th
+                  key={header.id}
+                  className={clsx(numeric && "r")}
+                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
+                >
+                  {header.column.getCanSort() ? (
+                    <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-neutral-900">
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      <span className="w-2 text-neutral-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}</span>
+                    </button>
+                  ) : (
+                    flexRender(header.column.columnDef.header, header.getContext())
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        ))}
+      </thead>
+      <tbody>
+        {table.getRowModel().rows.map((row) => (
+          <tr
+            key={row.id}
+            data-order-id={row.id}
+            data-status={row.original.status}
+            className="cursor-pointer"
+            onClick={() => router.push(`/admin/orders/${row.id}`)}
+          >
+            {row.getVisibleCells().map((cell) => {
+              const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
+              return (
+                <td key={cell.id} className={clsx(numeric && "r")}>
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+        {orders.length === 0 && (
+          <tr>
+            <td colSpan={columns.length} className="text-neutral-500">
+              No orders match these filters. Clear a filter to see more.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,267 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import clsx from "clsx";
+import { useEffect, useState, type FormEvent } from "react";
+import { Banner } from "@/components/banner";
+import { MonoId } from "@/components/mono-id";
+import { formatFixed, isDecimal, multiply } from "@/lib/decimal";
+import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
+import { money, quantity as formatQty } from "@/lib/format";
+import { newIdempotencyKey } from "@/lib/uuid";
+import { useTRPC } from "@/trpc/client";
+import type { OrderView, TicketPreset } from "./types";
+
+/** Fields the ticket shows errors beside; errors about anything else go to the banner. */
+const TICKET_FIELDS = ["symbol", "quantity", "limitPrice", "payFeeWithPoints"] as const;
+
+/** The 0.1% the fine print below names; the server's rate is the one charged. */
+const COMMISSION_RATE = "0.001";
+
+type Side = "BUY" | "SELL";
+type Kind = "MARKET" | "LIMIT";
+
+function Toggle<T extends string>({ value, options, onChange, name }: { value: T; options: { value: T; label: string; active: string }[]; onChange: (v: T) => void; name: string }) {
+  return (
+    <div className="grid grid-flow-col gap-px overflow-hidden rounded border border-neutral-300 bg-neutral-300" role="radiogroup" aria-label={name}>
+      {options.map((o) => (
+        <button
+          key={o.value}
+          type="button"
+          role="radio"
+          aria-checked={value === o.value}
+          onClick={() => onChange(o.value)}
+          className={clsx("h-8 text-[13px] font-medium", value === o.value ? o.active : "bg-white text-neutral-600 hover:bg-neutral-50")}
+        >
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function FieldError({ messages, id }: { messages: string[] | undefined; id: string }) {
+  if (!messages?.length) return null;
+  return (
+    <p className="field-error" id={id} data-testid={id}>
+      {messages.join(" ")}
+    </p>
+  );
+}
+
+export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const quotes = useQuery({ ...trpc.market.quotes.queryOptions(), refetchInterval: 1000 });
+  const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: 1000 });
+
+  const [symbol, setSymbol] = useState(preset?.symbol ?? "");
+  const [side, setSide] = useState<Side>("BUY");
+  const [type, setType] = useState<Kind>("MARKET");
+  const [quantity, setQuantity] = useState("");
+  const [limitPrice, setLimitPrice] = useState("");
+  const [payFeeWithPoints, setPayFeeWithPoints] = useState(false);
+  const [placed, setPlaced] = useState<OrderView | null>(null);
+
+  // A click on a quote fills the ticket; the nonce lets the same row be applied twice.
+  useEffect(() => {
+    if (!preset) return;
+    setSymbol(preset.symbol);
+    setLimitPrice(preset.price);
+  }, [preset]);
+
+  // Default to the first quoted symbol once quotes arrive.
+  const firstSymbol = quotes.data?.[0]?.symbol;
+  useEffect(() => {
+    if (!symbol && firstSymbol) setSymbol(firstSymbol);
+  }, [symbol, firstSymbol]);
+
+  const place = useMutation(
+    trpc.orders.place.mutationOptions({
+      onSuccess: (order) => {
+        setPlaced(order);
+        setQuantity("");
+        void queryClient.invalidateQueries(trpc.orders.pathFilter());
+        void queryClient.invalidateQueries(trpc.account.pathFilter());
+      },
+    }),
+  );
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setPlaced(null);
+    place.mutate({
+      symbol,
+      side,
+      type,
+      quantity: quantity.trim(),
+      // An empty box is "no price", so the server answers "a limit order needs a limit price", not "not a number".
+      limitPrice: type === "LIMIT" && limitPrice.trim() ? limitPrice.trim() : undefined,
+      payFeeWithPoints,
+      // A new key for each press of the button: a retried request of the same press is one order, a second press another.
+      idempotencyKey: newIdempotencyKey(),
+    });
+  }
+
+  const quote = quotes.data?.find((q) => q.symbol === symbol);
+  const referencePrice = type === "LIMIT" ? limitPrice.trim() : side === "BUY" ? quote?.ask : quote?.bid;
+  const estimate =
+    referencePrice && isDecimal(referencePrice) && isDecimal(quantity) ? multiply(quantity.trim(), referencePrice) : null;
+  const holding = summary.data?.positions.find((p) => p.symbol === symbol);
+  // Display only: the server prices the commission (rounded up to the cent) and holds its points.
+  const commission = estimate ? multiply(estimate, COMMISSION_RATE) : null;
+  const commissionPoints = commission ? multiply(commission, "100") : null;
+
+  const fieldErrors = fieldErrorsOf(place.error);
+  const banner = bannerMessage(place.error, TICKET_FIELDS);
+
+  return (
+    <section className="panel" aria-label="Order ticket">
+      <div className="panel-title">Order ticket</div>
+      <form onSubmit={submit} className="space-y-3 p-3" noValidate>
+        <Toggle
+          name="Side"
+          value={side}
+          onChange={setSide}
+          options={[
+            { value: "BUY", label: "Buy", active: "bg-emerald-600 text-white" },
+            { value: "SELL", label: "Sell", active: "bg-rose-600 text-white" },
+          ]}
+        />
+        <div>
+          <label className="label" htmlFor="ticket-symbol">
+            Symbol
+          </label>
+          <select
+            id="ticket-symbol"
+            className="input"
+            value={symbol}
+            onChange={(e) => setSymbol(e.target.value)}
+            aria-invalid={fieldErrors.symbol ? true : undefined}
+          >
+            {!quotes.data?.some((q) => q.symbol === symbol) && <option value={symbol}>{symbol || "Choose a symbol"}</option>}
+            {quotes.data?.map((q) => (
+              <option key={q.symbol} value={q.symbol}>
+                {q.symbol} — {q.name}
+              </option>
+            ))}
+          </select>
+          <FieldError messages={fieldErrors.symbol} id="error-symbol" />
+        </div>
+        <Toggle
+          name="Order type"
+          value={type}
+          onChange={setType}
+          options={[
+            { value: "MARKET", label: "Market", active: "bg-neutral-800 text-white" },
+            { value: "LIMIT", label: "Limit", active: "bg-neutral-800 text-white" },
+          ]}
+        />
+        <div className="grid grid-cols-2 gap-2">
+          <div className={clsx(type === "MARKET" && "col-span-2")}>
+            <label className="label" htmlFor="ticket-quantity">
+              Quantity (shares)
+            </label>
+            <input
+              id="ticket-quantity"
+              className="input num text-right"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="0"
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+              aria-invalid={fieldErrors.quantity ? true : undefined}
+              aria-describedby="error-quantity"
+            />
+            <FieldError messages={fieldErrors.quantity} id="error-quantity" />
+          </div>
+          {type === "LIMIT" && (
+            <div>
+              <label className="label" htmlFor="ticket-limit">
+                Limit price (USD)
+              </label>
+              <input
+                id="ticket-limit"
+                className="input num text-right"
+                inputMode="decimal"
+                autoComplete="off"
+                placeholder="0.00"
+                value={limitPrice}
+                onChange={(e) => setLimitPrice(e.target.value)}
+                aria-invalid={fieldErrors.limitPrice ? true : undefined}
+                aria-describedby="error-limitPrice"
+              />
+              <FieldError messages={fieldErrors.limitPrice} id="error-limitPrice" />
+            </div>
+          )}
+        </div>
+
+        <div>
+          <label className="flex items-start gap-2 text-[13px]" htmlFor="ticket-points">
+            <input
+              id="ticket-points"
+              type="checkbox"
+              className="mt-[3px] size-3.5 shrink-0 accent-neutral-900"
+              checked={payFeeWithPoints}
+              onChange={(e) => setPayFeeWithPoints(e.target.checked)}
+              aria-invalid={fieldErrors.payFeeWithPoints ? true : undefined}
+              aria-describedby="error-payFeeWithPoints"
+            />
+            <span>
+              Pay commission with points <span className="num text-neutral-500">({summary.data ? formatQty(summary.data.points.available) : "—"} available)</span>
+            </span>
+          </label>
+          <FieldError messages={fieldErrors.payFeeWithPoints} id="error-payFeeWithPoints" />
+        </div>
+
+        <dl className="num space-y-1 rounded bg-neutral-50 px-2 py-2 text-[12px]">
+          <div className="flex justify-between">
+            <dt className="text-neutral-500">{type === "LIMIT" ? "Limit" : side === "BUY" ? "Ask" : "Bid"}</dt>
+            <dd>{referencePrice ? money(referencePrice) : "—"}</dd>
+          </div>
+          <div className="flex justify-between">
+            <dt className="text-neutral-500">Estimated {side === "BUY" ? "cost" : "proceeds"}</dt>
+            <dd className="font-semibold" data-testid="ticket-estimate">
+              {estimate ? `$${money(estimate)}` : "—"}
+            </dd>
+          </div>
+          <div className="flex justify-between">
+            <dt className="text-neutral-500">Commission (est.)</dt>
+            <dd data-testid="ticket-commission">
+              {commission ? (payFeeWithPoints ? `${formatFixed(commissionPoints!, 0)} points` : `$${money(commission)}`) : "—"}
+            </dd>
+          </div>
+          <div className="flex justify-between">
+            <dt className="text-neutral-500">{side === "BUY" ? "Cash available" : `${symbol || "Shares"} you hold`}</dt>
+            <dd>{side === "BUY" ? `$${money(summary.data?.cash.available)}` : formatQty(holding?.quantity ?? "0")}</dd>
+          </div>
+          <p className="pt-1 text-[11px] leading-snug text-neutral-500">
+            A 0.1% commission is charged on each fill; paid with points, 1 point pays 1 cent. Market buys hold 5% extra cash until they fill.
+          </p>
+        </dl>
+
+        {banner && (
+          <Banner tone="error" onDismiss={() => place.reset()}>
+            <span data-testid="ticket-error">{banner}</span>
+          </Banner>
+        )}
+        {placed && (
+          <Banner tone="success" onDismiss={() => setPlaced(null)}>
+            <span data-testid="ticket-success" data-order-id={placed.id}>
+              Order <MonoId id={placed.id} /> placed: {placed.side === "BUY" ? "buy" : "sell"} {formatQty(placed.quantity)}{" "}
+              {placed.symbol} {placed.type === "LIMIT" ? `at ${money(placed.limitPrice)}` : "at market"}. Follow it in Orders.
+            </span>
+          </Banner>
+        )}
+
+        <button
+          type="submit"
+          disabled={place.isPending || !symbol}
+          className={clsx("btn w-full text-white", side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700")}
+        >
+          {place.isPending ? "Placing…" : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+// Executions per second through the whole execution pipeline — signed webhook → receiver (stored, outbox) →
+// transport → ledger (inbox, fills, cash, holdings, ledger entries) — on Kafka and on polling, side by side in one run.
+// Each mode gets a fresh database and the same feed: resting orders filled one share per execution.
+//   npm run bench:pipeline                      (KAFKA_BROKERS, DATABASE_URL, REDIS_URL are used when set;
+//                                                without KAFKA_BROKERS a Kafka node of its own is started)
+//   BENCH_EXECUTIONS=2000 BENCH_CLIENTS=16      (defaults) the flood: as fast as the webhook takes them
+//   BENCH_PACED=400 BENCH_RATE=40               (defaults) then latency at a steady rate the ledger keeps up with
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { freePort } from "@meridian/db/testing";
+import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
+import { deliverExecutions, executionsFor, placeRestingOrders, seededRandom } from "../apps/worker/test/executionFeed";
+import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 2000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const PACED = Number(process.env.BENCH_PACED ?? 400);
+const RATE = Number(process.env.BENCH_RATE ?? 40);
+const SHARES_PER_ORDER = 20;
+
+interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+interface Row {
+  transport: string;
+  executions: number;
+  receiveSeconds: number;
+  totalSeconds: number;
+  endToEndPerSecond: number;
+  flood: Latency;
+  paced: Latency;
+}
+
+/** From the receipt being stored (before the broker's ack) to the ledger's inbox row (same commit as the fill). */
+async function latencyOf(system: TestSystem, orderIds: string[]): Promise<Latency> {
+  const [latency] = await system.db.prisma.$queryRaw<Latency[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+      FROM (SELECT extract(epoch FROM i.processed_at - r.received_at) * 1000 AS ms
+              FROM execution_receipts r JOIN inbox_events i ON i.consumer = 'ledger' AND i.event_id = r.id::text
+             WHERE r.order_id = ANY(${orderIds}::uuid[])) t`;
+  return { p50: Number(latency!.p50), p95: Number(latency!.p95), p99: Number(latency!.p99) };
+}
+
+const applied = (system: TestSystem) => system.db.prisma.inboxEvent.count({ where: { consumer: "ledger" } });
+
+async function run(transport: "kafka" | "polling", brokers: string): Promise<Row> {
+  process.env.LOG_LEVEL ??= "error";
+  const system = await startSystem(transport === "kafka" ? { kafka: { brokers, sweepAfterMs: 600_000 } } : {});
+  try {
+    if (transport === "kafka") await waitUntil(() => system.transport.status().mode === "kafka", 30_000, "Kafka mode");
+    const orders = await placeRestingOrders(system, Math.ceil((EXECUTIONS + PACED) / SHARES_PER_ORDER), SHARES_PER_ORDER, `bench-${transport}`);
+    const feed = executionsFor(orders, seededRandom(1));
+    const flood = feed.slice(0, EXECUTIONS);
+    const started = performance.now();
+    await deliverExecutions(system, flood, CLIENTS);
+    const receiveSeconds = (performance.now() - started) / 1000;
+    await waitUntil(async () => (await applied(system)) >= flood.length, 600_000, "every execution applied");
+    const totalSeconds = (performance.now() - started) / 1000;
+    const floodLatency = await latencyOf(system, [...new Set(flood.map((call) => call.orderId))]);
+
+    // Steady load: one webhook every 1/RATE s, each sent whether or not the last one was answered.
+    const paced = feed.slice(EXECUTIONS, EXECUTIONS + PACED);
+    const pacedStart = performance.now();
+    await Promise.all(
+      paced.map(async (call, index) => {
+        await new Promise((resolve) => setTimeout(resolve, pacedStart + (index * 1000) / RATE - performance.now()));
+        await deliverExecutions(system, [call], 1);
+      }),
+    );
+    await waitUntil(async () => (await applied(system)) >= flood.length + paced.length, 600_000, "every paced execution applied");
+    const pacedOrders = [...new Set(paced.map((call) => call.orderId))].filter((id) => !flood.some((call) => call.orderId === id));
+    return { transport, executions: flood.length, receiveSeconds, totalSeconds, endToEndPerSecond: flood.length / totalSeconds, flood: floodLatency, paced: await latencyOf(system, pacedOrders) };
+  } finally {
+    await system.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let ownKafka: KafkaNode | null = null;
+  let dataDir: string | null = null;
+  let brokers = process.env.KAFKA_BROKERS ?? "";
+  if (!brokers) {
+    dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-kafka-"));
+    ownKafka = await startKafkaNode({ port: await freePort(), controllerPort: await freePort(), dataDir });
+    brokers = ownKafka.brokers;
+  }
+  try {
+    const rows = [await run("kafka", brokers), await run("polling", brokers)];
+    const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
+    const lock = process.env.REDIS_URL ? "Redis" : "database leases";
+    console.log(`\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`);
+    console.log(`flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s\n`);
+    const ms = (latency: Latency) => `${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
+    console.log(`| transport | flood: webhooks acked in | flood: all applied in | executions/s end to end | flood latency p50 / p95 / p99 (ms) | at ${RATE}/s: latency p50 / p95 / p99 (ms) |`);
+    console.log(`|---|---:|---:|---:|---:|---:|`);
+    for (const row of rows) {
+      console.log(`| ${row.transport} | ${row.receiveSeconds.toFixed(1)} s | ${row.totalSeconds.toFixed(1)} s | ${row.endToEndPerSecond.toFixed(0)} | ${ms(row.flood)} | ${ms(row.paced)} |`);
+    }
+  } finally {
+    await ownKafka?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,195 @@
+// The adapter for partners that speak the simulator's HTTP wire API (apps/broker/README.md). Every failure whose
+// outcome we cannot know (timeout, dropped connection, 5xx, an unreadable 2xx) becomes BrokerUnavailableError, so the
+// gateway retries with the same clientOrderId instead of guessing.
+import { z } from "zod";
+import {
+  BrokerProtocolError,
+  BrokerUnavailableError,
+  type BrokerAdapter,
+  type BrokerCapabilities,
+  type BrokerOrderRequest,
+  type BrokerOrderView,
+  type CancelResult,
+  type Quote,
+  type SubmitResult,
+} from "./port";
+
+const ZDecimal = z.string().regex(/^\d+(\.\d+)?$/, "decimal string");
+const ZSide = z.enum(["BUY", "SELL"]);
+
+const ZSubmitResult = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("ACCEPTED"), brokerOrderId: z.string().min(1) }),
+  z.object({ outcome: z.literal("REJECTED"), reason: z.string() }),
+]);
+
+const ZCancelResult = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("CANCELLED"), brokerOrderId: z.string().min(1), filledQuantity: ZDecimal }),
+  z.object({ outcome: z.literal("TOO_LATE"), reason: z.string(), filledQuantity: ZDecimal }),
+  z.object({ outcome: z.literal("NOT_FOUND") }),
+]);
+
+const ZExecution = z.object({
+  execId: z.string().min(1),
+  clientOrderId: z.string(),
+  brokerOrderId: z.string(),
+  symbol: z.string(),
+  side: ZSide,
+  quantity: ZDecimal,
+  price: ZDecimal,
+  executedAt: z.string(),
+});
+
+const ZOrderView = z.object({
+  clientOrderId: z.string(),
+  brokerOrderId: z.string(),
+  symbol: z.string(),
+  side: ZSide,
+  type: z.enum(["MARKET", "LIMIT"]),
+  quantity: ZDecimal,
+  limitPrice: ZDecimal.nullable(),
+  status: z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED", "REJECTED", "EXPIRED"]),
+  filledQuantity: ZDecimal,
+  executions: z.array(ZExecution),
+  createdAt: z.string(),
+});
+
+const ZQuote = z.object({
+  symbol: z.string(),
+  name: z.string(),
+  bid: ZDecimal,
+  ask: ZDecimal,
+  last: ZDecimal,
+  previousClose: ZDecimal,
+  timestamp: z.string(),
+});
+
+const ZErrorBody = z.object({ error: z.string(), code: z.string().optional() });
+
+export interface HttpBrokerAdapterOptions {
+  brokerId: string;
+  /** The partner's root, e.g. http://127.0.0.1:4100; routes live under /brokers/:brokerId. */
+  baseUrl: string;
+  capabilities: BrokerCapabilities;
+  timeoutMs?: number;
+}
+
+interface CallOptions {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  signal: AbortSignal | undefined;
+  /** Answer null instead of throwing when the broker says 404 ORDER_NOT_FOUND. */
+  notFoundAsNull?: boolean;
+}
+
+export class HttpBrokerAdapter implements BrokerAdapter {
+  readonly brokerId: string;
+  readonly capabilities: BrokerCapabilities;
+  private readonly brokerRoot: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: HttpBrokerAdapterOptions) {
+    this.brokerId = options.brokerId;
+    this.capabilities = options.capabilities;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.brokerRoot = `${options.baseUrl.replace(/\/+$/, "")}/brokers/${encodeURIComponent(options.brokerId)}`;
+  }
+
+  async submitOrder(request: BrokerOrderRequest, signal?: AbortSignal): Promise<SubmitResult> {
+    return this.call(ZSubmitResult, { method: "POST", path: "/orders", body: request, signal });
+  }
+
+  async cancelOrder(clientOrderId: string, signal?: AbortSignal): Promise<CancelResult> {
+    const path = `/orders/${encodeURIComponent(clientOrderId)}/cancel`;
+    return this.call(ZCancelResult, { method: "POST", path, signal });
+  }
+
+  async lookupOrder(clientOrderId: string, signal?: AbortSignal): Promise<BrokerOrderView | null> {
+    if (!this.capabilities.lookupByClientOrderId) {
+      throw new Error(`broker ${this.brokerId} cannot look an order up by client order id (capability not supported)`);
+    }
+    const path = `/orders/${encodeURIComponent(clientOrderId)}`;
+    return this.call(ZOrderView, { method: "GET", path, signal, notFoundAsNull: true });
+  }
+
+  async getQuotes(signal?: AbortSignal): Promise<Quote[]> {
+    return this.call(z.array(ZQuote), { method: "GET", path: "/quotes", signal });
+  }
+
+  /**
+   * The broker's daily report: every order created (or changed) since `since`. Both partners offer it; it is what
+   * reconciliation compares against (BrokerAdapter.listOrdersSince).
+   */
+  async listOrdersSince(since: Date, signal?: AbortSignal): Promise<BrokerOrderView[]> {
+    const path = `/orders?since=${encodeURIComponent(since.toISOString())}`;
+    return this.call(z.array(ZOrderView), { method: "GET", path, signal });
+  }
+
+  private async call<T>(schema: z.ZodType<T>, options: CallOptions & { notFoundAsNull: true }): Promise<T | null>;
+  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T>;
+  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T | null> {
+    const { method, path, body, signal } = options;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const what = `${method} ${path}`;
+
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(`${this.brokerRoot}${path}`, {
+        method,
+        headers: body === undefined ? { accept: "application/json" } : { "content-type": "application/json", accept: "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: combined,
+      });
+      status = response.status;
+      // Reading the body is still part of the call: a broker that stalls mid-body times out the same way.
+      text = await response.text();
+    } catch (error) {
+      throw this.transportFailure(error, what, signal, timeout);
+    }
+
+    if (status >= 200 && status < 300) {
+      const parsed = schema.safeParse(parseJson(text));
+      if (!parsed.success) {
+        // The broker may have acted on the call; we cannot tell what it did, so the outcome is unknown.
+        throw new BrokerUnavailableError(this.brokerId, "SERVER_ERROR", `${what}: unreadable ${status} response: ${z.prettifyError(parsed.error)}`);
+      }
+      return parsed.data;
+    }
+
+    const errorBody = ZErrorBody.safeParse(parseJson(text));
+    const detail = errorBody.success ? errorBody.data.error : text.slice(0, 200);
+    if (status === 404 && options.notFoundAsNull && errorBody.success && errorBody.data.code === "ORDER_NOT_FOUND") {
+      return null;
+    }
+    // 501 is a definite "this broker does not do that", not an unknown outcome.
+    if (status >= 500 && status !== 501) {
+      throw new BrokerUnavailableError(this.brokerId, "SERVER_ERROR", `${what}: broker answered ${status}: ${detail}`);
+    }
+    throw new BrokerProtocolError(this.brokerId, `${what}: broker answered ${status}: ${detail}`);
+  }
+
+  private transportFailure(error: unknown, what: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): unknown {
+    // The caller gave up (shutdown, its own deadline): hand its reason back rather than blaming the broker.
+    if (callerSignal?.aborted) return callerSignal.reason;
+    if (timeout.aborted) {
+      return new BrokerUnavailableError(this.brokerId, "TIMEOUT", `${what}: no answer within ${this.timeoutMs} ms`);
+    }
+    const message = error instanceof Error ? `${error.message}${causeOf(error)}` : String(error);
+    return new BrokerUnavailableError(this.brokerId, "NETWORK", `${what}: ${message}`);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function causeOf(error: Error): string {
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return cause instanceof Error ? ` (${cause.message})` : "";
+}

@@ -1,0 +1,89 @@
+// Which broker an order goes to. Built once in a composition root (the worker's entry, the web's context) and passed
+// down; nothing deeper chooses a broker by itself.
+import { HttpBrokerAdapter } from "./httpBroker";
+import type { BrokerAdapter, BrokerCapabilities } from "./port";
+
+type Env = Record<string, string | undefined>;
+
+/** The partners we have contracts with, and what each can do. */
+export const KNOWN_BROKERS: ReadonlyArray<{ brokerId: string; capabilities: BrokerCapabilities }> = [
+  { brokerId: "atlas", capabilities: { lookupByClientOrderId: true } },
+  { brokerId: "harbor", capabilities: { lookupByClientOrderId: false } },
+];
+
+export const DEFAULT_BROKER_URL = "http://127.0.0.1:4100";
+export const DEFAULT_BROKER_TIMEOUT_MS = 5000;
+export const DEFAULT_BROKER_ROUTING = "TSLA=harbor,NVDA=harbor,*=atlas";
+
+export interface BrokerRouting {
+  defaultBrokerId: string;
+  /** Upper-case symbol → broker id. */
+  bySymbol: Record<string, string>;
+}
+
+export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
+  private readonly adapters = new Map<string, A>();
+
+  constructor(adapters: readonly A[], readonly routing: BrokerRouting) {
+    for (const adapter of adapters) {
+      if (this.adapters.has(adapter.brokerId)) throw new Error(`broker ${adapter.brokerId} registered twice`);
+      this.adapters.set(adapter.brokerId, adapter);
+    }
+    // Fail at start-up, not on the first order for a mis-routed symbol.
+    for (const brokerId of [routing.defaultBrokerId, ...Object.values(routing.bySymbol)]) {
+      if (!this.adapters.has(brokerId)) throw new Error(`broker routing names unknown broker "${brokerId}"`);
+    }
+  }
+
+  get(brokerId: string): A {
+    const adapter = this.adapters.get(brokerId);
+    if (!adapter) throw new Error(`unknown broker "${brokerId}" (known: ${[...this.adapters.keys()].join(", ")})`);
+    return adapter;
+  }
+
+  all(): A[] {
+    return [...this.adapters.values()];
+  }
+
+  brokerFor(symbol: string): A {
+    return this.get(this.routing.bySymbol[symbol.toUpperCase()] ?? this.routing.defaultBrokerId);
+  }
+}
+
+/** Parses "TSLA=harbor,NVDA=harbor" (and optionally "*=atlas" for the default). Unlisted symbols go to atlas. */
+export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): BrokerRouting {
+  const routing: BrokerRouting = { defaultBrokerId, bySymbol: {} };
+  for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const match = /^(\*|[A-Za-z][A-Za-z.]*)\s*=\s*([a-z0-9_-]+)$/i.exec(entry);
+    if (!match) throw new Error(`BROKER_ROUTING: cannot read "${entry}" (expected SYMBOL=brokerId, e.g. TSLA=harbor)`);
+    const [, symbol, brokerId] = match as unknown as [string, string, string];
+    if (symbol === "*") routing.defaultBrokerId = brokerId;
+    else routing.bySymbol[symbol.toUpperCase()] = brokerId;
+  }
+  return routing;
+}
+
+export function createBrokerRegistryFromEnv(env: Env = process.env): BrokerRegistry<HttpBrokerAdapter> {
+  const baseUrl = env.BROKER_URL?.trim() || DEFAULT_BROKER_URL;
+  const timeoutMs = parsePositiveInt(env.BROKER_TIMEOUT_MS, DEFAULT_BROKER_TIMEOUT_MS, "BROKER_TIMEOUT_MS");
+  const routing = parseBrokerRouting(env.BROKER_ROUTING?.trim() || DEFAULT_BROKER_ROUTING);
+  const adapters = KNOWN_BROKERS.map(
+    ({ brokerId, capabilities }) => new HttpBrokerAdapter({ brokerId, baseUrl, capabilities, timeoutMs }),
+  );
+  return new BrokerRegistry(adapters, routing);
+}
+
+/** The shared secret that signs a broker's execution webhooks: BROKER_WEBHOOK_SECRET_<ID>. */
+export function webhookSecretFor(brokerId: string, env: Env = process.env): string {
+  const name = `BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+  const secret = env[name];
+  if (!secret) throw new Error(`${name} is not set: the webhook secret for broker "${brokerId}" is required`);
+  return secret;
+}
+
+function parsePositiveInt(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of ms, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelayMs, retryPolicyFromEnv } from "./retryPolicy";
+
+describe("retry policy", () => {
+  it("production waits up to 1, 2, 4, 8 minutes; the jitter never exceeds the ceiling", () => {
+    const policy = retryPolicyFromEnv({ SUBMIT_RETRY_PROFILE: "production" });
+    expect([1, 2, 3, 4].map((attempt) => backoffDelayMs(policy, attempt, () => 1))).toEqual([60_000, 120_000, 240_000, 480_000]);
+    expect(backoffDelayMs(policy, 9, () => 1)).toBe(480_000);
+    expect(backoffDelayMs(policy, 3, () => 0)).toBe(0);
+  });
+
+  it("refuses an unknown profile by name", () => {
+    expect(() => retryPolicyFromEnv({ SUBMIT_RETRY_PROFILE: "fast" })).toThrow(/demo, production/);
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * When to try an order of unknown outcome again: exponential backoff with full jitter (AWS Architecture Blog),
+ * bounded by a cap and an attempt limit. Production uses minutes (1, 2, 4, 8 as in the notes); the demo, seconds.
+ */
+export interface RetryPolicy {
+  baseMs: number;
+  capMs: number;
+  maxAttempts: number;
+}
+
+/** The demo profile retries in seconds; `production` waits 1, 2, 4, 8 minutes (ceilings, jittered) as in the notes. */
+const PROFILES: Record<string, RetryPolicy> = {
+  demo: { baseMs: 2_000, capMs: 30_000, maxAttempts: 5 },
+  production: { baseMs: 60_000, capMs: 8 * 60_000, maxAttempts: 5 },
+};
+
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+  const profile = PROFILES[env.SUBMIT_RETRY_PROFILE ?? "demo"];
+  if (!profile) throw new Error(`SUBMIT_RETRY_PROFILE must be one of ${Object.keys(PROFILES).join(", ")}, got "${env.SUBMIT_RETRY_PROFILE}"`);
+  return {
+    baseMs: Number(env.SUBMIT_RETRY_BASE_MS ?? profile.baseMs),
+    capMs: Number(env.SUBMIT_RETRY_CAP_MS ?? profile.capMs),
+    maxAttempts: Number(env.SUBMIT_MAX_ATTEMPTS ?? profile.maxAttempts),
+  };
+}
+
+/** Delay before attempt `attempt + 1`, given `attempt` attempts so far. */
+export function backoffDelayMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(random() * ceiling);
+}

@@ -1,0 +1,16 @@
+export * from "./services";
+export * from "./shared/errors";
+export * from "./shared/money";
+export * from "./shared/fees";
+export * from "./lock";
+export * from "./messaging";
+export * from "./orders";
+export * from "./ledger";
+export * from "./gateway";
+export * from "./receiver";
+export * from "./tcc";
+export * from "./audit";
+export * from "./recon";
+export { QuoteService } from "./market/quotes";
+export { INSTRUMENTS, findInstrument } from "./market/instruments";
+export { createCoreServices, getCoreServices } from "./composition";

@@ -1,0 +1,25 @@
+import type { PrismaClient } from "@meridian/db";
+import { accountHistory } from "../audit/history";
+import { DomainError } from "../shared/errors";
+import { money, qty } from "../shared/money";
+
+/** The operator's account view: balances, positions, recent ledger entries and the change history. */
+export async function accountDetail(prisma: PrismaClient, accountId: string) {
+  const account = await prisma.account.findUnique({
+    where: { id: accountId },
+    include: { user: { select: { name: true, email: true } }, cash: true, holdings: { orderBy: { symbol: "asc" } }, points: true },
+  });
+  if (!account) throw new DomainError("NOT_FOUND", "No account with that id. Open it from an order's detail page.");
+  const [entries, history] = await Promise.all([
+    prisma.ledgerEntry.findMany({ where: { accountId }, orderBy: { id: "desc" }, take: 200 }),
+    accountHistory(prisma, accountId),
+  ]);
+  return {
+    account: { id: account.id, accountNo: account.accountNo, ownerName: account.user.name, ownerEmail: account.user.email, createdAt: account.createdAt.toISOString() },
+    cash: account.cash.map((cash) => ({ currency: cash.currency, available: money(cash.available), held: money(cash.held), version: cash.version })),
+    holdings: account.holdings.map((holding) => ({ symbol: holding.symbol, quantity: qty(holding.quantity), heldQuantity: qty(holding.heldQuantity), costBasis: money(holding.costBasis), version: holding.version })),
+    points: account.points ? { available: account.points.available.toString(), held: account.points.held.toString(), version: account.points.version } : null,
+    ledgerEntries: entries.map((entry) => ({ id: entry.id.toString(), asset: entry.asset, amount: entry.asset === "USD" ? money(entry.amount) : qty(entry.amount), kind: entry.kind, orderId: entry.orderId, executionId: entry.executionId, createdAt: entry.createdAt.toISOString() })),
+    history,
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./port";
+export { DatabaseAccountLock } from "./databaseLock";
+export { RedisAccountLock } from "./redisLock";
+export { fenceAccount } from "./fence";
+export { createAccountLockFromEnv } from "./fromEnv";

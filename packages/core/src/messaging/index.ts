@@ -1,0 +1,11 @@
+export * from "./topics";
+export * from "./transport";
+export { writeOutbox } from "./outbox";
+export { claimInbox } from "./inbox";
+export { claimBatch, deliver, type MessageHandler, type DeliveredVia } from "./delivery";
+export { runPollingConsumer } from "./pollingConsumer";
+export { PollingTransport } from "./pollingTransport";
+export { KafkaTransport, type KafkaTransportOptions } from "./kafkaTransport";
+export { deletePipelineTopics } from "./kafkaClient";
+export { createTransportFromEnv } from "./fromEnv";
+export { transportHealth, transportLag, type TransportHealth, type TopicLag } from "./health";

@@ -1,0 +1,34 @@
+// The polling adapter: no broker, each role claims its topic's committed outbox rows from the database. The embedded
+// default (KAFKA_BROKERS unset); the Kafka adapter falls back to the same consumer when Kafka is unreachable.
+import type { PrismaClient } from "@meridian/db";
+import type { Logger } from "pino";
+import { runPollingConsumer } from "./pollingConsumer";
+import type { Subscription, Transport, TransportStatus } from "./transport";
+
+export interface PollingTransportOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  batchSize?: number;
+  idleMs?: number;
+  claimMs?: number;
+}
+
+export class PollingTransport implements Transport {
+  readonly configured = "polling" as const;
+  private readonly since = new Date();
+
+  constructor(private readonly options: PollingTransportOptions) {}
+
+  async start(): Promise<void> {}
+
+  consume(subscription: Subscription, signal: AbortSignal): Promise<void> {
+    const { prisma, logger, batchSize, idleMs, claimMs } = this.options;
+    return runPollingConsumer({ prisma, topic: subscription.topic, handler: subscription.handler, logger: logger.child({ role: subscription.role }), batchSize, idleMs, claimMs }, signal);
+  }
+
+  status(): TransportStatus {
+    return { configured: "polling", mode: "polling", since: this.since, lastError: null, changes: [] };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,1 @@
+export { storeExecution, ZBrokerExecution, type TBrokerExecution, type StoreResult } from "./storeExecution";

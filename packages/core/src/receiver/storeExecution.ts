@@ -1,0 +1,46 @@
+// The receiver ("fill-receiving server"): a broker's execution is stored before the broker is acknowledged, then
+// published through the outbox. (broker, execId) is unique, so a duplicate delivery stops at the insert.
+import { z } from "zod";
+import type { PrismaClient } from "@meridian/db";
+import { TOPICS } from "../messaging/topics";
+import { writeOutbox } from "../messaging/outbox";
+import { DomainError } from "../shared/errors";
+import { dec } from "../shared/money";
+
+const ZDecimalString = z.string().regex(/^\d+(\.\d+)?$/, "must be a positive decimal string");
+
+export const ZBrokerExecution = z.object({
+  execId: z.string().min(1).max(128),
+  clientOrderId: z.uuid(),
+  brokerOrderId: z.string().min(1).max(128),
+  symbol: z.string().min(1).max(12),
+  side: z.enum(["BUY", "SELL"]),
+  quantity: ZDecimalString.refine((value) => dec(value).greaterThan(0), "must be greater than zero"),
+  price: ZDecimalString.refine((value) => dec(value).greaterThan(0), "must be greater than zero"),
+  executedAt: z.iso.datetime({ offset: true }),
+});
+export type TBrokerExecution = z.infer<typeof ZBrokerExecution>;
+
+export type StoreResult = { stored: true; receiptId: string } | { stored: false; duplicateOf: string };
+
+export async function storeExecution(prisma: PrismaClient, brokerId: string, execution: TBrokerExecution): Promise<StoreResult> {
+  const order = await prisma.order.findUnique({ where: { id: execution.clientOrderId }, select: { brokerId: true, symbol: true, side: true } });
+  if (!order || order.brokerId !== brokerId) throw new DomainError("NOT_FOUND", `no order ${execution.clientOrderId} was sent to ${brokerId}`);
+  if (order.symbol !== execution.symbol || order.side !== execution.side) {
+    throw new DomainError("BAD_REQUEST", `execution ${execution.execId} is ${execution.side} ${execution.symbol}, the order is ${order.side} ${order.symbol}`);
+  }
+  return prisma.$transaction(async (tx) => {
+    const inserted = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO execution_receipts (id, broker_id, exec_id, order_id, quantity, price, executed_at)
+      VALUES (gen_random_uuid(), ${brokerId}, ${execution.execId}, ${execution.clientOrderId}::uuid,
+              ${execution.quantity}::numeric, ${execution.price}::numeric, ${new Date(execution.executedAt)})
+      ON CONFLICT (broker_id, exec_id) DO NOTHING RETURNING id`;
+    const receiptId = inserted[0]?.id;
+    if (!receiptId) {
+      const existing = await tx.executionReceipt.findUniqueOrThrow({ where: { brokerId_execId: { brokerId, execId: execution.execId } }, select: { id: true } });
+      return { stored: false, duplicateOf: existing.id };
+    }
+    await writeOutbox(tx, { topic: TOPICS.executions, key: execution.clientOrderId, eventType: "ExecutionReceived", payload: { receiptId, orderId: execution.clientOrderId } });
+    return { stored: true, receiptId };
+  });
+}

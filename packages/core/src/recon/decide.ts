@@ -1,0 +1,147 @@
+// An operator's decision on a reconciliation item. Approval applies the proposed fix in one transaction with the
+// item's CAS and the audit row: under the account lock when it changes an order, through the orders module's own
+// functions (closeOrder settles the TCC reservation). The fix is applied only to the order state it was proposed
+// against; if the order moved since the run, nothing changes and the operator is told to run reconciliation again.
+import type { Order, Prisma, ReconFix, Tx } from "@meridian/db";
+import { recordAudit, requireReason } from "../audit/audit";
+import { closeOrder } from "../orders/closeOrder";
+import { changeOrder, recordOrderEvent } from "../orders/transition";
+import type { CoreServices } from "../services";
+import { inAccountTransaction } from "../shared/accountTx";
+import { DomainError } from "../shared/errors";
+import { qty } from "../shared/money";
+import { confirmTcc } from "../tcc/coordinator";
+import { getReconItem, type ReconItemDetail, type ReconItemView } from "./queries";
+import type { TReconDecideInput } from "./recon.schema";
+
+type ItemRow = Prisma.ReconItemGetPayload<object>;
+
+const ORDER_FIXES: ReadonlySet<ReconFix> = new Set(["CLOSE_CANCELLED", "CLOSE_REJECTED", "MARK_ACCEPTED"]);
+
+export interface DecideRequest {
+  ctx: { services: CoreServices; actor: string };
+  input: TReconDecideInput;
+}
+
+export async function decideReconItem({ ctx, input }: DecideRequest): Promise<ReconItemView> {
+  const { services, actor } = ctx;
+  const reason = requireReason(input.reason);
+  const item = await services.prisma.reconItem.findUnique({ where: { id: input.itemId } });
+  if (!item) throw new DomainError("NOT_FOUND", "No reconciliation item with that id. Refresh the report.");
+  assertUndecided(item);
+  const cause = `reconciliation ${input.decision === "APPROVE" ? "fix" : "rejection"} (${item.mismatchClass}): ${reason}`;
+
+  if (input.decision === "APPROVE" && ORDER_FIXES.has(item.proposedFix)) {
+    if (!item.orderId) throw new DomainError("PRECONDITION_FAILED", "This item names no order of ours; there is nothing to change.");
+    const { accountId } = await services.prisma.order.findUniqueOrThrow({ where: { id: item.orderId }, select: { accountId: true } });
+    await inAccountTransaction(services, accountId, { actor, cause }, async (tx) => {
+      await markDecided(tx, item, "APPLIED", actor, reason);
+      const order = await tx.order.findUniqueOrThrow({ where: { id: item.orderId! } });
+      assertBasis(item, order);
+      const after = await applyOrderFix(tx, item, order, actor, reason);
+      await recordAudit(tx, auditEntry(item, actor, reason, "approve", { orderStatusBefore: order.status, orderStatusAfter: after.status }));
+    });
+  } else {
+    if (input.decision === "APPROVE" && item.proposedFix !== "ACKNOWLEDGE") {
+      throw new DomainError("PRECONDITION_FAILED", `A ${item.proposedFix} item is applied by the run itself; there is nothing to approve.`);
+    }
+    // Acknowledging or rejecting changes no order: the item, the audit row and a note on the order's timeline.
+    await services.prisma.$transaction(async (tx) => {
+      await markDecided(tx, item, input.decision === "APPROVE" ? "APPLIED" : "REJECTED", actor, reason);
+      await recordAudit(tx, auditEntry(item, actor, reason, input.decision === "APPROVE" ? "acknowledge" : "reject"));
+      if (item.orderId) {
+        await recordOrderEvent(tx, item.orderId, {
+          kind: input.decision === "APPROVE" ? "RECON_ACKNOWLEDGED" : "RECON_FIX_REJECTED",
+          actor,
+          cause: `${item.mismatchClass}: ${reason}`,
+          detail: { reconItemId: item.id, proposedFix: item.proposedFix },
+        });
+      }
+    });
+  }
+  return getReconItem(services.prisma, item.id);
+}
+
+function assertUndecided(item: ItemRow): void {
+  const by = `${item.decidedBy ?? "?"} at ${item.decidedAt?.toISOString() ?? "?"}`;
+  switch (item.status) {
+    case "PROPOSED":
+      return;
+    case "APPLIED":
+      throw new DomainError("PRECONDITION_FAILED", `This fix was already applied by ${by}; nothing was changed.`);
+    case "AUTO_APPLIED":
+      throw new DomainError("PRECONDITION_FAILED", "This execution was already ingested automatically by the run; there is nothing to decide.");
+    case "REJECTED":
+      throw new DomainError("PRECONDITION_FAILED", `This fix was rejected by ${by} ("${item.reason}"); nothing was changed. Run reconciliation again for a new proposal.`);
+    case "SUPERSEDED":
+      throw new DomainError("PRECONDITION_FAILED", `This item was superseded: ${item.reason}. Decide the newest item instead; nothing was changed.`);
+  }
+}
+
+/** Claims the decision: a second decision, concurrent or later, misses the CAS and the whole transaction rolls back. */
+async function markDecided(tx: Tx, item: ItemRow, status: "APPLIED" | "REJECTED", actor: string, reason: string): Promise<void> {
+  const { count } = await tx.reconItem.updateMany({
+    where: { id: item.id, version: item.version, status: "PROPOSED" },
+    data: { status, decidedBy: actor, decidedAt: new Date(), reason, version: { increment: 1 } },
+  });
+  if (count !== 1) throw new DomainError("PRECONDITION_FAILED", "This item was decided by someone else a moment ago; nothing was changed. Refresh the report.");
+}
+
+function assertBasis(item: ItemRow, order: Order): void {
+  const basis = (item.detail as unknown as ReconItemDetail).ours;
+  if (!basis) throw new DomainError("PRECONDITION_FAILED", "This item records no state of our order to apply the fix to; nothing was changed.");
+  if (order.status !== basis.status || qty(order.filledQuantity) !== basis.filledQuantity) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `Order ${order.id} is now ${order.status} with ${qty(order.filledQuantity)} filled; the fix was proposed when it was ${basis.status} with ${basis.filledQuantity} filled. Nothing was changed; run reconciliation again.`,
+    );
+  }
+}
+
+async function applyOrderFix(tx: Tx, item: ItemRow, order: Order, actor: string, reason: string): Promise<Order> {
+  const detail = item.detail as unknown as ReconItemDetail;
+  const brokerSays = detail.broker ? `${item.brokerId} reports it ${detail.broker.status}` : `${item.brokerId} has no such order`;
+  const resolution = { by: actor, reason };
+  const event = { actor, cause: `reconciliation: ${reason}`, detail: { reconItemId: item.id, mismatchClass: item.mismatchClass } };
+  switch (item.proposedFix) {
+    case "CLOSE_CANCELLED":
+      return closeOrder(tx, order, "CANCELLED", {
+        ...event,
+        kind: "RECON_CANCELLED",
+        resolution,
+        data: { statusReason: `closed by reconciliation: ${brokerSays}`, finalFilledQuantity: order.filledQuantity },
+      });
+    case "CLOSE_REJECTED":
+      return closeOrder(tx, order, "REJECTED", { ...event, kind: "RECON_REJECTED", resolution, data: { statusReason: `closed by reconciliation: ${brokerSays}` } });
+    case "MARK_ACCEPTED":
+      await confirmTcc(tx, order, resolution);
+      return changeOrder(tx, order, {
+        ...event,
+        kind: "RECON_ACCEPTED",
+        status: order.filledQuantity.isZero() ? "ACCEPTED" : "PARTIALLY_FILLED",
+        data: { brokerOrderId: detail.broker?.brokerOrderId ?? order.brokerOrderId, nextAttemptAt: null, statusReason: null },
+      });
+    default:
+      throw new DomainError("PRECONDITION_FAILED", `${item.proposedFix} does not change an order.`);
+  }
+}
+
+function auditEntry(item: ItemRow, actor: string, reason: string, verb: "approve" | "acknowledge" | "reject", extra: Record<string, string> = {}) {
+  return {
+    actor,
+    action: `recon.${verb}`,
+    targetType: "recon_item",
+    targetId: item.id,
+    reason,
+    detail: {
+      runId: item.runId,
+      brokerId: item.brokerId,
+      mismatchClass: item.mismatchClass,
+      proposedFix: item.proposedFix,
+      orderId: item.orderId,
+      clientOrderId: item.clientOrderId,
+      execId: item.execId,
+      ...extra,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { PrismaClient } from "@meridian/db";
+import type { Logger } from "pino";
+import type { BrokerRegistry } from "./broker/registry";
+import type { SimulatorControl } from "./broker/simulatorControl";
+import type { AccountLock } from "./lock/port";
+import type { QuoteService } from "./market/quotes";
+
+/** What domain functions need from the outside world; built once per process in a composition root. */
+export interface CoreServices {
+  prisma: PrismaClient;
+  lock: AccountLock;
+  brokers: BrokerRegistry;
+  quotes: QuoteService;
+  /** Fault switches of the simulated brokers, for the console. */
+  simulator: SimulatorControl;
+  logger: Logger;
+}
+
+/** The customer account a request acts on, resolved from the session before any business state is read. */
+export interface AccountRef {
+  id: string;
+  accountNo: string;
+}

@@ -1,0 +1,62 @@
+// The three participants of an order's TCC transaction, each behind its fence. Try reserves; Confirm commits the
+// reservation to the order (fills then settle against it); Cancel gives back what the order still reserves.
+import type { Order, Tx } from "@meridian/db";
+import { holdCash, holdPoints, holdShares, releaseCash, releasePoints, releaseShares } from "../ledger/balances";
+import type { Decimal } from "../shared/money";
+import { fenceCancel, fenceConfirm, fenceTry, type FenceVerdict, type Participant } from "./fence";
+
+export interface TccParticipant {
+  name: Participant;
+  /** Reserves `amount` for the order unless the fence says otherwise. */
+  try(tx: Tx, transactionId: string, order: Pick<Order, "accountId" | "symbol">, amount: Decimal): Promise<FenceVerdict>;
+  confirm(tx: Tx, transactionId: string): Promise<FenceVerdict>;
+  /** Releases what `order` still reserves with this participant. */
+  cancel(tx: Tx, transactionId: string, order: Order): Promise<FenceVerdict>;
+  /** A completed order gives back the unused rest of a confirmed reservation (a market buy's collar); the fence stays CONFIRMED. */
+  releaseRemainder(tx: Tx, order: Order): Promise<void>;
+}
+
+function participant(
+  name: Participant,
+  hold: (tx: Tx, order: Pick<Order, "accountId" | "symbol">, amount: Decimal) => Promise<void>,
+  release: (tx: Tx, order: Order) => Promise<void>,
+): TccParticipant {
+  return {
+    name,
+    async try(tx, transactionId, order, amount) {
+      const verdict = await fenceTry(tx, transactionId, name, amount);
+      if (verdict === "proceed") await hold(tx, order, amount);
+      return verdict;
+    },
+    confirm: (tx, transactionId) => fenceConfirm(tx, transactionId, name),
+    async cancel(tx, transactionId, order) {
+      const verdict = await fenceCancel(tx, transactionId, name);
+      if (verdict === "proceed") await release(tx, order);
+      return verdict;
+    },
+    releaseRemainder: release,
+  };
+}
+
+export const cashParticipant = participant(
+  "CASH",
+  (tx, order, amount) => holdCash(tx, order.accountId, amount),
+  (tx, order) => releaseCash(tx, order.accountId, order.heldCash),
+);
+
+export const sharesParticipant = participant(
+  "SHARES",
+  (tx, order, amount) => holdShares(tx, order.accountId, order.symbol, amount),
+  (tx, order) => releaseShares(tx, order.accountId, order.symbol, order.heldQuantity),
+);
+
+export const pointsParticipant = participant(
+  "POINTS",
+  (tx, order, amount) => holdPoints(tx, order.accountId, amount),
+  (tx, order) => releasePoints(tx, order.accountId, order.heldPoints),
+);
+
+/** The participants an order enlisted at Try, in the order they were tried. */
+export function participantsOf(order: Pick<Order, "side" | "payFeeWithPoints">): TccParticipant[] {
+  return [order.side === "BUY" ? cashParticipant : sharesParticipant, ...(order.payFeeWithPoints ? [pointsParticipant] : [])];
+}

@@ -1,0 +1,14 @@
+import { router } from "./init";
+import { adminRouter } from "./routers/admin";
+import { authRouter } from "./routers/auth";
+import { accountRouter, marketRouter, ordersRouter } from "./routers/customer";
+
+export const appRouter = router({
+  auth: authRouter,
+  account: accountRouter,
+  market: marketRouter,
+  orders: ordersRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { accountSummary } from "../../ledger/accountSummary";
+import { cancelOrder } from "../../orders/cancelOrder";
+import { placeOrder } from "../../orders/placeOrder";
+import { ZPlaceOrderInput } from "../../orders/placeOrder.schema";
+import { getAccountOrder, listAccountOrders } from "../../orders/queries";
+import { toOrderView } from "../../orders/views";
+import { router } from "../init";
+import { customerProcedure } from "../procedures";
+
+const ZOrderId = z.object({ orderId: z.uuid("That is not a valid order id.") });
+
+export const accountRouter = router({
+  summary: customerProcedure.query(({ ctx }) => accountSummary(ctx.services.prisma, ctx.services.quotes, ctx.account)),
+});
+
+export const marketRouter = router({
+  quotes: customerProcedure.query(({ ctx }) => ctx.services.quotes.all()),
+});
+
+export const ordersRouter = router({
+  place: customerProcedure
+    .input(ZPlaceOrderInput)
+    .mutation(async ({ ctx, input }) => toOrderView(await placeOrder({ ctx, input }), ctx.account.accountNo)),
+  cancel: customerProcedure
+    .input(ZOrderId)
+    .mutation(async ({ ctx, input }) => toOrderView(await cancelOrder({ ctx, input }), ctx.account.accountNo)),
+  list: customerProcedure
+    .input(z.object({ scope: z.enum(["open", "all"]).default("all"), limit: z.number().int().min(1).max(500).optional() }).default({ scope: "all" }))
+    .query(({ ctx, input }) => listAccountOrders(ctx.services.prisma, ctx.account, input)),
+  byId: customerProcedure.input(ZOrderId).query(({ ctx, input }) => getAccountOrder(ctx.services.prisma, ctx.account, input.orderId)),
+});

@@ -1,0 +1,78 @@
+// A real database (see @meridian/db/testing) with core services wired as in production, except the broker: domain
+// tests talk to a scripted in-process broker so that they can decide quotes and answers. The cross-process suites in
+// apps/worker/test use the real simulator over HTTP.
+import { pino } from "pino";
+import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
+import type { BrokerAdapter, BrokerOrderRequest, CancelResult, Quote, SubmitResult } from "../src/broker/port";
+import { BrokerRegistry } from "../src/broker/registry";
+import { DatabaseAccountLock } from "../src/lock/databaseLock";
+import type { AccountLock } from "../src/lock/port";
+import { QuoteService } from "../src/market/quotes";
+import { SimulatorControl } from "../src/broker/simulatorControl";
+import { INSTRUMENTS } from "../src/market/instruments";
+import type { AccountRef, CoreServices } from "../src/services";
+
+export class ScriptedBroker implements BrokerAdapter {
+  readonly capabilities = { lookupByClientOrderId: true };
+  readonly submitted: BrokerOrderRequest[] = [];
+  prices = new Map<string, string>(INSTRUMENTS.map((instrument) => [instrument.symbol, "100.00"]));
+  nextSubmit: (request: BrokerOrderRequest) => Promise<SubmitResult> = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
+  nextCancel: (clientOrderId: string) => Promise<CancelResult> = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
+
+  constructor(readonly brokerId = "atlas") {}
+
+  async submitOrder(request: BrokerOrderRequest): Promise<SubmitResult> {
+    this.submitted.push(request);
+    return this.nextSubmit(request);
+  }
+  cancelOrder(clientOrderId: string): Promise<CancelResult> {
+    return this.nextCancel(clientOrderId);
+  }
+  async lookupOrder() {
+    return null;
+  }
+  async getQuotes(): Promise<Quote[]> {
+    return [...this.prices].map(([symbol, last]) => ({ symbol, name: symbol, bid: last, ask: last, last, previousClose: last, timestamp: new Date().toISOString() }));
+  }
+}
+
+export interface Harness {
+  db: TestDatabase;
+  services: CoreServices;
+  broker: ScriptedBroker;
+  account(email: string): Promise<AccountRef>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { lock?: (db: TestDatabase) => AccountLock } = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const broker = new ScriptedBroker("atlas");
+  const brokers = new BrokerRegistry([broker], { defaultBrokerId: "atlas", bySymbol: {} });
+  const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
+  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), logger: pino({ level: "silent" }) };
+  return {
+    db,
+    services,
+    broker,
+    async account(email) {
+      const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email } } });
+      return { id: account.id, accountNo: account.accountNo };
+    },
+    async close() {
+      await lock.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Everything that must not change when a request is refused. */
+export async function accountSnapshot(services: CoreServices, accountId: string) {
+  const [cash, holdings, orders, entries, outbox] = await Promise.all([
+    services.prisma.cashBalance.findMany({ where: { accountId } }),
+    services.prisma.holding.findMany({ where: { accountId }, orderBy: { symbol: "asc" } }),
+    services.prisma.order.count({ where: { accountId } }),
+    services.prisma.ledgerEntry.count({ where: { accountId } }),
+    services.prisma.outboxEvent.count(),
+  ]);
+  return JSON.stringify({ cash, holdings, orders, entries, outbox });
+}
