@@ -1,6 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
+// E2E_PORT lets a second run (another checkout, another terminal) use its own web port; brokers and the database of
+// `start.ts --fresh` are already private to each run.
+const port = process.env.E2E_PORT ?? "3100";
+const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: "./e2e",
@@ -34,8 +37,8 @@ export default defineConfig({
   // `next start` serves the last `next build`: build apps/web before running the suite.
   webServer: {
     command: "cd ../.. && npx tsx scripts/start.ts --fresh",
-    url: "http://127.0.0.1:3100/api/health",
-    env: { WEB_PORT: "3100" },
+    url: `${baseURL}/api/health`,
+    env: { WEB_PORT: port },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,
     stdout: "pipe",

@@ -32,6 +32,8 @@ export interface SystemOptions {
   retryBaseMs?: number;
   maxAttempts?: number;
   brokerTimeoutMs?: number;
+  /** How long a cancel's "no such order" is not believed after a submit attempt (default: twice the broker timeout). */
+  lateArrivalMs?: number;
   /** false: no worker roles in this process; the test starts worker processes itself with spawnWorker(). */
   inProcessWorker?: boolean;
   /** Kafka instead of polling: the cluster's bootstrap servers, and any adapter settings to override. */
@@ -40,6 +42,7 @@ export interface SystemOptions {
 
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
+  const brokerTimeoutMs = options.brokerTimeoutMs ?? 2000;
   const [brokerPort, receiverPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -47,7 +50,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     BROKER_PORT: String(brokerPort),
     BROKER_URL: `http://127.0.0.1:${brokerPort}`,
-    BROKER_TIMEOUT_MS: String(options.brokerTimeoutMs ?? 2000),
+    BROKER_TIMEOUT_MS: String(brokerTimeoutMs),
     BROKER_FILL_DELAY_MS: "20,120",
     RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
     BROKER_WEBHOOK_SECRET_ATLAS: randomBytes(16).toString("hex"),
@@ -61,7 +64,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   delete env.KAFKA_BROKERS;
   if (options.kafka) Object.assign(env, { KAFKA_BROKERS: options.kafka.brokers, KAFKA_TOPIC_PREFIX: kafkaNamespace, KAFKA_PROBE_MS: String(options.kafka.probeMs ?? 250) });
   const services = createCoreServices({ env, prisma: db.prisma, name: "worker-test" });
-  const retryPolicy = { baseMs: options.retryBaseMs ?? 200, capMs: 2000, maxAttempts: options.maxAttempts ?? 5 };
+  const retryPolicy = { baseMs: options.retryBaseMs ?? 200, capMs: 2000, maxAttempts: options.maxAttempts ?? 5, lateArrivalMs: options.lateArrivalMs ?? 2 * brokerTimeoutMs };
   const stop = new AbortController();
   const inProcess = options.inProcessWorker !== false;
   const transport: Transport = options.kafka
@@ -89,7 +92,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     async spawnWorker(extraEnv = {}) {
       const worker = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
         cwd: repoRoot,
-        env: { ...env, RECEIVER_PORT: String(receiverPort), SUBMIT_RETRY_BASE_MS: String(retryPolicy.baseMs), SUBMIT_RETRY_CAP_MS: String(retryPolicy.capMs), ...extraEnv },
+        env: { ...env, RECEIVER_PORT: String(receiverPort), SUBMIT_RETRY_BASE_MS: String(retryPolicy.baseMs), SUBMIT_RETRY_CAP_MS: String(retryPolicy.capMs), SUBMIT_LATE_ARRIVAL_MS: String(retryPolicy.lateArrivalMs), ...extraEnv },
         stdio: ["ignore", "inherit", "inherit"],
       });
       workers.push(worker);

@@ -11,7 +11,7 @@ export async function handleOrderCommand(deps: GatewayDeps, message: OutboxMessa
     case "RetrySubmit":
       return retrySubmit(deps, orderId);
     case "CancelRequested":
-      return cancelAtBroker(deps.services, orderId);
+      return cancelAtBroker(deps, orderId);
     default:
       deps.services.logger.warn({ eventType: message.eventType, orderId }, "unknown order command ignored");
   }

@@ -6,12 +6,17 @@ export interface RetryPolicy {
   baseMs: number;
   capMs: number;
   maxAttempts: number;
+  /**
+   * How long after an attempt started its request may still reach the broker (a slow link delivers a request we gave
+   * up on). Until then a cancel's "no such order" proves nothing: the order may be about to arrive.
+   */
+  lateArrivalMs: number;
 }
 
 /** The demo profile retries in seconds; `production` waits 1, 2, 4, 8 minutes (ceilings, jittered) as in the notes. */
 const PROFILES: Record<string, RetryPolicy> = {
-  demo: { baseMs: 2_000, capMs: 30_000, maxAttempts: 5 },
-  production: { baseMs: 60_000, capMs: 8 * 60_000, maxAttempts: 5 },
+  demo: { baseMs: 2_000, capMs: 30_000, maxAttempts: 5, lateArrivalMs: 15_000 },
+  production: { baseMs: 60_000, capMs: 8 * 60_000, maxAttempts: 5, lateArrivalMs: 120_000 },
 };
 
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
@@ -21,6 +26,7 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
     baseMs: Number(env.SUBMIT_RETRY_BASE_MS ?? profile.baseMs),
     capMs: Number(env.SUBMIT_RETRY_CAP_MS ?? profile.capMs),
     maxAttempts: Number(env.SUBMIT_MAX_ATTEMPTS ?? profile.maxAttempts),
+    lateArrivalMs: Number(env.SUBMIT_LATE_ARRIVAL_MS ?? profile.lateArrivalMs),
   };
 }
 
