@@ -11,6 +11,8 @@ import { QuoteService } from "../src/market/quotes";
 import { SimulatorControl } from "../src/broker/simulatorControl";
 import { INSTRUMENTS } from "../src/market/instruments";
 import type { AccountRef, CoreServices } from "../src/services";
+import { createCallerFactory } from "../src/trpc/init";
+import { appRouter } from "../src/trpc/root";
 
 export class ScriptedBroker implements BrokerAdapter {
   readonly capabilities = { lookupByClientOrderId: true };
@@ -36,11 +38,16 @@ export class ScriptedBroker implements BrokerAdapter {
   }
 }
 
+const createCaller = createCallerFactory(appRouter);
+export type ApiCaller = ReturnType<typeof createCaller>;
+
 export interface Harness {
   db: TestDatabase;
   services: CoreServices;
   broker: ScriptedBroker;
   account(email: string): Promise<AccountRef>;
+  /** The tRPC API as the demo user `email` calls it (their role from the database), or as an anonymous caller (null). */
+  caller(email: string | null): Promise<ApiCaller>;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,11 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
     async account(email) {
       const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email } } });
       return { id: account.id, accountNo: account.accountNo };
+    },
+    async caller(email) {
+      const user = email === null ? null : await db.prisma.user.findUniqueOrThrow({ where: { email } });
+      const session = { user: user && { userId: user.id, role: user.role }, save: async () => {}, destroy: async () => {} };
+      return createCaller({ services, session });
     },
     async close() {
       await lock.close();

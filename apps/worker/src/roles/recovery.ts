@@ -1,14 +1,31 @@
 import { pruneBrokerCalls } from "@meridian/core/broker";
-import { pruneDeliveredMessages, resolveExpiredTcc, reviveAbandonedSubmits, retentionPolicyFromEnv, scheduleDueRetries, type CoreServices, type RetentionPolicy } from "@meridian/core";
+import {
+  pruneDeliveredMessages,
+  pruneRefusedCallbacks,
+  refusedCallbackRetentionDaysFromEnv,
+  resolveExpiredTcc,
+  reviveAbandonedSubmits,
+  retentionPolicyFromEnv,
+  scheduleDueRetries,
+  type CoreServices,
+  type RetentionPolicy,
+} from "@meridian/core";
+import type { Logger } from "pino";
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * The recovery role: revives submits a dead worker left behind, queues retries for orders of unknown outcome,
- * settles TCC reservations past their deadline (or hands them to operators), and prunes the broker call log and the
- * pipeline's delivered messages (messaging/retention.ts).
+ * settles TCC reservations past their deadline (or hands them to operators), and prunes the broker call log, the
+ * pipeline's delivered messages (messaging/retention.ts) and old refused callbacks (receiver/retention.ts).
  */
-export async function runRecovery(services: CoreServices, signal: AbortSignal, intervalMs = 1000, retention: RetentionPolicy = retentionPolicyFromEnv()): Promise<void> {
+export async function runRecovery(
+  services: CoreServices,
+  signal: AbortSignal,
+  intervalMs = 1000,
+  retention: RetentionPolicy = retentionPolicyFromEnv(),
+  refusedCallbackDays: number = refusedCallbackRetentionDaysFromEnv(),
+): Promise<void> {
   const logger = services.logger.child({ role: "recovery" });
   let prunedAt = 0;
   while (!signal.aborted) {
@@ -19,13 +36,19 @@ export async function runRecovery(services: CoreServices, signal: AbortSignal, i
       if (revived || retried || tcc.confirmed || tcc.expired || tcc.escalated) logger.info({ revived, retried, tcc }, "recovery pass");
       if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = Date.now();
-        await pruneBrokerCalls(services.prisma);
-        const pruned = await pruneDeliveredMessages(services.prisma, retention);
-        if (pruned.outbox || pruned.inbox) logger.info({ pruned }, "pruned delivered messages");
+        await prune(services, logger, retention, refusedCallbackDays);
       }
     } catch (error) {
       logger.error({ err: (error as Error).message }, "recovery pass failed");
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+async function prune(services: CoreServices, logger: Logger, retention: RetentionPolicy, refusedCallbackDays: number): Promise<void> {
+  await pruneBrokerCalls(services.prisma);
+  const pruned = await pruneDeliveredMessages(services.prisma, retention);
+  if (pruned.outbox || pruned.inbox) logger.info({ pruned }, "pruned delivered messages");
+  const refusedCallbacks = await pruneRefusedCallbacks(services.prisma, refusedCallbackDays);
+  if (refusedCallbacks) logger.info({ refusedCallbacks, retentionDays: refusedCallbackDays }, "pruned refused callbacks");
 }

@@ -5,6 +5,7 @@
 // infra/kafka/server.properties). Business history (orders, order events, ledger entries, entity history, the audit
 // log) is never pruned here: it is the brokerage's record.
 import type { PrismaClient } from "@meridian/db";
+import { inBatches } from "../shared/inBatches";
 import { ALL_TOPICS, TOPIC_SPECS } from "./topics";
 
 export interface RetentionPolicy {
@@ -38,6 +39,7 @@ export async function pruneDeliveredMessages(prisma: PrismaClient, policy: Reten
   // A fan-out topic has no consuming role: its rows are delivered once the relay published them.
   const fanOut = ALL_TOPICS.filter((topic) => TOPIC_SPECS[topic].consumer === null);
   const outbox = await inBatches(
+    BATCH,
     () => prisma.$executeRaw`
       DELETE FROM outbox_events WHERE id IN (
         SELECT id FROM outbox_events
@@ -46,18 +48,10 @@ export async function pruneDeliveredMessages(prisma: PrismaClient, policy: Reten
          LIMIT ${BATCH})`,
   );
   const inbox = await inBatches(
+    BATCH,
     () => prisma.$executeRaw`
       DELETE FROM inbox_events WHERE (consumer, event_id) IN (
         SELECT consumer, event_id FROM inbox_events WHERE processed_at < now() - make_interval(days => ${policy.inboxDays}) LIMIT ${BATCH})`,
   );
   return { outbox, inbox };
-}
-
-async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const deleted = await deleteBatch();
-    total += deleted;
-    if (deleted < BATCH) return total;
-  }
 }

@@ -1,6 +1,6 @@
-// Words and colours for the Quarantine's reason codes. A record over the server's own union, so a code added there
+// Words and colours for the Quarantine's reason codes, sources and review statuses. A record over the server's own union, so a code added there
 // fails the type check here until it has a label.
-import type { QuarantineEntry } from "./types";
+import type { QuarantineEntry, QuarantineStatus } from "./types";
 
 export type QuarantineReasonCode = QuarantineEntry["reasonCode"];
 
@@ -14,3 +14,13 @@ export const REASON_CODE: Record<QuarantineReasonCode, { meaning: string; tone: 
   EXECUTION_REFUSED: { meaning: "stored, then refused by the ledger: it would overfill the order, or the order was already closed", tone: "bg-violet-50 text-violet-700 ring-violet-200" },
 };
 export const REASON_CODES = Object.keys(REASON_CODE) as QuarantineReasonCode[];
+
+export const SOURCE_LABEL: Record<QuarantineEntry["source"], string> = { RECEIVER: "Receiver", LEDGER: "Ledger" };
+/** What one entry is, in a sentence. */
+export const ENTRY_NOUN: Record<QuarantineEntry["source"], string> = { RECEIVER: "refused callback", LEDGER: "ledger refusal" };
+
+export const STATUS_OPTIONS = [
+  { value: "open", label: "Open" },
+  { value: "reviewed", label: "Reviewed" },
+  { value: "all", label: "All" },
+] as const satisfies readonly { value: QuarantineStatus; label: string }[];

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   createColumnHelper,
   getCoreRowModel,
@@ -10,20 +10,30 @@ import {
   type ColumnFiltersState,
   type SortingState,
 } from "@tanstack/react-table";
-import { useMemo, useState } from "react";
+import clsx from "clsx";
+import { Fragment, useMemo, useState } from "react";
+import { Banner } from "@/components/banner";
 import { MonoId } from "@/components/mono-id";
 import { Pill } from "@/components/pill";
+import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, price, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrderLink } from "./order-cells";
 import { PageHeading, PollStatus } from "./page-heading";
-import { REASON_CODE, REASON_CODES } from "./quarantine-labels";
+import { REASON_CODE, REASON_CODES, SOURCE_LABEL, STATUS_OPTIONS } from "./quarantine-labels";
+import { ReviewCell, ReviewForm, type ReviewActions } from "./quarantine-review";
 import { byDecimal, GridCells, SortableHead } from "./sortable-table";
-import { QUARANTINE_INPUT, QUARANTINE_LIMIT, type QuarantineEntry } from "./types";
+import { QUARANTINE_INITIAL_STATUS, QUARANTINE_LIMIT, quarantineInput, type QuarantineEntry, type QuarantineStatus } from "./types";
 
 const REFRESH_MS = 2000;
 
-const SOURCE_LABEL: Record<QuarantineEntry["source"], string> = { RECEIVER: "Receiver", LEDGER: "Ledger" };
+const STATUS_PHRASE: Record<QuarantineStatus, string> = { open: "waiting for a review", reviewed: "reviewed", all: "open or reviewed" };
+
+const EMPTY_TEXT: Record<QuarantineStatus, string> = {
+  open: "Nothing waits for a review. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s.",
+  reviewed: "No reviewed entry. Review one from the Open list; refused callbacks are pruned with their reviews after their retention period (90 days by default).",
+  all: "Nothing refused. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s.",
+};
 
 /** An empty cell: what this refusal does not have (a callback refused before its body was read, a ledger refusal's body). */
 function Missing() {
@@ -83,6 +93,7 @@ const columns = [
   column.accessor("quantity", { header: "Qty", sortingFn: byDecimal<QuarantineEntry>(), meta: { numeric: true }, cell: (c) => (c.getValue() ? quantity(c.getValue()) : <Missing />) }),
   column.accessor("price", { header: "Price", sortingFn: byDecimal<QuarantineEntry>(), meta: { numeric: true }, cell: (c) => (c.getValue() ? price(c.getValue()) : <Missing />) }),
   column.accessor("body", { header: "Body", enableSorting: false, cell: (c) => <BodyExcerpt body={c.getValue()} /> }),
+  column.display({ id: "review", header: "Review", cell: (c) => <ReviewCell entry={c.row.original} actions={c.table.options.meta as ReviewActions} /> }),
 ];
 
 /** A select over one column's filter value; empty means "any". */
@@ -104,11 +115,62 @@ function ColumnSelect({ id, label, any, value, options, onChange }: { id: string
   );
 }
 
+/** The review status the list is read with: a server-side filter, unlike the column filters. */
+function StatusSelect({ value, onChange }: { value: QuarantineStatus; onChange: (value: QuarantineStatus) => void }) {
+  return (
+    <div>
+      <label className="label" htmlFor="quarantine-status">
+        Status
+      </label>
+      <select id="quarantine-status" className="input w-32" value={value} onChange={(e) => onChange(e.target.value as QuarantineStatus)}>
+        {STATUS_OPTIONS.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function Quarantine() {
   const trpc = useTRPC();
-  // Same query as the console nav's badge, so the count and the list never disagree.
-  const quarantine = useQuery({ ...trpc.admin.quarantine.list.queryOptions(QUARANTINE_INPUT), refetchInterval: REFRESH_MS });
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<QuarantineStatus>(QUARANTINE_INITIAL_STATUS);
+  const quarantine = useQuery({ ...trpc.admin.quarantine.list.queryOptions(quarantineInput(status)), refetchInterval: REFRESH_MS });
   const entries = useMemo(() => quarantine.data ?? [], [quarantine.data]);
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const [reviewed, setReviewed] = useState<string | null>(null);
+
+  const review = useMutation(
+    trpc.admin.quarantine.review.mutationOptions({
+      onSuccess: ({ key, review: done }) => {
+        setOpenKey(null);
+        setReviewed(`${key} is marked reviewed ("${done.reason}"). It is listed under Reviewed, with your name and reason.`);
+      },
+      // The list and the nav's open count both change.
+      onSettled: () => {
+        void queryClient.invalidateQueries(trpc.admin.quarantine.pathFilter());
+      },
+    }),
+  );
+
+  function openReview(key: string) {
+    review.reset();
+    setReviewed(null);
+    setOpenKey(key);
+  }
+
+  function closeReview() {
+    review.reset();
+    setOpenKey(null);
+  }
+
+  function changeStatus(next: QuarantineStatus) {
+    closeReview();
+    setStatus(next);
+  }
+
   const [sorting, setSorting] = useState<SortingState>([{ id: "at", desc: true }]);
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
   const table = useReactTable({
@@ -121,12 +183,16 @@ export function Quarantine() {
     getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
     getRowId: (entry) => entry.key,
+    meta: { openKey, onOpen: openReview } satisfies ReviewActions,
   });
   // Brokers offered are those in the list, so a refused callback to an unknown broker id can be picked too.
   const brokers = useMemo(() => [...new Set(entries.map((entry) => entry.brokerId))].sort(), [entries]);
   const filterOf = (id: string) => (table.getColumn(id)?.getFilterValue() as string | undefined) ?? "";
   const setFilter = (id: string) => (value: string) => table.getColumn(id)?.setFilterValue(value || undefined);
   const rows = table.getRowModel().rows;
+  // The list refreshes while a form is open: if its row went away (reviewed elsewhere, pruned), say so instead of dropping the error.
+  const openRowGone = openKey !== null && quarantine.data !== undefined && !rows.some((row) => row.id === openKey);
+  const orphanError = openRowGone && review.error ? bannerMessage(review.error) : null;
 
   return (
     <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
@@ -134,18 +200,32 @@ export function Quarantine() {
         title="Quarantine"
         status={
           <PollStatus query={quarantine}>
-            {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"} (the newest {QUARANTINE_LIMIT} at most)
+            {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"} {STATUS_PHRASE[status]} (the newest {QUARANTINE_LIMIT} at
+            most)
           </PollStatus>
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="quarantine-explanation">
           Broker callbacks the receiver refused (signature, malformed body, unknown broker or order, mismatch with the order) and stored executions the
-          ledger refused (overfill, or after the order closed). None of them changed an order, a balance or the ledger.
+          ledger refused (overfill, or after the order closed). None of them changed an order, a balance or the ledger. Review each with a reason (kept in
+          the audit log): what it was and what was done about it.
         </p>
       </PageHeading>
 
+      {reviewed && (
+        <Banner tone="success" onDismiss={() => setReviewed(null)}>
+          <span data-testid="review-success">{reviewed}</span>
+        </Banner>
+      )}
+      {orphanError && (
+        <Banner tone="error" onDismiss={() => review.reset()}>
+          {orphanError}
+        </Banner>
+      )}
+
       <section className="panel flex min-h-0 flex-1 flex-col" aria-label="Quarantined callbacks and executions">
         <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">
+          <StatusSelect value={status} onChange={changeStatus} />
           <ColumnSelect id="quarantine-broker" label="Broker" any="Any broker" value={filterOf("brokerId")} options={brokers} onChange={setFilter("brokerId")} />
           <ColumnSelect id="quarantine-reason" label="Reason code" any="Any reason" value={filterOf("reasonCode")} options={REASON_CODES} onChange={setFilter("reasonCode")} />
           <div className="num ml-auto text-right text-[12px] text-neutral-500">
@@ -157,9 +237,30 @@ export function Quarantine() {
             <SortableHead table={table} />
             <tbody>
               {rows.map((row) => (
-                <tr key={row.id} data-entry-key={row.id} data-reason-code={row.original.reasonCode} data-broker-id={row.original.brokerId} className="align-top">
-                  <GridCells cells={row.getVisibleCells()} />
-                </tr>
+                <Fragment key={row.id}>
+                  <tr
+                    data-entry-key={row.id}
+                    data-reason-code={row.original.reasonCode}
+                    data-broker-id={row.original.brokerId}
+                    data-reviewed={row.original.review !== null}
+                    className={clsx("align-top", openKey === row.id && "bg-neutral-50")}
+                  >
+                    <GridCells cells={row.getVisibleCells()} />
+                  </tr>
+                  {openKey === row.id && (
+                    <tr className="hover:bg-transparent">
+                      <td colSpan={columns.length} className="whitespace-normal">
+                        <ReviewForm
+                          entry={row.original}
+                          pending={review.isPending}
+                          error={review.error}
+                          onSubmit={(reason) => review.mutate({ key: row.id, reason })}
+                          onClose={closeReview}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
               {quarantine.isPending && (
                 <tr>
@@ -171,9 +272,7 @@ export function Quarantine() {
               {quarantine.data !== undefined && rows.length === 0 && (
                 <tr>
                   <td colSpan={columns.length} className="text-neutral-500" data-testid="quarantine-empty">
-                    {entries.length === 0
-                      ? "Nothing refused. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s."
-                      : "No refusal matches these filters. Clear a filter to see more."}
+                    {entries.length === 0 ? EMPTY_TEXT[status] : "No refusal matches these filters. Clear a filter to see more."}
                   </td>
                 </tr>
               )}

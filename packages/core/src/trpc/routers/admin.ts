@@ -9,8 +9,9 @@ import { actOnAttention, listAttention } from "../../gateway/operatorActions";
 import { pipelineView } from "../../messaging/health";
 import { accountDetail } from "../../ledger/accountDetail";
 import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
-import { listQuarantine } from "../../receiver/quarantine";
-import { ZQuarantineInput } from "../../receiver/quarantine.schema";
+import { countOpenQuarantine, listQuarantine } from "../../receiver/quarantine";
+import { ZQuarantineInput, ZQuarantineReviewInput } from "../../receiver/quarantine.schema";
+import { reviewQuarantineEntry } from "../../receiver/review";
 import { resolvePendingByOperator } from "../../tcc/pending";
 import { listPending, tccOfOrder } from "../../tcc/queries";
 import { router } from "../init";
@@ -97,9 +98,11 @@ export const adminRouter = router({
         return { orderId: order.id, status: order.status };
       }),
   }),
-  /** Broker callbacks the receiver refused and executions the ledger refused, newest first. */
+  /** Broker callbacks the receiver refused and executions the ledger refused, newest first; operators review them. */
   quarantine: router({
     list: operatorProcedure.input(ZQuarantineInput.default({})).query(({ ctx, input }) => listQuarantine(ctx.services.prisma, input)),
+    openCount: operatorProcedure.query(({ ctx }) => countOpenQuarantine(ctx.services.prisma)),
+    review: operatorProcedure.input(ZQuarantineReviewInput).mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
   }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
   /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's

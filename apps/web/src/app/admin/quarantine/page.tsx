@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { Forbidden } from "@/components/forbidden";
 import { Quarantine } from "@/features/admin/quarantine";
-import { QUARANTINE_INPUT } from "@/features/admin/types";
+import { QUARANTINE_INITIAL_STATUS, quarantineInput } from "@/features/admin/types";
 import { OPERATORS_ONLY, requireOperator } from "@/server/guards";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
@@ -15,7 +15,7 @@ export default async function QuarantinePage() {
   const queryClient = getQueryClient();
   await Promise.all([
     queryClient.prefetchQuery(trpc.auth.me.queryOptions()),
-    queryClient.prefetchQuery(trpc.admin.quarantine.list.queryOptions(QUARANTINE_INPUT)),
+    queryClient.prefetchQuery(trpc.admin.quarantine.list.queryOptions(quarantineInput(QUARANTINE_INITIAL_STATUS))),
   ]);
   return (
     <HydrateClient>
