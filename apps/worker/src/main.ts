@@ -3,7 +3,7 @@
 // back to polling the outbox while Kafka is unreachable), polling otherwise; it also runs the outbox relay.
 import { parseArgs } from "node:util";
 import { assertSchemaMatches } from "@meridian/db/admin";
-import { createCoreServices, createTransportFromEnv, retryPolicyFromEnv } from "@meridian/core";
+import { createCoreServices, createTransportFromEnv, retentionPolicyFromEnv, retryPolicyFromEnv } from "@meridian/core";
 import { runGateway, runLedger } from "./roles/consumers";
 import { startReceiver } from "./roles/receiver";
 import { runRecovery } from "./roles/recovery";
@@ -32,7 +32,7 @@ async function run(): Promise<void> {
   const receiver = roles.includes("receiver") ? await startReceiver(services, Number(process.env.RECEIVER_PORT ?? 4200), process.env, transport) : null;
   if (roles.includes("gateway")) running.push(runGateway(services, transport, retryPolicyFromEnv(), shutdown.signal));
   if (roles.includes("ledger")) running.push(runLedger(services, transport, shutdown.signal));
-  if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal));
+  if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal, 1000, retentionPolicyFromEnv()));
   if (roles.includes("recon")) running.push(runReconciliationSchedule(services, reconScheduleFromEnv(), shutdown.signal));
   services.logger.info({ roles, transport: transport.status().mode, receiverPort: receiver ? process.env.RECEIVER_PORT ?? 4200 : null }, "worker running");
 

@@ -73,11 +73,18 @@ describe("lossy broker link", () => {
       // Executions are held back so that a lost answer must be recovered by retrying, not by a fill arriving first.
       await system.broker(brokerId, "/faults", { method: "PUT", body: JSON.stringify({ dropResponseRate: 0.3, errorRate: 0.1, pauseExecutions: true }) });
     }
-    const placed = await Promise.all(
-      Array.from({ length: 400 }, (_, i) =>
-        system.place(accounts[i % accounts.length]!, { symbol: i % 2 ? "AAPL" : "TSLA", side: i % 3 ? "BUY" : "SELL", type: "MARKET", quantity: String(1 + (i % 3)) }),
-      ),
-    );
+    // Placed 40 at a time (10 per account): this test is about the link, not about queueing 100 requests on one
+    // account lock, which on a loaded machine can outwait the lock's bounded wait.
+    const placed = [];
+    for (let wave = 0; wave < 400; wave += 40) {
+      placed.push(
+        ...(await Promise.all(
+          Array.from({ length: 40 }, (_, j) => wave + j).map((i) =>
+            system.place(accounts[i % accounts.length]!, { symbol: i % 2 ? "AAPL" : "TSLA", side: i % 3 ? "BUY" : "SELL", type: "MARKET", quantity: String(1 + (i % 3)) }),
+          ),
+        )),
+      );
+    }
     const ids = placed.map((order) => order.id);
     await outcomesKnown(ids);
     for (const brokerId of ["atlas", "harbor"]) await system.broker(brokerId, "/reset", { method: "POST" });

@@ -5,6 +5,7 @@ import clsx from "clsx";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { QUARANTINE_INPUT, QUARANTINE_LIMIT } from "@/features/admin/types";
 import { useTRPC } from "@/trpc/client";
 
 const REFRESH_MS = 2000;
@@ -38,17 +39,19 @@ function CountBadge({ count, testId, title }: { count: number | undefined; testI
   );
 }
 
-const SECTIONS = ["/admin/pending", "/admin/attention", "/admin/brokers", "/admin/recon"] as const;
+const SECTIONS = ["/admin/pending", "/admin/attention", "/admin/quarantine", "/admin/brokers", "/admin/recon"] as const;
 
-/** The operator console's sections; Pending and Attention show how many orders wait there. */
+/** The operator console's sections; Pending and Attention show how many orders wait there, Quarantine how many refusals it holds. */
 export function ConsoleNav() {
   const trpc = useTRPC();
   const pathname = usePathname();
-  // Same queries as the Pending and Attention pages, so the badges and the lists never disagree.
+  // Same queries as the Pending, Attention and Quarantine pages, so the badges and the lists never disagree.
   const pending = useQuery({ ...trpc.admin.pending.list.queryOptions(), refetchInterval: REFRESH_MS });
   const attention = useQuery({ ...trpc.admin.attention.list.queryOptions(), refetchInterval: REFRESH_MS });
+  const quarantine = useQuery({ ...trpc.admin.quarantine.list.queryOptions(QUARANTINE_INPUT), refetchInterval: REFRESH_MS });
   const pendingCount = pending.data?.length;
   const attentionCount = attention.data?.length;
+  const quarantineCount = quarantine.data?.length;
   const section = SECTIONS.find((prefix) => pathname.startsWith(prefix));
   // Orders is home for everything else in the console: the list, an order, an account.
   const on = (prefix: (typeof SECTIONS)[number] | null) => (section ?? null) === prefix;
@@ -72,6 +75,14 @@ export function ConsoleNav() {
           count={attentionCount}
           testId="attention-count"
           title={`${attentionCount} ${attentionCount === 1 ? "order has" : "orders have"} an unknown outcome at the broker`}
+        />
+      </NavLink>
+      <NavLink href="/admin/quarantine" active={on("/admin/quarantine")}>
+        Quarantine
+        <CountBadge
+          count={quarantineCount}
+          testId="quarantine-count"
+          title={`${quarantineCount === QUARANTINE_LIMIT ? `The newest ${QUARANTINE_LIMIT}` : quarantineCount} refused broker ${quarantineCount === 1 ? "callback or execution" : "callbacks and executions"}; none changed the ledger`}
         />
       </NavLink>
       <NavLink href="/admin/brokers" active={on("/admin/brokers")}>

@@ -1,30 +1,50 @@
 // The receiver role: the webhook brokers push executions to. Signature first, then shape, then store; the broker is
-// acknowledged only after the receipt is committed, so an execution we answered 200 for is never lost.
+// acknowledged only after the receipt is committed, so an execution we answered 200 for is never lost. Every refusal
+// is also kept in refused_callbacks for the operators' Quarantine.
 import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
-import { DomainError, storeExecution, transportHealth, ZBrokerExecution, type CoreServices, type Transport } from "@meridian/core";
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { claimedIds, DomainError, recordRefusal, refusalCodeOf, storeExecution, transportHealth, ZBrokerExecution, type CoreServices, type Refusal, type Transport } from "@meridian/core";
 import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSecretFor } from "@meridian/core/broker";
 
 export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv = process.env, transport?: Pick<Transport, "status">): Hono {
   const { logger } = services;
   const secrets = new Map(services.brokers.all().map((broker) => [broker.brokerId, webhookSecretFor(broker.brokerId, env)]));
   const app = new Hono();
+
+  /** Keeps the refusal for operators (the Quarantine), then answers it. A failed insert is logged and the broker still
+   * gets the refusal: recording must never turn a 4xx into a 500, which the broker would retry as our fault. */
+  async function refuse(c: Context, refusal: Refusal, status: ContentfulStatusCode, answer: Record<string, unknown>) {
+    await recordRefusal(services.prisma, refusal).catch((error: unknown) => {
+      logger.error({ err: error, brokerId: refusal.brokerId, code: refusal.code }, "refused execution webhook not recorded");
+    });
+    return c.json(answer, status);
+  }
+
   // The transport's mode and each topic's lag (see transportHealth); 200 in either mode: polling is a working state.
   app.get("/health", async (c) => c.json(transport ? { ok: true, transport: await transportHealth(services.prisma, transport) } : { ok: true }));
   app.post("/brokers/:brokerId/executions", async (c) => {
     const brokerId = c.req.param("brokerId");
-    const secret = secrets.get(brokerId);
-    if (!secret) return c.json({ error: `unknown broker ${brokerId}` }, 404);
     const rawBody = await c.req.text();
+    const secret = secrets.get(brokerId);
+    if (!secret) {
+      logger.warn({ brokerId }, "execution webhook refused: unknown broker");
+      const reason = `unknown broker ${brokerId}`;
+      return refuse(c, { brokerId, code: "UNKNOWN_BROKER", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 404, { error: reason });
+    }
     const verdict = verifyWebhook({ secret, rawBody, timestamp: c.req.header(WEBHOOK_TIMESTAMP_HEADER), signature: c.req.header(WEBHOOK_SIGNATURE_HEADER) });
     if (!verdict.ok) {
       logger.warn({ brokerId, reason: verdict.reason }, "execution webhook refused: signature");
-      return c.json({ error: `signature refused: ${verdict.reason}` }, 401);
+      const reason = `signature refused: ${verdict.reason}`;
+      return refuse(c, { brokerId, code: "SIGNATURE", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 401, { error: reason });
     }
-    const parsed = ZBrokerExecution.safeParse(safeJson(rawBody));
+    const body = safeJson(rawBody);
+    const parsed = ZBrokerExecution.safeParse(body);
     if (!parsed.success) {
       logger.warn({ brokerId, issues: parsed.error.issues, rawBody: rawBody.slice(0, 2000) }, "execution webhook refused: malformed");
-      return c.json({ error: "malformed execution", issues: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) }, 400);
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+      const reason = body === undefined ? "malformed execution: the body is not JSON" : `malformed execution: ${issues.join("; ")}`;
+      return refuse(c, { brokerId, code: "MALFORMED", reason, rawBody, ...claimedIds(body) }, 400, { error: "malformed execution", issues });
     }
     try {
       const result = await storeExecution(services.prisma, brokerId, parsed.data);
@@ -32,7 +52,8 @@ export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv
     } catch (error) {
       if (error instanceof DomainError) {
         logger.warn({ brokerId, execId: parsed.data.execId, reason: error.message }, "execution webhook refused");
-        return c.json({ error: error.message }, error.code === "NOT_FOUND" ? 404 : 422);
+        const refusal = { brokerId, code: refusalCodeOf(error), reason: error.message, rawBody, execId: parsed.data.execId, orderId: parsed.data.clientOrderId };
+        return refuse(c, refusal, error.code === "NOT_FOUND" ? 404 : 422, { error: error.message });
       }
       throw error;
     }

@@ -9,3 +9,4 @@ export { KafkaTransport, type KafkaTransportOptions } from "./kafkaTransport";
 export { deletePipelineTopics } from "./kafkaClient";
 export { createTransportFromEnv } from "./fromEnv";
 export { transportHealth, transportLag, type TransportHealth, type TopicLag } from "./health";
+export { pruneDeliveredMessages, retentionPolicyFromEnv, type RetentionPolicy } from "./retention";

@@ -1,5 +1,7 @@
 // The receiver ("fill-receiving server"): a broker's execution is stored before the broker is acknowledged, then
-// published through the outbox. (broker, execId) is unique, so a duplicate delivery stops at the insert.
+// published through the outbox. (broker, execId) is unique, so a duplicate delivery stops at the insert. A "duplicate"
+// that differs from the stored receipt is not a redelivery but a broker reusing an execution id: refused, so the
+// second execution is looked at by operators instead of being dropped as a repeat.
 import { z } from "zod";
 import type { PrismaClient } from "@meridian/db";
 import { TOPICS } from "../messaging/topics";
@@ -37,7 +39,15 @@ export async function storeExecution(prisma: PrismaClient, brokerId: string, exe
       ON CONFLICT (broker_id, exec_id) DO NOTHING RETURNING id`;
     const receiptId = inserted[0]?.id;
     if (!receiptId) {
-      const existing = await tx.executionReceipt.findUniqueOrThrow({ where: { brokerId_execId: { brokerId, execId: execution.execId } }, select: { id: true } });
+      const existing = await tx.executionReceipt.findUniqueOrThrow({ where: { brokerId_execId: { brokerId, execId: execution.execId } } });
+      const sameTerms = existing.orderId === execution.clientOrderId && existing.quantity.equals(execution.quantity) && existing.price.equals(execution.price);
+      if (!sameTerms) {
+        throw new DomainError(
+          "CONFLICT",
+          `execution id ${execution.execId} was already used for ${existing.quantity.toString()} @ ${existing.price.toString()} on order ${existing.orderId}; ` +
+            `this one says ${execution.quantity} @ ${execution.price} on order ${execution.clientOrderId}`,
+        );
+      }
       return { stored: false, duplicateOf: existing.id };
     }
     await writeOutbox(tx, { topic: TOPICS.executions, key: execution.clientOrderId, eventType: "ExecutionReceived", payload: { receiptId, orderId: execution.clientOrderId } });

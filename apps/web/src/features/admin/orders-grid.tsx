@@ -1,31 +1,16 @@
 "use client";
 
-import {
-  createColumnHelper,
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type SortingFn,
-  type SortingState,
-} from "@tanstack/react-table";
-import clsx from "clsx";
+import { createColumnHelper, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
-import { compare } from "@/lib/decimal";
 import { dateTimeText, price, quantity } from "@/lib/format";
+import { byDecimal as decimalOrder, GridCells, SortableHead } from "./sortable-table";
 import type { AdminOrder } from "./types";
 
-// Decimals arrive as strings: compare them exactly, with "no value" last.
-const byDecimal: SortingFn<AdminOrder> = (a, b, columnId) => {
-  const x = a.getValue<string | null>(columnId);
-  const y = b.getValue<string | null>(columnId);
-  if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
-  return compare(x, y);
-};
+const byDecimal = decimalOrder<AdminOrder>();
 
 const column = createColumnHelper<AdminOrder>();
 
@@ -80,32 +65,7 @@ export function OrdersGrid({ orders }: { orders: AdminOrder[] }) {
 
   return (
     <table className="data-table" data-testid="admin-orders">
-      <thead>
-        {table.getHeaderGroups().map((group) => (
-          <tr key={group.id}>
-            {group.headers.map((header) => {
-              const sorted = header.column.getIsSorted();
-              const numeric = (header.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-              return (
-                <th
-                  key={header.id}
-                  className={clsx(numeric && "r")}
-                  aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                >
-                  {header.column.getCanSort() ? (
-                    <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-neutral-900">
-                      {flexRender(header.column.columnDef.header, header.getContext())}
-                      <span className="w-2 text-neutral-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}</span>
-                    </button>
-                  ) : (
-                    flexRender(header.column.columnDef.header, header.getContext())
-                  )}
-                </th>
-              );
-            })}
-          </tr>
-        ))}
-      </thead>
+      <SortableHead table={table} />
       <tbody>
         {table.getRowModel().rows.map((row) => (
           <tr
@@ -115,14 +75,7 @@ export function OrdersGrid({ orders }: { orders: AdminOrder[] }) {
             className="cursor-pointer"
             onClick={() => router.push(`/admin/orders/${row.id}`)}
           >
-            {row.getVisibleCells().map((cell) => {
-              const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-              return (
-                <td key={cell.id} className={clsx(numeric && "r")}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              );
-            })}
+            <GridCells cells={row.getVisibleCells()} />
           </tr>
         ))}
         {orders.length === 0 && (

@@ -17,11 +17,17 @@ export type BrokerOverview = Outputs["admin"]["brokers"]["overview"][number];
 export type BrokerFaults = NonNullable<BrokerOverview["faults"]>;
 export type ReconRun = Outputs["admin"]["recon"]["runs"][number];
 export type ReconItem = Outputs["admin"]["recon"]["items"][number];
+export type QuarantineEntry = Outputs["admin"]["quarantine"]["list"][number];
 
 /** How many of the newest reconciliation runs the report lists. */
 export const RECON_RUNS_LIMIT = 20;
 /** The reconciliation items list opens on what waits for a decision. */
 export const RECON_ITEMS_INITIAL_STATUS = "PROPOSED" satisfies ReconItem["status"];
+
+/** How many of the newest refusals the Quarantine (and the nav's badge) loads. */
+export const QUARANTINE_LIMIT = 200;
+/** The Quarantine's query input, shared by the page, its prefetch and the nav's badge so they read one cache entry. */
+export const QUARANTINE_INPUT = { limit: QUARANTINE_LIMIT };
 
 /** How many of the newest orders the console loads; filters narrow on the server, so older ones are a filter away. */
 export const ADMIN_ORDERS_LIMIT = 500;

@@ -10,6 +10,8 @@ import { pipelineView } from "../../messaging/health";
 import { accountDetail } from "../../ledger/accountDetail";
 import { orderChanges } from "../../orders/changeStream";
 import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
+import { listQuarantine } from "../../receiver/quarantine";
+import { ZQuarantineInput } from "../../receiver/quarantine.schema";
 import { resolvePendingByOperator } from "../../tcc/pending";
 import { listPending, tccOfOrder } from "../../tcc/queries";
 import { router } from "../init";
@@ -98,8 +100,16 @@ export const adminRouter = router({
         return { orderId: order.id, status: order.status };
       }),
   }),
+  /** Broker callbacks the receiver refused and executions the ledger refused, newest first. */
+  quarantine: router({
+    list: operatorProcedure.input(ZQuarantineInput.default({})).query(({ ctx, input }) => listQuarantine(ctx.services.prisma, input)),
+  }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
-  /** Transport mode (Kafka or polling) from a worker's /health, and the outbox backlog per topic. */
-  pipeline: operatorProcedure.query(({ ctx }) => pipelineView(ctx.services.prisma, `${process.env.RECEIVER_URL ?? "http://127.0.0.1:4200"}/health`)),
+  /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's
+   * receiver listens (the URL brokers post executions to; `start.ts --fresh` picks its port at random). */
+  pipeline: operatorProcedure.query(async ({ ctx }) => {
+    const receiverUrl = process.env.RECEIVER_URL ?? "http://127.0.0.1:4200";
+    return { ...(await pipelineView(ctx.services.prisma, `${receiverUrl}/health`)), receiverUrl };
+  }),
   recon: reconRouter,
 });
