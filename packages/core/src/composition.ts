@@ -9,6 +9,7 @@ import { DEFAULT_BROKER_URL } from "./broker/registry";
 import { SimulatorControl } from "./broker/simulatorControl";
 import { createAccountLockFromEnv } from "./lock/fromEnv";
 import { QuoteService } from "./market/quotes";
+import { OrderFeed, orderFeedOptionsFromEnv } from "./orders/feed";
 import type { CoreServices } from "./services";
 
 export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: string; prisma?: ReturnType<typeof createPrismaClient> } = {}): CoreServices {
@@ -18,19 +19,24 @@ export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: st
   const resilience = resilienceOptionsFromEnv(env);
   const callLog = databaseCallLog(prisma);
   const brokers = new BrokerRegistry(plain.all().map((adapter) => new ResilientBroker(adapter, resilience, callLog)), plain.routing);
+  const logger = pino({ name: options.name ?? "meridian", level: env.LOG_LEVEL ?? "info" });
   return {
     prisma,
     lock: createAccountLockFromEnv(prisma, env),
     brokers,
     quotes: new QuoteService(brokers),
     simulator: new SimulatorControl(env.BROKER_URL?.trim() || DEFAULT_BROKER_URL),
-    logger: pino({ name: options.name ?? "meridian", level: env.LOG_LEVEL ?? "info" }),
+    orderFeed: new OrderFeed({ prisma, logger, ...orderFeedOptionsFromEnv(env) }),
+    logger,
   };
 }
 
 const globalForServices = globalThis as unknown as { meridianServices?: CoreServices };
 
-/** Process-wide services, kept on globalThis so that Next.js hot reloads reuse one Prisma pool and one lock client. */
+/**
+ * Process-wide services, kept on globalThis so that Next.js hot reloads and its separately bundled routes reuse one
+ * Prisma pool, one lock client and one order feed (so one poller, however many browsers are subscribed).
+ */
 export function getCoreServices(): CoreServices {
   globalForServices.meridianServices ??= createCoreServices({ name: "web" });
   return globalForServices.meridianServices;

@@ -4,6 +4,7 @@ import type { BrokerRegistry } from "./broker/registry";
 import type { SimulatorControl } from "./broker/simulatorControl";
 import type { AccountLock } from "./lock/port";
 import type { QuoteService } from "./market/quotes";
+import type { OrderFeed } from "./orders/feed";
 
 /** What domain functions need from the outside world; built once per process in a composition root. */
 export interface CoreServices {
@@ -13,6 +14,8 @@ export interface CoreServices {
   quotes: QuoteService;
   /** Fault switches of the simulated brokers, for the console. */
   simulator: SimulatorControl;
+  /** Order changes for live screens; it polls only while someone subscribes, so processes without subscribers never start it. */
+  orderFeed: OrderFeed;
   logger: Logger;
 }
 

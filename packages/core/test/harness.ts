@@ -10,6 +10,7 @@ import type { AccountLock } from "../src/lock/port";
 import { QuoteService } from "../src/market/quotes";
 import { SimulatorControl } from "../src/broker/simulatorControl";
 import { INSTRUMENTS } from "../src/market/instruments";
+import { OrderFeed } from "../src/orders/feed";
 import type { AccountRef, CoreServices } from "../src/services";
 import { createCallerFactory } from "../src/trpc/init";
 import { appRouter } from "../src/trpc/root";
@@ -56,7 +57,9 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
   const broker = new ScriptedBroker("atlas");
   const brokers = new BrokerRegistry([broker], { defaultBrokerId: "atlas", bySymbol: {} });
   const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
-  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), logger: pino({ level: "silent" }) };
+  const logger = pino({ level: "silent" });
+  const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
+  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, logger };
   return {
     db,
     services,

@@ -7,7 +7,7 @@ import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 export default async function TradingPage() {
   await requireCustomer("/");
   const queryClient = getQueryClient();
-  // Awaited so the first paint already shows balances and orders; the panels then poll every second.
+  // Awaited so the first paint already shows balances and orders; after that, order changes arrive by push.
   await Promise.all([
     queryClient.prefetchQuery(trpc.auth.me.queryOptions()),
     queryClient.prefetchQuery(trpc.account.summary.queryOptions()),

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "@/trpc/client";
+import { LiveIndicator } from "@/features/live/live-indicator";
+import { useOrderChanges } from "@/features/live/use-order-changes";
 import { TIME_ZONE_LABEL } from "@/lib/format";
 import { ConsoleNav } from "./console-nav";
 
@@ -12,6 +14,8 @@ export function AppHeader({ area }: { area: "trading" | "console" }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const me = useQuery(trpc.auth.me.queryOptions());
+  // The header is on every customer and console page, so it holds the page's one stream of order changes.
+  const live = useOrderChanges(area);
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSettled: () => {
@@ -34,6 +38,7 @@ export function AppHeader({ area }: { area: "trading" | "console" }) {
         {area === "console" && <ConsoleNav />}
       </div>
       <div className="flex items-center gap-4 text-xs">
+        <LiveIndicator state={live} />
         <span className="text-neutral-500">Times in {TIME_ZONE_LABEL}</span>
         {accountNo && (
           <span className="num" data-testid="account-no">

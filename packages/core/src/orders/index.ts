@@ -6,3 +6,5 @@ export { changeOrder, recordOrderEvent } from "./transition";
 export { listAccountOrders, getAccountOrder, listAllOrders, getOrderDetail, orderStats } from "./queries";
 export { toOrderView, type OrderView } from "./views";
 export { isTerminal, OPEN_STATUSES, TERMINAL_STATUSES } from "./status";
+export { OrderFeed, orderFeedOptionsFromEnv, type OrderChangeEvent, type OrderChangeListener, type OrderFeedOptions } from "./feed";
+export { orderChanges } from "./changeStream";

@@ -4,6 +4,9 @@ import { DomainError } from "../shared/errors";
 import type { TrpcContext } from "./context";
 
 const t = initTRPC.context<TrpcContext>().create({
+  // Subscriptions (server-sent events): a ping keeps idle streams open through proxies, and a client that hears
+  // nothing, not even a ping, for the inactivity time reconnects.
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zodError = cause instanceof ZodError ? z.flattenError(cause) : null;

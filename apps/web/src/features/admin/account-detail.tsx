@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MonoId } from "@/components/mono-id";
+import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { ChangeHistoryTable } from "./change-history";
@@ -15,7 +16,7 @@ function Version({ version }: { version: number }) {
 
 export function AccountDetail({ accountId }: { accountId: string }) {
   const trpc = useTRPC();
-  const detail = useQuery({ ...trpc.admin.accounts.detail.queryOptions({ accountId }), refetchInterval: 2000 });
+  const detail = useQuery({ ...trpc.admin.accounts.detail.queryOptions({ accountId }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
   const data = detail.data;
   if (!data) {
     return (

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
+import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { ORDER_STATUSES, STATUS_LABEL } from "@/lib/order-status";
 import { timeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
@@ -10,17 +11,15 @@ import { OrdersGrid } from "./orders-grid";
 import { StatsTiles } from "./stats-tiles";
 import { ADMIN_ORDERS_LIMIT, toQueryInput, type ConsoleFilters } from "./types";
 
-const REFRESH_MS = 2000;
-
 export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilters }) {
   const trpc = useTRPC();
   const [filters, setFilters] = useState(initialFilters);
   // Typing in a filter box should not fire a request per keystroke ahead of rendering.
   const deferredFilters = useDeferredValue(filters);
-  const stats = useQuery({ ...trpc.admin.stats.queryOptions(), refetchInterval: REFRESH_MS });
+  const stats = useQuery({ ...trpc.admin.stats.queryOptions(), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
   const orders = useQuery({
     ...trpc.admin.orders.list.queryOptions(toQueryInput(deferredFilters)),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: ORDER_FALLBACK_REFRESH_MS,
     placeholderData: keepPreviousData,
   });
 

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
+import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, price, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { ChangeHistoryTable } from "./change-history";
@@ -25,7 +26,7 @@ function DetailJson({ detail }: { detail: unknown }) {
 
 export function OrderDetail({ orderId }: { orderId: string }) {
   const trpc = useTRPC();
-  const detail = useQuery({ ...trpc.admin.orders.detail.queryOptions({ orderId }), refetchInterval: 2000 });
+  const detail = useQuery({ ...trpc.admin.orders.detail.queryOptions({ orderId }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
   const data = detail.data;
   if (!data) {
     return (

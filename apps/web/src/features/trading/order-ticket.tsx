@@ -5,6 +5,7 @@ import clsx from "clsx";
 import { useEffect, useState, type FormEvent } from "react";
 import { Banner } from "@/components/banner";
 import { MonoId } from "@/components/mono-id";
+import { ACCOUNT_SUMMARY_REFRESH_MS } from "@/features/live/refresh";
 import { formatFixed, isDecimal, multiply } from "@/lib/decimal";
 import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { money, quantity as formatQty } from "@/lib/format";
@@ -53,7 +54,7 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const quotes = useQuery({ ...trpc.market.quotes.queryOptions(), refetchInterval: 1000 });
-  const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: 1000 });
+  const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: ACCOUNT_SUMMARY_REFRESH_MS });
 
   const [symbol, setSymbol] = useState(preset?.symbol ?? "");
   const [side, setSide] = useState<Side>("BUY");

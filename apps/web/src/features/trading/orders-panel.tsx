@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Banner } from "@/components/banner";
 import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
+import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, price, quantity, timeText } from "@/lib/format";
 import { CANCELLABLE } from "@/lib/order-status";
@@ -19,7 +20,7 @@ export function OrdersPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [scope, setScope] = useState<Scope>("open");
-  const orders = useQuery({ ...trpc.orders.list.queryOptions({ scope, limit: ORDERS_LIMIT }), refetchInterval: 1000 });
+  const orders = useQuery({ ...trpc.orders.list.queryOptions({ scope, limit: ORDERS_LIMIT }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
 
   const cancel = useMutation(
     trpc.orders.cancel.mutationOptions({

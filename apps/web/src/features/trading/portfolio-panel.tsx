@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import clsx from "clsx";
+import { ACCOUNT_SUMMARY_REFRESH_MS } from "@/features/live/refresh";
 import { money, price, quantity, signed, trendClass } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 
@@ -18,7 +19,7 @@ function Figure({ label, value, testId, emphasis }: { label: string; value: stri
 
 export function PortfolioPanel() {
   const trpc = useTRPC();
-  const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: 1000 });
+  const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: ACCOUNT_SUMMARY_REFRESH_MS });
   const data = summary.data;
   const currency = data?.cash.currency ?? "USD";
 

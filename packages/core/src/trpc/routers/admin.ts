@@ -8,6 +8,7 @@ import { ZBrokerFaults } from "../../broker/simulatorControl";
 import { actOnAttention, listAttention } from "../../gateway/operatorActions";
 import { pipelineView } from "../../messaging/health";
 import { accountDetail } from "../../ledger/accountDetail";
+import { orderChanges } from "../../orders/changeStream";
 import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
 import { countOpenQuarantine, listQuarantine } from "../../receiver/quarantine";
 import { ZQuarantineInput, ZQuarantineReviewInput } from "../../receiver/quarantine.schema";
@@ -36,6 +37,8 @@ export const adminRouter = router({
         const [tcc, history] = await Promise.all([tccOfOrder(ctx.services.prisma, input.orderId), orderHistory(ctx.services.prisma, input.orderId)]);
         return { ...detail, tcc, history };
       }),
+    /** Changes of every order, for the console. */
+    onChange: operatorProcedure.subscription(({ ctx, signal }) => orderChanges(ctx.services.orderFeed, { signal })),
   }),
   accounts: router({
     detail: operatorProcedure
