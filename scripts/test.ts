@@ -21,6 +21,8 @@ const skips: string[] = [];
 
 if (!step("generate the Prisma client", "npm", ["run", "generate", "-w", "@meridian/db"])) failures.push("prisma generate");
 if (!step("type-check every workspace", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"])) failures.push("typecheck");
+// The root project: this script, start.ts and the benchmarks, which no workspace's type-check covers.
+if (!step("type-check scripts and benchmarks", "npx", ["tsc", "--noEmit", "-p", "tsconfig.json"])) failures.push("typecheck (scripts, bench)");
 
 if (!process.env.DATABASE_URL) {
   console.log("\nDATABASE_URL is unset: database suites run on embedded Postgres (PGlite).");

@@ -12,6 +12,8 @@ import { QuoteService } from "./market/quotes";
 import { OrderFeed, orderFeedOptionsFromEnv } from "./orders/feed";
 import type { CoreServices } from "./services";
 
+const DEFAULT_RECEIVER_URL = "http://127.0.0.1:4200";
+
 export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: string; prisma?: ReturnType<typeof createPrismaClient> } = {}): CoreServices {
   const env = options.env ?? process.env;
   const prisma = options.prisma ?? getPrisma();
@@ -27,6 +29,7 @@ export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: st
     quotes: new QuoteService(brokers),
     simulator: new SimulatorControl(env.BROKER_URL?.trim() || DEFAULT_BROKER_URL),
     orderFeed: new OrderFeed({ prisma, logger, ...orderFeedOptionsFromEnv(env) }),
+    receiverUrl: env.RECEIVER_URL?.trim() || DEFAULT_RECEIVER_URL,
     logger,
   };
 }

@@ -16,6 +16,8 @@ export interface CoreServices {
   simulator: SimulatorControl;
   /** Order changes for live screens; it polls only while someone subscribes, so processes without subscribers never start it. */
   orderFeed: OrderFeed;
+  /** Where the worker's execution receiver listens; the console reads the pipeline's health from its /health. */
+  receiverUrl: string;
   logger: Logger;
 }
 

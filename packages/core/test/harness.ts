@@ -59,7 +59,7 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
   const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
   const logger = pino({ level: "silent" });
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
-  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, logger };
+  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, receiverUrl: "http://127.0.0.1:9", logger };
   return {
     db,
     services,

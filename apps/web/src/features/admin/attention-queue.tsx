@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import Link from "next/link";
 import { Fragment, useState } from "react";
-import { Banner } from "@/components/banner";
+import { OutcomeBanners } from "@/components/outcome-banners";
 import { MonoId } from "@/components/mono-id";
 import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, quantity } from "@/lib/format";
@@ -146,16 +146,7 @@ export function AttentionQueue() {
         </ul>
       </PageHeading>
 
-      {done && (
-        <Banner tone="success" onDismiss={() => setDone(null)}>
-          <span data-testid="attention-success">{done}</span>
-        </Banner>
-      )}
-      {orphanError && (
-        <Banner tone="error" onDismiss={() => act.reset()}>
-          {orphanError}
-        </Banner>
-      )}
+      <OutcomeBanners success={done} successTestId="attention-success" onDismissSuccess={() => setDone(null)} orphanError={orphanError} onDismissError={() => act.reset()} />
 
       <section className="panel min-h-0 flex-1 overflow-auto" aria-label="Orders needing attention">
         <table className="data-table" data-testid="attention-table">

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { Fragment, useState } from "react";
-import { Banner } from "@/components/banner";
+import { OutcomeBanners } from "@/components/outcome-banners";
 import { MonoId } from "@/components/mono-id";
 import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, money, quantity } from "@/lib/format";
@@ -85,16 +85,7 @@ export function PendingQueue() {
         </p>
       </PageHeading>
 
-      {resolved && (
-        <Banner tone="success" onDismiss={() => setResolved(null)}>
-          <span data-testid="resolve-success">{resolved}</span>
-        </Banner>
-      )}
-      {orphanError && (
-        <Banner tone="error" onDismiss={() => resolve.reset()}>
-          {orphanError}
-        </Banner>
-      )}
+      <OutcomeBanners success={resolved} successTestId="resolve-success" onDismissSuccess={() => setResolved(null)} orphanError={orphanError} onDismissError={() => resolve.reset()} />
 
       <section className="panel min-h-0 flex-1 overflow-auto" aria-label="Pending orders">
         <table className="data-table" data-testid="pending-table">

@@ -12,7 +12,7 @@ import {
 } from "@tanstack/react-table";
 import clsx from "clsx";
 import { Fragment, useMemo, useState } from "react";
-import { Banner } from "@/components/banner";
+import { OutcomeBanners } from "@/components/outcome-banners";
 import { MonoId } from "@/components/mono-id";
 import { Pill } from "@/components/pill";
 import { bannerMessage } from "@/lib/errors";
@@ -212,16 +212,7 @@ export function Quarantine() {
         </p>
       </PageHeading>
 
-      {reviewed && (
-        <Banner tone="success" onDismiss={() => setReviewed(null)}>
-          <span data-testid="review-success">{reviewed}</span>
-        </Banner>
-      )}
-      {orphanError && (
-        <Banner tone="error" onDismiss={() => review.reset()}>
-          {orphanError}
-        </Banner>
-      )}
+      <OutcomeBanners success={reviewed} successTestId="review-success" onDismissSuccess={() => setReviewed(null)} orphanError={orphanError} onDismissError={() => review.reset()} />
 
       <section className="panel flex min-h-0 flex-1 flex-col" aria-label="Quarantined callbacks and executions">
         <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">

@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { Fragment, useState } from "react";
-import { Banner } from "@/components/banner";
+import { OutcomeBanners } from "@/components/outcome-banners";
 import { MonoId } from "@/components/mono-id";
 import { Pill } from "@/components/pill";
 import { StatusBadge } from "@/components/status-badge";
@@ -170,16 +170,7 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
 
       {(decided || orphanError) && (
         <div className="border-b border-neutral-200 p-2">
-          {decided && (
-            <Banner tone="success" onDismiss={() => setDecided(null)}>
-              <span data-testid="recon-decided">{decided}</span>
-            </Banner>
-          )}
-          {orphanError && (
-            <Banner tone="error" onDismiss={() => decide.reset()}>
-              {orphanError}
-            </Banner>
-          )}
+          <OutcomeBanners success={decided} successTestId="recon-decided" onDismissSuccess={() => setDecided(null)} orphanError={orphanError} onDismissError={() => decide.reset()} />
         </div>
       )}
 

@@ -111,7 +111,7 @@ export const adminRouter = router({
   /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's
    * receiver listens (the URL brokers post executions to; `start.ts --fresh` picks its port at random). */
   pipeline: operatorProcedure.query(async ({ ctx }) => {
-    const receiverUrl = process.env.RECEIVER_URL ?? "http://127.0.0.1:4200";
+    const { receiverUrl } = ctx.services;
     return { ...(await pipelineView(ctx.services.prisma, `${receiverUrl}/health`)), receiverUrl };
   }),
   recon: reconRouter,
