@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHarness, type Harness } from "../../test/harness";
 import type { AccountRef } from "../services";
-import { orderChanges } from "./changeStream";
+import { openOrderChanges } from "./changeStream";
 import { OrderFeed, type OrderChangeEvent } from "./feed";
 import { placeOrder } from "./placeOrder";
 import { ZPlaceOrderInput } from "./placeOrder.schema";
@@ -19,7 +19,7 @@ function record(feed: OrderFeed, accountId?: string) {
   const abort = new AbortController();
   const changes: OrderChangeEvent[] = [];
   const done = (async () => {
-    for await (const change of orderChanges(feed, { accountId, signal: abort.signal })) changes.push(change);
+    for await (const change of await openOrderChanges(feed, { accountId, signal: abort.signal })) changes.push(change);
   })();
   return { changes, stop: () => (abort.abort(), done) };
 }
@@ -95,6 +95,18 @@ describe("order feed", () => {
     expect(ids).toEqual([...ids].sort((x, y) => (x < y ? -1 : 1)));
     expect(aliceStream.changes[0]).toMatchObject({ symbol: "AAPL", status: "PENDING_NEW" });
   });
+
+  it("opens a stream only once the feed knows where it starts: a change committed right after is delivered", async () => {
+    const abort = new AbortController();
+    const stream = await openOrderChanges(feed, { accountId: alice.id, signal: abort.signal });
+    // Written before anything reads the stream, as the browser's re-fetch on "connected" would race it.
+    const order = await place(alice, "NVDA");
+    const first = await stream.next();
+    abort.abort();
+    await stream.return(undefined);
+    expect(first.value).toMatchObject({ orderId: order.id, kind: "PLACED" });
+    expect(feed.subscriberCount).toBe(0);
+  }, 10_000);
 
   it("still delivers a row whose id is below one already read (a lower id written later)", async () => {
     const order = await place(alice, "AAPL");

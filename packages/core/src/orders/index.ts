@@ -7,4 +7,4 @@ export { listAccountOrders, getAccountOrder, listAllOrders, getOrderDetail, orde
 export { toOrderView, type OrderView } from "./views";
 export { isTerminal, OPEN_STATUSES, TERMINAL_STATUSES } from "./status";
 export { OrderFeed, orderFeedOptionsFromEnv, type OrderChangeEvent, type OrderChangeListener, type OrderFeedOptions } from "./feed";
-export { orderChanges } from "./changeStream";
+export { openOrderChanges } from "./changeStream";

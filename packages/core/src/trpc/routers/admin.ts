@@ -8,7 +8,7 @@ import { ZBrokerFaults } from "../../broker/simulatorControl";
 import { actOnAttention, listAttention } from "../../gateway/operatorActions";
 import { pipelineView } from "../../messaging/health";
 import { accountDetail } from "../../ledger/accountDetail";
-import { orderChanges } from "../../orders/changeStream";
+import { openOrderChanges } from "../../orders/changeStream";
 import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
 import { countOpenQuarantine, listQuarantine } from "../../receiver/quarantine";
 import { ZQuarantineInput, ZQuarantineReviewInput } from "../../receiver/quarantine.schema";
@@ -38,7 +38,7 @@ export const adminRouter = router({
         return { ...detail, tcc, history };
       }),
     /** Changes of every order, for the console. */
-    onChange: operatorProcedure.subscription(({ ctx, signal }) => orderChanges(ctx.services.orderFeed, { signal })),
+    onChange: operatorProcedure.subscription(({ ctx, signal }) => openOrderChanges(ctx.services.orderFeed, { signal })),
   }),
   accounts: router({
     detail: operatorProcedure

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { accountSummary } from "../../ledger/accountSummary";
 import { cancelOrder } from "../../orders/cancelOrder";
-import { orderChanges } from "../../orders/changeStream";
+import { openOrderChanges } from "../../orders/changeStream";
 import { placeOrder } from "../../orders/placeOrder";
 import { ZPlaceOrderInput } from "../../orders/placeOrder.schema";
 import { getAccountOrder, listAccountOrders } from "../../orders/queries";
@@ -31,5 +31,5 @@ export const ordersRouter = router({
     .query(({ ctx, input }) => listAccountOrders(ctx.services.prisma, ctx.account, input)),
   byId: customerProcedure.input(ZOrderId).query(({ ctx, input }) => getAccountOrder(ctx.services.prisma, ctx.account, input.orderId)),
   /** Changes of the signed-in customer's own orders; the account comes from the session, never from the input. */
-  onChange: customerProcedure.subscription(({ ctx, signal }) => orderChanges(ctx.services.orderFeed, { accountId: ctx.account.id, signal })),
+  onChange: customerProcedure.subscription(({ ctx, signal }) => openOrderChanges(ctx.services.orderFeed, { accountId: ctx.account.id, signal })),
 });
