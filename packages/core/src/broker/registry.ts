@@ -2,6 +2,7 @@
 // down; nothing deeper chooses a broker by itself.
 import { HttpBrokerAdapter } from "./httpBroker";
 import type { BrokerAdapter, BrokerCapabilities } from "./port";
+import { positiveIntFromEnv } from "../shared/env";
 
 type Env = Record<string, string | undefined>;
 
@@ -65,7 +66,7 @@ export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): Bro
 
 export function createBrokerRegistryFromEnv(env: Env = process.env): BrokerRegistry<HttpBrokerAdapter> {
   const baseUrl = env.BROKER_URL?.trim() || DEFAULT_BROKER_URL;
-  const timeoutMs = parsePositiveInt(env.BROKER_TIMEOUT_MS, DEFAULT_BROKER_TIMEOUT_MS, "BROKER_TIMEOUT_MS");
+  const timeoutMs = positiveIntFromEnv(env, "BROKER_TIMEOUT_MS", DEFAULT_BROKER_TIMEOUT_MS);
   const routing = parseBrokerRouting(env.BROKER_ROUTING?.trim() || DEFAULT_BROKER_ROUTING);
   const adapters = KNOWN_BROKERS.map(
     ({ brokerId, capabilities }) => new HttpBrokerAdapter({ brokerId, baseUrl, capabilities, timeoutMs }),
@@ -79,11 +80,4 @@ export function webhookSecretFor(brokerId: string, env: Env = process.env): stri
   const secret = env[name];
   if (!secret) throw new Error(`${name} is not set: the webhook secret for broker "${brokerId}" is required`);
   return secret;
-}
-
-function parsePositiveInt(text: string | undefined, fallback: number, name: string): number {
-  if (text === undefined || text.trim() === "") return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of ms, got "${text}"`);
-  return value;
 }

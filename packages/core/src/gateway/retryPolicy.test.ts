@@ -12,4 +12,11 @@ describe("retry policy", () => {
   it("refuses an unknown profile by name", () => {
     expect(() => retryPolicyFromEnv({ SUBMIT_RETRY_PROFILE: "fast" })).toThrow(/demo, production/);
   });
+
+  it("takes overrides as whole numbers and refuses anything else by name", () => {
+    expect(retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "4000", SUBMIT_MAX_ATTEMPTS: "3" })).toMatchObject({ lateArrivalMs: 4000, maxAttempts: 3 });
+    expect(() => retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "soon" })).toThrow(/SUBMIT_LATE_ARRIVAL_MS must be a positive whole number, got "soon"/);
+    expect(() => retryPolicyFromEnv({ SUBMIT_MAX_ATTEMPTS: "0" })).toThrow(/SUBMIT_MAX_ATTEMPTS/);
+    expect(() => retryPolicyFromEnv({ SUBMIT_RETRY_BASE_MS: "-5" })).toThrow(/SUBMIT_RETRY_BASE_MS/);
+  });
 });

@@ -1,3 +1,5 @@
+import { positiveIntFromEnv } from "../shared/env";
+
 /**
  * When to try an order of unknown outcome again: exponential backoff with full jitter (AWS Architecture Blog),
  * bounded by a cap and an attempt limit. Production uses minutes (1, 2, 4, 8 as in the notes); the demo, seconds.
@@ -22,11 +24,12 @@ const PROFILES: Record<string, RetryPolicy> = {
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   const profile = PROFILES[env.SUBMIT_RETRY_PROFILE ?? "demo"];
   if (!profile) throw new Error(`SUBMIT_RETRY_PROFILE must be one of ${Object.keys(PROFILES).join(", ")}, got "${env.SUBMIT_RETRY_PROFILE}"`);
+  // A typo here must stop the worker: NaN would silently disable retries or the late-arrival wait.
   return {
-    baseMs: Number(env.SUBMIT_RETRY_BASE_MS ?? profile.baseMs),
-    capMs: Number(env.SUBMIT_RETRY_CAP_MS ?? profile.capMs),
-    maxAttempts: Number(env.SUBMIT_MAX_ATTEMPTS ?? profile.maxAttempts),
-    lateArrivalMs: Number(env.SUBMIT_LATE_ARRIVAL_MS ?? profile.lateArrivalMs),
+    baseMs: positiveIntFromEnv(env, "SUBMIT_RETRY_BASE_MS", profile.baseMs),
+    capMs: positiveIntFromEnv(env, "SUBMIT_RETRY_CAP_MS", profile.capMs),
+    maxAttempts: positiveIntFromEnv(env, "SUBMIT_MAX_ATTEMPTS", profile.maxAttempts),
+    lateArrivalMs: positiveIntFromEnv(env, "SUBMIT_LATE_ARRIVAL_MS", profile.lateArrivalMs),
   };
 }
 
