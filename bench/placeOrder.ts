@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
-import { OrderFeed, placeOrder, QuoteService, RedisAccountLock, ZPlaceOrderInput, type AccountRef, type CoreServices } from "@meridian/core";
+import { OrderFeed, placeOrder, QuoteService, RedisAccountLock, retryPolicyFromEnv, ZPlaceOrderInput, type AccountRef, type CoreServices } from "@meridian/core";
 import { createBrokerRegistryFromEnv, SimulatorControl } from "@meridian/core/broker";
 import { createTestDatabase } from "@meridian/db/testing";
 import { Redis } from "ioredis";
@@ -28,6 +28,7 @@ const services: CoreServices = {
   quotes: new QuoteService(brokers),
   simulator: new SimulatorControl("http://127.0.0.1:9"),
   orderFeed: new OrderFeed({ prisma: db.prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
+  retryPolicy: retryPolicyFromEnv(),
   receiverUrl: "http://127.0.0.1:9",
   logger: pino({ level: "silent" }),
 };

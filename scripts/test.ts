@@ -26,7 +26,7 @@ if (!step("type-check scripts and benchmarks", "npx", ["tsc", "--noEmit", "-p", 
 
 if (!process.env.DATABASE_URL) {
   console.log("\nDATABASE_URL is unset: database suites run on embedded Postgres (PGlite).");
-  skips.push("the order feed's two-transaction late-commit case (PGlite runs one transaction at a time; set DATABASE_URL)");
+  skips.push("the two-transaction late-commit cases of the order feed and the invariant checker (PGlite runs one transaction at a time; set DATABASE_URL)");
 }
 if (!process.env.REDIS_URL) skips.push("Redis lock suites (set REDIS_URL=redis://127.0.0.1:6379)");
 // The Kafka suites (apps/worker/test/kafka*.test.ts) skip themselves without KAFKA_BROKERS; under CI that is a failure.

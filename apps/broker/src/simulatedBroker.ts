@@ -86,13 +86,17 @@ export class SimulatedBroker {
     this.quotes.unpin(symbol);
   }
 
-  /** Idempotent by clientOrderId: a repeat answers the first result and makes nothing new. */
+  /**
+   * Idempotent by clientOrderId: a repeat makes nothing new. It answers the first result, with where the order stands
+   * now (a repeat for an order the broker has since closed must not read as a fresh acceptance).
+   */
   submit(request: BrokerOrderRequest): SubmitResult {
     const existing = this.orders.get(request.clientOrderId);
     if (existing) {
       this.stats.duplicateSubmits++;
       this.logger.info({ clientOrderId: request.clientOrderId, brokerOrderId: existing.brokerOrderId }, "duplicate submit");
-      return existing.submitResult;
+      const { submitResult } = existing;
+      return submitResult.outcome === "ACCEPTED" ? { ...submitResult, status: existing.status, filledQuantity: String(existing.filledQuantity) } : submitResult;
     }
     const rejectReason =
       rejectReasonFor(request, this.quotes) ??
@@ -113,7 +117,7 @@ export class SimulatedBroker {
     const order = this.orders.get(clientOrderId);
     if (!order) return { outcome: "NOT_FOUND" };
     const filledQuantity = String(order.filledQuantity);
-    if (!isOpen(order)) return { outcome: "TOO_LATE", reason: `order is ${order.status}`, filledQuantity };
+    if (!isOpen(order)) return { outcome: "TOO_LATE", reason: `order is ${order.status}`, filledQuantity, status: order.status };
     // Order matters: stop matching first, so the quantity we answer is final.
     this.matching.untrack(order);
     order.status = "CANCELLED";

@@ -3,13 +3,14 @@
 // back to polling the outbox while Kafka is unreachable), polling otherwise; it also runs the outbox relay.
 import { parseArgs } from "node:util";
 import { assertSchemaMatches } from "@meridian/db/admin";
-import { createCoreServices, createTransportFromEnv, refusedCallbackRetentionDaysFromEnv, retentionPolicyFromEnv, retryPolicyFromEnv } from "@meridian/core";
+import { createCoreServices, createTransportFromEnv, invariantsOptionsFromEnv, refusedCallbackRetentionDaysFromEnv, retentionPolicyFromEnv, retryPolicyFromEnv } from "@meridian/core";
 import { runGateway, runLedger } from "./roles/consumers";
+import { runInvariants } from "./roles/invariants";
 import { startReceiver } from "./roles/receiver";
 import { runRecovery } from "./roles/recovery";
 import { reconScheduleFromEnv, runReconciliationSchedule } from "./roles/reconciliation";
 
-const ALL_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon"] as const;
+const ALL_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"] as const;
 type RoleName = (typeof ALL_ROLES)[number];
 
 function selectedRoles(): RoleName[] {
@@ -34,6 +35,7 @@ async function run(): Promise<void> {
   if (roles.includes("ledger")) running.push(runLedger(services, transport, shutdown.signal));
   if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal, 1000, retentionPolicyFromEnv(), refusedCallbackRetentionDaysFromEnv()));
   if (roles.includes("recon")) running.push(runReconciliationSchedule(services, reconScheduleFromEnv(), shutdown.signal));
+  if (roles.includes("invariants")) running.push(runInvariants(services, invariantsOptionsFromEnv(process.env), shutdown.signal));
   services.logger.info({ roles, transport: transport.status().mode, receiverPort: receiver ? process.env.RECEIVER_PORT ?? 4200 : null }, "worker running");
 
   const stop = async (signalName: string) => {

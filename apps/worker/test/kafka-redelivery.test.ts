@@ -59,7 +59,7 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     // Its replacement, in this process, counts what the handler sees.
     const transport = system.transport as KafkaTransport;
     await transport.start(stopConsumers.signal);
-    const outcomes = { applied: 0, duplicate: 0, refused: 0 };
+    const outcomes = { applied: 0, "late-fill": 0, duplicate: 0, refused: 0 };
     const ledgerOf = (signal: AbortSignal) =>
       transport.consume(
         {
@@ -90,10 +90,10 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     const books = await booksSnapshot(system);
     await resetToEarliest(`${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`, `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`);
     await prisma.outboxEvent.updateMany({ where: { topic: TOPICS.executions }, data: { consumedAt: null, consumedVia: null } });
-    Object.assign(outcomes, { applied: 0, duplicate: 0, refused: 0 });
+    Object.assign(outcomes, { applied: 0, "late-fill": 0, duplicate: 0, refused: 0 });
     const replay = ledgerOf(stopConsumers.signal);
     await waitUntil(async () => (await lagOf()).unconsumed === 0, 120_000, "every execution delivered again");
-    expect(outcomes).toEqual({ applied: 0, duplicate: 400, refused: 0 });
+    expect(outcomes).toEqual({ applied: 0, "late-fill": 0, duplicate: 400, refused: 0 });
     expect(await booksSnapshot(system)).toEqual(books);
     await expectExactlyOnce(system, orders, executions);
     stopConsumers.abort();

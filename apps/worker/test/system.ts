@@ -63,8 +63,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const kafkaNamespace = `t${randomBytes(4).toString("hex")}.`;
   delete env.KAFKA_BROKERS;
   if (options.kafka) Object.assign(env, { KAFKA_BROKERS: options.kafka.brokers, KAFKA_TOPIC_PREFIX: kafkaNamespace, KAFKA_PROBE_MS: String(options.kafka.probeMs ?? 250) });
-  const services = createCoreServices({ env, prisma: db.prisma, name: "worker-test" });
   const retryPolicy = { baseMs: options.retryBaseMs ?? 200, capMs: 2000, maxAttempts: options.maxAttempts ?? 5, lateArrivalMs: options.lateArrivalMs ?? 2 * brokerTimeoutMs };
+  const services = { ...createCoreServices({ env, prisma: db.prisma, name: "worker-test" }), retryPolicy };
   const stop = new AbortController();
   const inProcess = options.inProcessWorker !== false;
   const transport: Transport = options.kafka

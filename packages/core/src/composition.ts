@@ -7,6 +7,7 @@ import { BrokerRegistry, createBrokerRegistryFromEnv } from "./broker/registry";
 import { resilienceOptionsFromEnv, ResilientBroker } from "./broker/resilientBroker";
 import { DEFAULT_BROKER_URL } from "./broker/registry";
 import { SimulatorControl } from "./broker/simulatorControl";
+import { retryPolicyFromEnv } from "./gateway/retryPolicy";
 import { createAccountLockFromEnv } from "./lock/fromEnv";
 import { QuoteService } from "./market/quotes";
 import { OrderFeed, orderFeedOptionsFromEnv } from "./orders/feed";
@@ -30,6 +31,7 @@ export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: st
     simulator: new SimulatorControl(env.BROKER_URL?.trim() || DEFAULT_BROKER_URL),
     orderFeed: new OrderFeed({ prisma, logger, ...orderFeedOptionsFromEnv(env) }),
     receiverUrl: env.RECEIVER_URL?.trim() || DEFAULT_RECEIVER_URL,
+    retryPolicy: retryPolicyFromEnv(env),
     logger,
   };
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { BrokerRegistry } from "./broker/registry";
+import type { RetryPolicy } from "./gateway/retryPolicy";
 import type { SimulatorControl } from "./broker/simulatorControl";
 import type { AccountLock } from "./lock/port";
 import type { QuoteService } from "./market/quotes";
@@ -18,6 +19,8 @@ export interface CoreServices {
   orderFeed: OrderFeed;
   /** Where the worker's execution receiver listens; the console reads the pipeline's health from its /health. */
   receiverUrl: string;
+  /** Retries of unknown outcomes and the late-arrival window, which operator actions must respect as the gateway does. */
+  retryPolicy: RetryPolicy;
   logger: Logger;
 }
 

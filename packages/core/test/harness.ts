@@ -3,7 +3,7 @@
 // apps/worker/test use the real simulator over HTTP.
 import { pino } from "pino";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
-import type { BrokerAdapter, BrokerOrderRequest, CancelResult, Quote, SubmitResult } from "../src/broker/port";
+import type { BrokerAdapter, BrokerOrderRequest, BrokerOrderView, CancelResult, Quote, SubmitResult } from "../src/broker/port";
 import { BrokerRegistry } from "../src/broker/registry";
 import { DatabaseAccountLock } from "../src/lock/databaseLock";
 import type { AccountLock } from "../src/lock/port";
@@ -21,6 +21,8 @@ export class ScriptedBroker implements BrokerAdapter {
   prices = new Map<string, string>(INSTRUMENTS.map((instrument) => [instrument.symbol, "100.00"]));
   nextSubmit: (request: BrokerOrderRequest) => Promise<SubmitResult> = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
   nextCancel: (clientOrderId: string) => Promise<CancelResult> = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
+  /** The broker's record of an order, as a lookup (and the daily report) answers it; none by default. */
+  nextLookup: (clientOrderId: string) => Promise<BrokerOrderView | null> = async () => null;
 
   constructor(readonly brokerId = "atlas") {}
 
@@ -31,8 +33,8 @@ export class ScriptedBroker implements BrokerAdapter {
   cancelOrder(clientOrderId: string): Promise<CancelResult> {
     return this.nextCancel(clientOrderId);
   }
-  async lookupOrder() {
-    return null;
+  lookupOrder(clientOrderId: string): Promise<BrokerOrderView | null> {
+    return this.nextLookup(clientOrderId);
   }
   async getQuotes(): Promise<Quote[]> {
     return [...this.prices].map(([symbol, last]) => ({ symbol, name: symbol, bid: last, ask: last, last, previousClose: last, timestamp: new Date().toISOString() }));
@@ -59,7 +61,7 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
   const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
   const logger = pino({ level: "silent" });
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
-  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, receiverUrl: "http://127.0.0.1:9", logger };
+  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, receiverUrl: "http://127.0.0.1:9", retryPolicy: { baseMs: 200, capMs: 2000, maxAttempts: 5, lateArrivalMs: 0 }, logger };
   return {
     db,
     services,

@@ -38,9 +38,12 @@ function CountBadge({ count, testId, title }: { count: number | undefined; testI
   );
 }
 
-const SECTIONS = ["/admin/pending", "/admin/attention", "/admin/quarantine", "/admin/brokers", "/admin/recon"] as const;
+const SECTIONS = ["/admin/pending", "/admin/attention", "/admin/quarantine", "/admin/invariants", "/admin/brokers", "/admin/recon"] as const;
 
-/** The operator console's sections; Pending and Attention show how many orders wait there, Quarantine how many refusals wait for a review. */
+/**
+ * The operator console's sections; Pending and Attention show how many orders wait there, Quarantine how many refusals
+ * wait for a review, Invariants how many broken invariants are open.
+ */
 export function ConsoleNav() {
   const trpc = useTRPC();
   const pathname = usePathname();
@@ -49,9 +52,11 @@ export function ConsoleNav() {
   const pending = useQuery({ ...trpc.admin.pending.list.queryOptions(), refetchInterval: REFRESH_MS });
   const attention = useQuery({ ...trpc.admin.attention.list.queryOptions(), refetchInterval: REFRESH_MS });
   const quarantineOpen = useQuery({ ...trpc.admin.quarantine.openCount.queryOptions(), refetchInterval: REFRESH_MS });
+  const invariantsOpen = useQuery({ ...trpc.admin.invariants.openCount.queryOptions(), refetchInterval: REFRESH_MS });
   const pendingCount = pending.data?.length;
   const attentionCount = attention.data?.length;
   const quarantineCount = quarantineOpen.data;
+  const invariantsCount = invariantsOpen.data;
   const section = SECTIONS.find((prefix) => pathname.startsWith(prefix));
   // Orders is home for everything else in the console: the list, an order, an account.
   const on = (prefix: (typeof SECTIONS)[number] | null) => (section ?? null) === prefix;
@@ -83,6 +88,14 @@ export function ConsoleNav() {
           count={quarantineCount}
           testId="quarantine-count"
           title={`${quarantineCount} refused broker ${quarantineCount === 1 ? "callback or execution waits" : "callbacks and executions wait"} for an operator's review; none changed the ledger`}
+        />
+      </NavLink>
+      <NavLink href="/admin/invariants" active={on("/admin/invariants")}>
+        Invariants
+        <CountBadge
+          count={invariantsCount}
+          testId="invariants-count"
+          title={`${invariantsCount} broken ${invariantsCount === 1 ? "invariant is" : "invariants are"} open (balances, holds, fills, unbooked trades)`}
         />
       </NavLink>
       <NavLink href="/admin/brokers" active={on("/admin/brokers")}>

@@ -63,8 +63,9 @@ export function minuteText(iso: string): string {
   return p ? `${p.hour}:${p.minute}` : iso;
 }
 
-/** Ledger amounts: cash to the cent, shares without trailing zeros, always signed. */
+/** Ledger amounts: cash to the cent, shares without trailing zeros, always signed. A debit ("USD:DEBIT") as its asset. */
 export function signedAmount(value: string, asset: string): string {
-  const body = asset === "USD" || asset === "KRW" ? formatFixed(value, 2) : formatQuantity(value);
+  const [unit] = asset.split(":");
+  const body = unit === "USD" || unit === "KRW" ? formatFixed(value, 2) : formatQuantity(value);
   return `${sign(value) > 0 ? "+" : ""}${body}`;
 }

@@ -4,7 +4,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { claimedIds, DomainError, recordRefusal, refusalCodeOf, storeExecution, transportHealth, ZBrokerExecution, type CoreServices, type Refusal, type Transport } from "@meridian/core";
+import { claimedIds, DomainError, invariantsHealth, recordRefusal, refusalCodeOf, storeExecution, transportHealth, ZBrokerExecution, type CoreServices, type Refusal, type Transport } from "@meridian/core";
 import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSecretFor } from "@meridian/core/broker";
 
 export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv = process.env, transport?: Pick<Transport, "status">): Hono {
@@ -22,7 +22,12 @@ export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv
   }
 
   // The transport's mode and each topic's lag (see transportHealth); 200 in either mode: polling is a working state.
-  app.get("/health", async (c) => c.json(transport ? { ok: true, transport: await transportHealth(services.prisma, transport) } : { ok: true }));
+  // Open invariant violations make it degraded (`ok: false`), still 200: the process itself is up and serving, and
+  // whatever waits for the worker to start (npm start, the tests) reads the status code.
+  app.get("/health", async (c) => {
+    const invariants = await invariantsHealth(services.prisma);
+    return c.json({ ok: invariants.ok, ...(transport ? { transport: await transportHealth(services.prisma, transport) } : {}), invariants });
+  });
   app.post("/brokers/:brokerId/executions", async (c) => {
     const brokerId = c.req.param("brokerId");
     const rawBody = await c.req.text();

@@ -1,6 +1,7 @@
 import { pruneBrokerCalls } from "@meridian/core/broker";
 import {
   pruneDeliveredMessages,
+  positiveIntFromEnv,
   pruneRefusedCallbacks,
   refusedCallbackRetentionDaysFromEnv,
   resolveExpiredTcc,
@@ -27,10 +28,12 @@ export async function runRecovery(
   refusedCallbackDays: number = refusedCallbackRetentionDaysFromEnv(),
 ): Promise<void> {
   const logger = services.logger.child({ role: "recovery" });
+  // A SUBMITTING order older than this has lost its worker (the broker call itself times out much sooner).
+  const abandonedSubmitMs = positiveIntFromEnv(process.env, "SUBMIT_ABANDONED_MS", 60_000);
   let prunedAt = 0;
   while (!signal.aborted) {
     try {
-      const revived = await reviveAbandonedSubmits(services);
+      const revived = await reviveAbandonedSubmits(services, abandonedSubmitMs);
       const retried = await scheduleDueRetries(services);
       const tcc = await resolveExpiredTcc(services);
       if (revived || retried || tcc.confirmed || tcc.expired || tcc.escalated) logger.info({ revived, retried, tcc }, "recovery pass");

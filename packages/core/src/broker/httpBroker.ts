@@ -16,15 +16,16 @@ import {
 
 const ZDecimal = z.string().regex(/^\d+(\.\d+)?$/, "decimal string");
 const ZSide = z.enum(["BUY", "SELL"]);
+const ZBrokerOrderStatus = z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED", "REJECTED", "EXPIRED"]);
 
 const ZSubmitResult = z.discriminatedUnion("outcome", [
-  z.object({ outcome: z.literal("ACCEPTED"), brokerOrderId: z.string().min(1) }),
+  z.object({ outcome: z.literal("ACCEPTED"), brokerOrderId: z.string().min(1), status: ZBrokerOrderStatus.optional(), filledQuantity: ZDecimal.optional() }),
   z.object({ outcome: z.literal("REJECTED"), reason: z.string() }),
 ]);
 
 const ZCancelResult = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("CANCELLED"), brokerOrderId: z.string().min(1), filledQuantity: ZDecimal }),
-  z.object({ outcome: z.literal("TOO_LATE"), reason: z.string(), filledQuantity: ZDecimal }),
+  z.object({ outcome: z.literal("TOO_LATE"), reason: z.string(), filledQuantity: ZDecimal, status: ZBrokerOrderStatus.optional() }),
   z.object({ outcome: z.literal("NOT_FOUND") }),
 ]);
 
@@ -47,7 +48,7 @@ const ZOrderView = z.object({
   type: z.enum(["MARKET", "LIMIT"]),
   quantity: ZDecimal,
   limitPrice: ZDecimal.nullable(),
-  status: z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED", "REJECTED", "EXPIRED"]),
+  status: ZBrokerOrderStatus,
   filledQuantity: ZDecimal,
   executions: z.array(ZExecution),
   createdAt: z.string(),

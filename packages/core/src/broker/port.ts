@@ -17,14 +17,18 @@ export interface BrokerOrderRequest {
 }
 
 export type SubmitResult =
-  | { outcome: "ACCEPTED"; brokerOrderId: string }
+  /**
+   * The broker has the order. A repeated submit (same clientOrderId) may say where the order stands by now: a broker
+   * that already closed it answers CANCELLED or EXPIRED here, which is not an acceptance.
+   */
+  | { outcome: "ACCEPTED"; brokerOrderId: string; status?: BrokerOrderStatus; filledQuantity?: string }
   | { outcome: "REJECTED"; reason: string };
 
 export type CancelResult =
   /** The broker closed the order; `filledQuantity` is final: fills still in flight add up to it. */
   | { outcome: "CANCELLED"; brokerOrderId: string; filledQuantity: string }
-  /** Already filled, rejected or closed at the broker: nothing left to cancel. */
-  | { outcome: "TOO_LATE"; reason: string; filledQuantity: string }
+  /** Already filled, rejected or closed at the broker: nothing left to cancel. `status` says which, where the broker tells. */
+  | { outcome: "TOO_LATE"; reason: string; filledQuantity: string; status?: BrokerOrderStatus }
   | { outcome: "NOT_FOUND" };
 
 export type BrokerOrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELLED" | "REJECTED" | "EXPIRED";

@@ -1,6 +1,8 @@
-export { submitOrder, recordSubmitResult, type GatewayDeps } from "./submitOrder";
-export { cancelAtBroker, recordCancelResult } from "./cancelAtBroker";
+export { submitOrder, recordBrokerAnswer, type GatewayDeps } from "./submitOrder";
+export { cancelAtBroker } from "./cancelAtBroker";
 export { handleOrderCommand } from "./handleCommand";
-export { listAttention, actOnAttention, type AttentionAction } from "./operatorActions";
+export { listAttention, actOnAttention, type AttentionAction } from "./attention";
+export { resolvePendingByOperator } from "./pendingReservations";
 export { scheduleDueRetries, reviveAbandonedSubmits } from "./recovery";
 export { retryPolicyFromEnv, backoffDelayMs, type RetryPolicy } from "./retryPolicy";
+export { answerFromSubmit, answerFromView, answerFromCancel } from "./answers";

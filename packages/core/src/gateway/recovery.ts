@@ -1,14 +1,10 @@
 // Orders whose outcome is unknown get a retry command on schedule (through the same topic as submits and cancels, so
 // the gateway handles one order's commands one at a time), and orders left SUBMITTING by a worker that died mid-call
 // are turned back into UNKNOWN so they are retried too.
-import { TOPICS } from "../messaging/topics";
-import { writeOutbox } from "../messaging/outbox";
-import { changeOrder } from "../orders/transition";
+import { inAccountTransaction } from "../lock/accountTransaction";
+import { writeOrderCommand } from "../orders/commands";
+import { changeOrder } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
-
-/** A SUBMITTING order older than this has lost its worker (the broker call itself times out much sooner). */
-const ABANDONED_SUBMIT_MS = Number(process.env.SUBMIT_ABANDONED_MS ?? 60_000);
 
 export async function scheduleDueRetries(services: CoreServices, limit = 50): Promise<number> {
   const due = await services.prisma.order.findMany({
@@ -21,15 +17,16 @@ export async function scheduleDueRetries(services: CoreServices, limit = 50): Pr
       const order = await tx.order.findUniqueOrThrow({ where: { id: candidate.id } });
       if (order.status !== "UNKNOWN" || !order.nextAttemptAt || order.nextAttemptAt > new Date()) return;
       await changeOrder(tx, order, { kind: "RETRY_SCHEDULED", actor: "recovery", cause: `retry ${order.submitAttempts + 1} queued`, data: { nextAttemptAt: null } });
-      await writeOutbox(tx, { topic: TOPICS.orderCommands, key: order.id, eventType: "RetrySubmit", payload: { orderId: order.id } });
+      await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
     });
   }
   return due.length;
 }
 
-export async function reviveAbandonedSubmits(services: CoreServices): Promise<number> {
+/** A SUBMITTING order older than `abandonedMs` has lost its worker (the broker call itself times out much sooner). */
+export async function reviveAbandonedSubmits(services: CoreServices, abandonedMs: number): Promise<number> {
   const stuck = await services.prisma.order.findMany({
-    where: { status: "SUBMITTING", updatedAt: { lt: new Date(Date.now() - ABANDONED_SUBMIT_MS) } },
+    where: { status: "SUBMITTING", updatedAt: { lt: new Date(Date.now() - abandonedMs) } },
     take: 50,
   });
   for (const candidate of stuck) {

@@ -1,13 +1,14 @@
 // The gateway ("order-request server"): sends an order to its broker with our order id as the idempotency key.
 // The order is stored as SUBMITTING before the call, so a crash during the call leaves evidence, never a silent gap.
+// The broker's answer is handed to orders/, which decides what it means for the order as it is by then.
 import type { Order } from "@meridian/db";
 import { BrokerUnavailableError, type BrokerAdapter, type SubmitResult } from "../broker/port";
-import { closeOrder } from "../orders/closeOrder";
-import { confirmTcc } from "../tcc/coordinator";
-import { isTerminal } from "../orders/status";
-import { changeOrder, recordOrderEvent } from "../orders/transition";
+import { inAccountTransaction } from "../lock/accountTransaction";
+import { applyBrokerAnswer, type BrokerAnswer } from "../orders/brokerAnswers";
+import { changeOrder, recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
+import { answerFromSubmit, answerFromView } from "./answers";
+import { toBrokerRequest } from "./brokerRequest";
 import { backoffDelayMs, type RetryPolicy } from "./retryPolicy";
 
 const ACTOR = "gateway";
@@ -24,26 +25,15 @@ export async function submitOrder(deps: GatewayDeps, orderId: string): Promise<v
   const { services } = deps;
   const claimed = await claimForSubmit(services, orderId);
   if (!claimed) return;
-  const broker = services.brokers.get(claimed.brokerId);
   let result: SubmitResult;
   try {
-    result = await broker.submitOrder(
-      {
-        clientOrderId: claimed.id,
-        accountRef: claimed.accountId,
-        symbol: claimed.symbol,
-        side: claimed.side,
-        type: claimed.type,
-        quantity: claimed.quantity.toString(),
-        ...(claimed.limitPrice ? { limitPrice: claimed.limitPrice.toFixed(2) } : {}),
-      },
-    );
+    result = await services.brokers.get(claimed.brokerId).submitOrder(toBrokerRequest(claimed));
   } catch (error) {
     if (!(error instanceof BrokerUnavailableError)) throw error;
     await recordUnknownOutcome(deps, claimed, error);
     return;
   }
-  await recordSubmitResult(services, claimed, result);
+  await recordBrokerAnswer(services, claimed, answerFromSubmit(result));
 }
 
 async function claimForSubmit(services: CoreServices, orderId: string): Promise<Order | null> {
@@ -63,31 +53,11 @@ async function claimForSubmit(services: CoreServices, orderId: string): Promise<
   });
 }
 
-export async function recordSubmitResult(services: CoreServices, claimed: Order, result: SubmitResult): Promise<void> {
-  await inAccountTransaction(services, claimed.accountId, { actor: ACTOR, cause: `broker answered ${result.outcome}` }, async (tx) => {
+/** Applies what the broker said about the order, under the account lock, to the order as it is now. */
+export async function recordBrokerAnswer(services: CoreServices, claimed: Pick<Order, "id" | "accountId">, answer: BrokerAnswer): Promise<void> {
+  await inAccountTransaction(services, claimed.accountId, { actor: ACTOR, cause: `broker answered: ${answer.kind}` }, async (tx) => {
     const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
-    if (result.outcome === "REJECTED") {
-      if (order.filledQuantity.isZero()) {
-        await closeOrder(tx, order, "REJECTED", { kind: "REJECTED", actor: ACTOR, cause: `broker rejected: ${result.reason}`, data: { statusReason: result.reason } });
-      }
-      return;
-    }
-    if (isTerminal(order.status)) {
-      // We closed it before the broker's answer arrived: a mismatch for reconciliation, never a silent change.
-      await recordOrderEvent(tx, order.id, { kind: "ACCEPTED_AFTER_CLOSE", actor: ACTOR, cause: `broker accepted ${result.brokerOrderId} after the order was ${order.status}`, detail: { brokerOrderId: result.brokerOrderId } });
-      return;
-    }
-    await confirmTcc(tx, order);
-    // A fill may have been applied before this answer arrived (the webhook raced it): never move the status back.
-    const moveToAccepted = order.status === "SUBMITTING" || order.status === "UNKNOWN" || order.status === "NEEDS_ATTENTION";
-    await changeOrder(tx, order, {
-      kind: "ACCEPTED",
-      actor: ACTOR,
-      cause: `accepted by ${order.brokerId} as ${result.brokerOrderId}`,
-      ...(moveToAccepted ? { status: "ACCEPTED" as const } : {}),
-      data: { brokerOrderId: result.brokerOrderId, statusReason: null },
-      detail: { brokerOrderId: result.brokerOrderId },
-    });
+    await applyBrokerAnswer(tx, order, answer, { actor: ACTOR, via: "gateway" });
   });
 }
 
@@ -97,7 +67,12 @@ async function recordUnknownOutcome(deps: GatewayDeps, claimed: Order, error: Br
   const counted = error.reason !== "NOT_SENT";
   await inAccountTransaction(services, claimed.accountId, { actor: ACTOR, cause: `no answer: ${error.reason}` }, async (tx) => {
     const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
-    if (order.status !== "SUBMITTING") return; // a fill or a cancel already told us more than this timeout does
+    if (order.status !== "SUBMITTING") {
+      // A fill or a cancel moved the order on meanwhile. The event still marks when we stopped waiting: the request
+      // may reach the broker later (lateArrival.ts).
+      await recordOrderEvent(tx, order.id, { kind: "OUTCOME_UNKNOWN", actor: ACTOR, cause: `${error.reason}: ${error.message}; the order is ${order.status} by now`, detail: { reason: error.reason, counted } });
+      return;
+    }
     const attempts = counted ? order.submitAttempts : order.submitAttempts - 1;
     const exhausted = counted && attempts >= retryPolicy.maxAttempts;
     const delayMs = backoffDelayMs(retryPolicy, Math.max(1, attempts));
@@ -114,10 +89,9 @@ async function recordUnknownOutcome(deps: GatewayDeps, claimed: Order, error: Br
   });
 }
 
-/** For an UNKNOWN order on a broker that can look orders up: ask before resubmitting (the notes). */
-export async function lookupBeforeRetry(broker: BrokerAdapter, orderId: string): Promise<SubmitResult | null> {
+/** For an UNKNOWN order on a broker that can look orders up: ask before resubmitting, and take its answer. */
+export async function lookupBeforeRetry(broker: BrokerAdapter, orderId: string): Promise<BrokerAnswer | null> {
   if (!broker.capabilities.lookupByClientOrderId) return null;
   const found = await broker.lookupOrder(orderId);
-  if (!found) return null;
-  return found.status === "REJECTED" ? { outcome: "REJECTED", reason: "rejected at the broker" } : { outcome: "ACCEPTED", brokerOrderId: found.brokerOrderId };
+  return found ? answerFromView(found) : null;
 }

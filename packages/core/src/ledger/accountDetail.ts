@@ -2,6 +2,9 @@ import type { PrismaClient } from "@meridian/db";
 import { accountHistory } from "../audit/history";
 import { DomainError } from "../shared/errors";
 import { money, qty } from "../shared/money";
+import { isCashAsset } from "./debits";
+
+/** Cash, or cash owed: shown in dollars and cents; anything else is a quantity. */
 
 /** The operator's account view: balances, positions, recent ledger entries and the change history. */
 export async function accountDetail(prisma: PrismaClient, accountId: string) {
@@ -16,10 +19,17 @@ export async function accountDetail(prisma: PrismaClient, accountId: string) {
   ]);
   return {
     account: { id: account.id, accountNo: account.accountNo, ownerName: account.user.name, ownerEmail: account.user.email, createdAt: account.createdAt.toISOString() },
-    cash: account.cash.map((cash) => ({ currency: cash.currency, available: money(cash.available), held: money(cash.held), version: cash.version })),
-    holdings: account.holdings.map((holding) => ({ symbol: holding.symbol, quantity: qty(holding.quantity), heldQuantity: qty(holding.heldQuantity), costBasis: money(holding.costBasis), version: holding.version })),
+    cash: account.cash.map((cash) => ({ currency: cash.currency, available: money(cash.available), held: money(cash.held), debit: money(cash.debit), version: cash.version })),
+    holdings: account.holdings.map((holding) => ({
+      symbol: holding.symbol,
+      quantity: qty(holding.quantity),
+      heldQuantity: qty(holding.heldQuantity),
+      debitQuantity: qty(holding.debitQuantity),
+      costBasis: money(holding.costBasis),
+      version: holding.version,
+    })),
     points: account.points ? { available: account.points.available.toString(), held: account.points.held.toString(), version: account.points.version } : null,
-    ledgerEntries: entries.map((entry) => ({ id: entry.id.toString(), asset: entry.asset, amount: entry.asset === "USD" ? money(entry.amount) : qty(entry.amount), kind: entry.kind, orderId: entry.orderId, executionId: entry.executionId, createdAt: entry.createdAt.toISOString() })),
+    ledgerEntries: entries.map((entry) => ({ id: entry.id.toString(), asset: entry.asset, amount: isCashAsset(entry.asset) ? money(entry.amount) : qty(entry.amount), kind: entry.kind, orderId: entry.orderId, executionId: entry.executionId, createdAt: entry.createdAt.toISOString() })),
     history,
   };
 }

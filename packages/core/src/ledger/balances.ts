@@ -1,8 +1,12 @@
 // The ledger module owns cash_balances, holdings and ledger_entries. Every change here is a compare-and-set on the
 // row's version, and every change of a total is an appended ledger entry, so balance = sum of entries always holds.
+//
+// Every trade the broker made is booked, also one the account cannot cover: free cash and free shares never go below
+// zero, the shortfall becomes the account's debit (debits.ts), and later credits repay it first.
 import type { Tx } from "@meridian/db";
 import { ConcurrencyError, DomainError } from "../shared/errors";
 import { money, qty, ZERO, type Decimal } from "../shared/money";
+import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
 
 export const CASH = "USD";
 /** Fee points: 1 point pays 1 cent of commission. */
@@ -14,12 +18,25 @@ async function readCash(tx: Tx, accountId: string) {
   return cash;
 }
 
-async function writeCash(tx: Tx, accountId: string, version: number, available: Decimal, held: Decimal): Promise<void> {
+async function writeCash(tx: Tx, accountId: string, version: number, values: { available: Decimal; held: Decimal; debit?: Decimal }): Promise<void> {
   const { count } = await tx.cashBalance.updateMany({
     where: { accountId, currency: CASH, version },
-    data: { available, held, version: { increment: 1 } },
+    data: { ...values, version: { increment: 1 } },
   });
   if (count !== 1) throw new ConcurrencyError("cash balance", accountId);
+}
+
+/**
+ * Changes available and held cash by the given amounts in one write. Available never goes below zero: what it cannot
+ * cover becomes the debit; money arriving in available repays an open debit first. Returns the debit it added.
+ */
+async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; held: Decimal }): Promise<Decimal> {
+  const cash = await readCash(tx, ref.accountId);
+  const next = netAgainstDebit(cash.available.plus(change.available), cash.debit);
+  await writeCash(tx, ref.accountId, cash.version, { available: next.free, held: cash.held.plus(change.held), debit: next.debit });
+  const debitChange = next.debit.minus(cash.debit);
+  await recordDebitChange(tx, ref, CASH, debitChange);
+  return debitChange;
 }
 
 async function readHolding(tx: Tx, accountId: string, symbol: string) {
@@ -29,7 +46,7 @@ async function readHolding(tx: Tx, accountId: string, symbol: string) {
 async function writeHolding(
   tx: Tx,
   holding: { accountId: string; symbol: string; version: number },
-  values: { quantity: Decimal; heldQuantity: Decimal; costBasis: Decimal },
+  values: { quantity: Decimal; heldQuantity: Decimal; costBasis: Decimal; debitQuantity?: Decimal },
 ): Promise<void> {
   const { count } = await tx.holding.updateMany({
     where: { accountId: holding.accountId, symbol: holding.symbol, version: holding.version },
@@ -42,20 +59,20 @@ async function writeHolding(
 export async function holdCash(tx: Tx, accountId: string, amount: Decimal): Promise<void> {
   const cash = await readCash(tx, accountId);
   if (cash.available.lessThan(amount)) {
+    const owed = cash.debit.greaterThan(0) ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.` : "";
     throw new DomainError(
       "BAD_REQUEST",
-      `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.`,
+      `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.${owed}`,
       "quantity",
     );
   }
-  await writeCash(tx, accountId, cash.version, cash.available.minus(amount), cash.held.plus(amount));
+  await writeCash(tx, accountId, cash.version, { available: cash.available.minus(amount), held: cash.held.plus(amount) });
 }
 
-/** Moves `amount` back from held to available cash. */
-export async function releaseCash(tx: Tx, accountId: string, amount: Decimal): Promise<void> {
+/** Moves `amount` back from held to available cash; an open debit is repaid from it first. */
+export async function releaseCash(tx: Tx, accountId: string, amount: Decimal, orderId?: string): Promise<void> {
   if (amount.isZero()) return;
-  const cash = await readCash(tx, accountId);
-  await writeCash(tx, accountId, cash.version, cash.available.plus(amount), cash.held.minus(amount));
+  await moveCash(tx, { accountId, orderId }, { available: amount, held: amount.negated() });
 }
 
 /** Reserves shares for a sell; refuses when the free quantity is short. */
@@ -63,16 +80,27 @@ export async function holdShares(tx: Tx, accountId: string, symbol: string, quan
   const holding = await readHolding(tx, accountId, symbol);
   const free = holding?.quantity ?? ZERO;
   if (!holding || free.lessThan(quantity)) {
-    throw new DomainError("BAD_REQUEST", `You can sell at most ${qty(free)} ${symbol} (shares in open sell orders are reserved). Lower the quantity.`, "quantity");
+    const owed = holding?.debitQuantity.greaterThan(0) ? ` Your account owes ${qty(holding.debitQuantity)} ${symbol} from a sale it could not cover.` : "";
+    throw new DomainError("BAD_REQUEST", `You can sell at most ${qty(free)} ${symbol} (shares in open sell orders are reserved). Lower the quantity.${owed}`, "quantity");
   }
   await writeHolding(tx, holding, { quantity: free.minus(quantity), heldQuantity: holding.heldQuantity.plus(quantity), costBasis: holding.costBasis });
 }
 
-export async function releaseShares(tx: Tx, accountId: string, symbol: string, quantity: Decimal): Promise<void> {
+/** Moves reserved shares back to free; shares owed are repaid from them first, taking their cost with them. */
+export async function releaseShares(tx: Tx, accountId: string, symbol: string, quantity: Decimal, orderId?: string): Promise<void> {
   if (quantity.isZero()) return;
   const holding = await readHolding(tx, accountId, symbol);
   if (!holding) throw new Error(`No holding ${symbol} on ${accountId} to release ${qty(quantity)} shares to`);
-  await writeHolding(tx, holding, { quantity: holding.quantity.plus(quantity), heldQuantity: holding.heldQuantity.minus(quantity), costBasis: holding.costBasis });
+  const next = netAgainstDebit(holding.quantity.plus(quantity), holding.debitQuantity);
+  const repaid = holding.debitQuantity.minus(next.debit);
+  const costRepaid = costShare(holding.costBasis, repaid, holding.quantity.plus(holding.heldQuantity));
+  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity.minus(quantity), debitQuantity: next.debit, costBasis: holding.costBasis.minus(costRepaid) });
+  await recordDebitChange(tx, { accountId, orderId }, symbol, repaid.negated());
+}
+
+/** Average-cost method: `quantity` of `owned` shares take their proportional share of the cost basis with them. */
+function costShare(costBasis: Decimal, quantity: Decimal, owned: Decimal): Decimal {
+  return owned.isZero() ? ZERO : costBasis.times(quantity).dividedBy(owned).toDecimalPlaces(4);
 }
 
 async function readPoints(tx: Tx, accountId: string) {
@@ -114,7 +142,7 @@ export async function spendHeldPoints(tx: Tx, fill: { accountId: string; orderId
   await tx.ledgerEntry.create({ data: { accountId: fill.accountId, asset: POINTS, amount: points.negated(), kind: "COMMISSION", orderId: fill.orderId, executionId: fill.executionId } });
 }
 
-interface Settlement {
+export interface Settlement {
   accountId: string;
   orderId: string;
   executionId: string;
@@ -125,41 +153,61 @@ interface Settlement {
 }
 
 /**
- * A buy fill: pays notional + commission, first from the order's held cash (up to `fromHold`), any excess from
- * available cash; adds the shares. Returns how much of the hold it used.
+ * A buy fill: pays notional + commission, first from the order's held cash (up to `fromHold`), the rest from available
+ * cash, and what that cannot cover becomes a debit; adds the shares (repaying shares owed first).
  */
-export async function settleBuy(tx: Tx, fill: Settlement & { fromHold: Decimal }): Promise<void> {
+export async function settleBuy(tx: Tx, fill: Settlement & { fromHold: Decimal }): Promise<FillDebit> {
   const cost = fill.notional.plus(fill.commission);
-  const cash = await readCash(tx, fill.accountId);
-  await writeCash(tx, fill.accountId, cash.version, cash.available.minus(cost.minus(fill.fromHold)), cash.held.minus(fill.fromHold));
-  const holding = await readHolding(tx, fill.accountId, fill.symbol);
-  if (holding) {
-    await writeHolding(tx, holding, { quantity: holding.quantity.plus(fill.quantity), heldQuantity: holding.heldQuantity, costBasis: holding.costBasis.plus(cost) });
-  } else {
-    await tx.holding.create({ data: { accountId: fill.accountId, symbol: fill.symbol, quantity: fill.quantity, costBasis: cost } });
-  }
   await appendEntries(tx, fill, [
     { asset: CASH, amount: fill.notional.negated(), kind: "BUY" },
     { asset: CASH, amount: fill.commission.negated(), kind: "COMMISSION" },
     { asset: fill.symbol, amount: fill.quantity, kind: "BUY" },
   ]);
+  const cashDebitChange = await moveCash(tx, fill, { available: fill.fromHold.minus(cost), held: fill.fromHold.negated() });
+  await addShares(tx, fill, cost);
+  return { cash: incurred(cashDebitChange), shares: ZERO };
 }
 
-/** A sell fill: takes the shares from the order's reserved quantity and credits notional − commission. */
-export async function settleSell(tx: Tx, fill: Settlement): Promise<void> {
+async function addShares(tx: Tx, fill: Settlement, cost: Decimal): Promise<void> {
   const holding = await readHolding(tx, fill.accountId, fill.symbol);
-  if (!holding || holding.heldQuantity.lessThan(fill.quantity)) throw new Error(`Sell fill ${fill.executionId} exceeds reserved ${fill.symbol}`);
-  const owned = holding.quantity.plus(holding.heldQuantity);
-  // Average-cost method: the sold shares take their proportional share of the cost basis with them.
-  const costSold = owned.isZero() ? ZERO : holding.costBasis.times(fill.quantity).dividedBy(owned).toDecimalPlaces(4);
-  await writeHolding(tx, holding, { quantity: holding.quantity, heldQuantity: holding.heldQuantity.minus(fill.quantity), costBasis: holding.costBasis.minus(costSold) });
-  const cash = await readCash(tx, fill.accountId);
-  await writeCash(tx, fill.accountId, cash.version, cash.available.plus(fill.notional).minus(fill.commission), cash.held);
+  if (!holding) {
+    await tx.holding.create({ data: { accountId: fill.accountId, symbol: fill.symbol, quantity: fill.quantity, costBasis: cost } });
+    return;
+  }
+  const next = netAgainstDebit(holding.quantity.plus(fill.quantity), holding.debitQuantity);
+  const repaid = holding.debitQuantity.minus(next.debit);
+  // Shares that repay a debit leave again at once: only the ones kept add their cost to the basis.
+  const costKept = costShare(cost, fill.quantity.minus(repaid), fill.quantity);
+  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity, debitQuantity: next.debit, costBasis: holding.costBasis.plus(costKept) });
+  await recordDebitChange(tx, fill, fill.symbol, repaid.negated());
+}
+
+/**
+ * A sell fill: takes the shares from the order's reserved quantity (up to `fromHold`), the rest from the free shares
+ * (a late fill: the order holds none any more), and what is not there becomes a share debit; credits notional −
+ * commission, which repays a cash debit first.
+ */
+export async function settleSell(tx: Tx, fill: Settlement & { fromHold: Decimal }): Promise<FillDebit> {
   await appendEntries(tx, fill, [
     { asset: fill.symbol, amount: fill.quantity.negated(), kind: "SELL" },
     { asset: CASH, amount: fill.notional, kind: "SELL" },
     { asset: CASH, amount: fill.commission.negated(), kind: "COMMISSION" },
   ]);
+  const shareDebitChange = await takeShares(tx, fill);
+  const cashDebitChange = await moveCash(tx, fill, { available: fill.notional.minus(fill.commission), held: ZERO });
+  return { cash: incurred(cashDebitChange), shares: incurred(shareDebitChange) };
+}
+
+async function takeShares(tx: Tx, fill: Settlement & { fromHold: Decimal }): Promise<Decimal> {
+  const holding = await readHolding(tx, fill.accountId, fill.symbol);
+  if (!holding || holding.heldQuantity.lessThan(fill.fromHold)) throw new Error(`Sell fill ${fill.executionId} takes more reserved ${fill.symbol} than the account holds`);
+  const next = netAgainstDebit(holding.quantity.minus(fill.quantity.minus(fill.fromHold)), holding.debitQuantity);
+  const sharesLeaving = fill.fromHold.plus(holding.quantity.minus(next.free));
+  const costSold = costShare(holding.costBasis, sharesLeaving, holding.quantity.plus(holding.heldQuantity));
+  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity.minus(fill.fromHold), debitQuantity: next.debit, costBasis: holding.costBasis.minus(costSold) });
+  const debitChange = next.debit.minus(holding.debitQuantity);
+  await recordDebitChange(tx, fill, fill.symbol, debitChange);
+  return debitChange;
 }
 
 async function appendEntries(tx: Tx, fill: Settlement, entries: { asset: string; amount: Decimal; kind: string }[]): Promise<void> {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
 import { AccountBusyError, LockLostError } from "../shared/errors";
-import { inAccountTransaction } from "../shared/accountTx";
+import { inAccountTransaction } from "./accountTransaction";
 import { DatabaseAccountLock } from "./databaseLock";
 import { RedisAccountLock } from "./redisLock";
 import type { AccountLock, LockOptions } from "./port";

@@ -1,11 +1,15 @@
 // One Kafka consumer session for one role: joins the role's group, hands each message's outbox row to the handler,
 // and resolves a message's offset only after its handler succeeded and the row was marked consumed, so a consumer
 // killed mid-batch has its unfinished messages redelivered (and the row state or the inbox makes that harmless).
+// A message that keeps failing parks its key rather than being skipped: its offset is resolved so the partition moves
+// on, but its row stays unconsumed, and so does every later row of its key that comes by (parking.ts); the sweeper
+// delivers them in order once the parked one goes through.
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { EachBatchPayload, Kafka } from "kafkajs";
-import { claimRows, extendClaims, markConsumed, releaseAfterFailure, releaseClaims, type MessageHandler, type RowState } from "./delivery";
+import { claimRows, countRetry, extendClaims, markConsumed, releaseClaims, whileRenewingClaims, type MessageHandler, type RowState } from "./delivery";
 import { decodeMessage } from "./kafkaClient";
+import { parkBehind, parkIfExhausted, type ParkingPolicy } from "./parking";
 import { withTimeout } from "./sleep";
 import type { OutboxMessage, Topic } from "./topics";
 
@@ -20,11 +24,7 @@ export interface KafkaConsumerOptions {
   /** Partitions handled at once. */
   concurrency: number;
   claimMs: number;
-  /**
-   * Handler attempts before the row is left to the polling sweeper and the partition moves on. Default 10: with the
-   * account lock's bounded wait (5 s) and the backoffs, about a minute, longer than a dead holder's lock lease.
-   */
-  attempts?: number;
+  parking: ParkingPolicy;
 }
 
 export interface ConsumerCounters {
@@ -32,6 +32,18 @@ export interface ConsumerCounters {
   /** Redeliveries whose row was consumed already: they never reach the handler. */
   skippedConsumed: number;
   failed: number;
+  /** Messages passed by because their key is parked: left unconsumed for the sweeper, which delivers them in order. */
+  passedParked: number;
+}
+
+/** What became of one message: its offset may be resolved unless the consumer is stopping. */
+type Outcome = "handled" | "skipped" | "parked" | "stopped";
+
+interface BatchControls {
+  running: () => boolean;
+  heartbeat: () => Promise<void>;
+  /** Extends the claims on the message in hand (when given) and on the rest of its chunk. */
+  keepClaims: (current?: string) => Promise<void>;
 }
 
 const CLAIM_CHUNK = 50;
@@ -89,16 +101,24 @@ async function consumeBatch(options: KafkaConsumerOptions, counters: ConsumerCou
       const rest = chunk.slice(position + 1).flatMap(({ message }) => (message && states.get(message.id) === "claimed" ? [message.id] : []));
       return extendClaims(options.prisma, current ? [current, ...rest] : rest, options.claimMs);
     };
+    // Keys parked while this chunk is worked: their later rows, claimed with the chunk, must wait too.
+    const parkedKeys = new Set<string>();
     for (const [index, { offset, message }] of chunk.entries()) {
       position = index;
-      const done = running() && (!message || (await deliverOne(options, counters, message, states.get(message.id) ?? "missing", { running, heartbeat, keepClaims })));
-      if (!done) {
+      let state = message ? (states.get(message.id) ?? "missing") : "missing";
+      if (message && state === "claimed" && parkedKeys.has(message.key)) {
+        await releaseClaims(options.prisma, [message.id]);
+        state = "parked";
+      }
+      const outcome: Outcome = !running() ? "stopped" : message ? await deliverOne(options, counters, message, state, { running, heartbeat, keepClaims }) : "skipped";
+      if (outcome === "stopped") {
         // Stopping (mode change, shutdown, rebalance): unresolved offsets are redelivered to whoever consumes this
         // partition next, and the rows claimed for them are freed now rather than when their claims run out.
         const unhandled = chunk.slice(index).flatMap(({ message: rest }) => (rest && states.get(rest.id) === "claimed" ? [rest.id] : []));
         await releaseClaims(options.prisma, unhandled);
         return;
       }
+      if (outcome === "parked") parkedKeys.add(message!.key);
       resolveOffset(offset);
       await heartbeat();
     }
@@ -106,56 +126,67 @@ async function consumeBatch(options: KafkaConsumerOptions, counters: ConsumerCou
   }
 }
 
-/** True when the message is done with (handled, skipped, or left to the sweeper) and its offset may be resolved. */
-async function deliverOne(
-  options: KafkaConsumerOptions,
-  counters: ConsumerCounters,
-  message: OutboxMessage,
-  initialState: RowState,
-  { running, heartbeat, keepClaims }: { running: () => boolean; heartbeat: () => Promise<void>; keepClaims: (current?: string) => Promise<void> },
-): Promise<boolean> {
-  const { prisma, logger } = options;
+async function deliverOne(options: KafkaConsumerOptions, counters: ConsumerCounters, message: OutboxMessage, initialState: RowState, controls: BatchControls): Promise<Outcome> {
+  const state = await waitWhileBusy(options, message, initialState, controls);
+  switch (state) {
+    case "busy":
+      return "stopped"; // stopped while waiting
+    case "consumed":
+      counters.skippedConsumed++;
+      return "skipped";
+    case "missing":
+      options.logger.warn({ eventId: message.id, topic: message.topic }, "kafka message has no outbox row here; skipped");
+      return "skipped";
+    case "parked":
+      await parkBehind(options.prisma, message.id);
+      counters.passedParked++;
+      return "parked";
+    case "claimed":
+      return handleWithRetries(options, counters, message, controls);
+  }
+}
+
+/** Another consumer holds this row, or an earlier row of its key (a sweeper finishing it, a mode change): wait for it. */
+async function waitWhileBusy(options: KafkaConsumerOptions, message: OutboxMessage, initialState: RowState, { running, heartbeat, keepClaims }: BatchControls): Promise<RowState> {
   let state = initialState;
-  // Another consumer (a polling consumer finishing its batch during a mode change) holds this row: wait for it.
-  for (let waited = 1; state === "busy" && running(); waited++) {
+  let renewedAt = Date.now();
+  while (state === "busy" && running()) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await heartbeat();
-    if (waited % 50 === 0) await keepClaims();
-    state = (await claimRows(prisma, [message.id], options.claimMs)).get(message.id) ?? "missing";
+    // The rest of the chunk is ours while we wait: its claims must not lapse, or a sweeper would take those rows.
+    if (Date.now() - renewedAt >= options.claimMs / 3) {
+      await keepClaims();
+      renewedAt = Date.now();
+    }
+    state = (await claimRows(options.prisma, [message.id], options.claimMs)).get(message.id) ?? "missing";
   }
-  if (state === "busy") return false; // stopped while waiting
-  if (state === "consumed") {
-    counters.skippedConsumed++;
-    return true;
-  }
-  if (state === "missing") {
-    logger.warn({ eventId: message.id, topic: message.topic }, "kafka message has no outbox row here; skipped");
-    return true;
-  }
-  const attempts = options.attempts ?? 10;
-  // Retried here while this consumer keeps the row's claim (the claim outlasts the backoffs below).
+  return state;
+}
+
+/** Retried here while this consumer keeps the row's claim, until it succeeds or has had its attempts and parks. */
+async function handleWithRetries(options: KafkaConsumerOptions, counters: ConsumerCounters, message: OutboxMessage, { running, heartbeat, keepClaims }: BatchControls): Promise<Outcome> {
+  const { prisma, logger } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      await options.handler(message);
+      await whileRenewingClaims(() => keepClaims(message.id), options.claimMs, logger, () => options.handler(message));
       await markConsumed(prisma, message.id, "kafka");
       counters.handled++;
-      return true;
+      return "handled";
     } catch (error) {
       const reason = (error as Error).message;
       counters.failed++;
       if (!running()) {
         await releaseClaims(prisma, [message.id]);
-        return false;
+        return "stopped";
       }
-      if (attempt >= attempts) {
-        // The row stays unconsumed with a backoff: the polling sweeper retries it, and this partition moves on.
-        logger.error({ eventId: message.id, topic: message.topic, attempt, err: reason }, "handler failed; left to the polling sweeper");
-        await releaseAfterFailure(prisma, message.id, reason);
-        return true;
+      if (await parkIfExhausted(prisma, message.id, reason, options.parking)) {
+        logger.error({ eventId: message.id, topic: message.topic, key: message.key, attempt, err: reason }, "handler keeps failing; its key is parked");
+        return "parked";
       }
       logger.warn({ eventId: message.id, topic: message.topic, attempt, err: reason }, "handler failed; retrying");
       await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
       await heartbeat();
+      await countRetry(prisma, message.id, reason);
       await keepClaims(message.id);
     }
   }

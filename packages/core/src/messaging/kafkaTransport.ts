@@ -12,6 +12,7 @@ import type { MessageHandler } from "./delivery";
 import { createKafka, encodeMessage, ensureTopics, groupId, topicName, type KafkaSettings } from "./kafkaClient";
 import { runKafkaConsumer, type ConsumerCounters } from "./kafkaConsumer";
 import { ModeSwitch } from "./modeSwitch";
+import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
 import { runPollingConsumer } from "./pollingConsumer";
 import { acquireRelayLease, relayOnce, releaseRelayLease, type PendingRow } from "./relay";
 import { sleepUnlessAborted, withTimeout } from "./sleep";
@@ -35,7 +36,11 @@ export interface KafkaTransportOptions extends Omit<KafkaSettings, "clientId"> {
   relayLeaseMs?: number;
   /** Rows unconsumed this long are picked up by the polling sweeper even in Kafka mode. Default 60 s. */
   sweepAfterMs?: number;
+  /** The sweeper's pause between looks when it found little to do. Default 2000 ms. */
+  sweepIdleMs?: number;
   claimMs?: number;
+  /** When a message that keeps failing parks its key, and how slowly a parked message is retried. */
+  parking?: Partial<ParkingPolicy>;
   pollingBatchSize?: number;
   pollingIdleMs?: number;
 }
@@ -211,11 +216,12 @@ export class KafkaTransport implements Transport {
 
   /** One role's consumption: a Kafka consumer (and a slow sweeper) in Kafka mode, the polling consumer otherwise. */
   private async consumeLoop(subscription: Subscription, signal: AbortSignal): Promise<void> {
-    const { prisma, consumerConcurrency = 4, sweepAfterMs = 60_000, claimMs = 30_000, pollingBatchSize = 20, pollingIdleMs = 100 } = this.options;
+    const { prisma, consumerConcurrency = 4, sweepAfterMs = 60_000, sweepIdleMs = 2000, claimMs = 30_000, pollingBatchSize = 20, pollingIdleMs = 100 } = this.options;
+    const parking = { ...DEFAULT_PARKING, ...this.options.parking };
     const logger = this.options.logger.child({ role: subscription.role });
-    const counters = (this.counters[subscription.role] ??= { handled: 0, skippedConsumed: 0, failed: 0 });
+    const counters = (this.counters[subscription.role] ??= { handled: 0, skippedConsumed: 0, failed: 0, passedParked: 0 });
     const polling = (handler: MessageHandler, untilSwitch: AbortSignal, olderThanMs: number, idleMs: number) =>
-      runPollingConsumer({ prisma, topic: subscription.topic, handler, logger, batchSize: pollingBatchSize, idleMs, claimMs, olderThanMs }, untilSwitch);
+      runPollingConsumer({ prisma, topic: subscription.topic, handler, logger, batchSize: pollingBatchSize, idleMs, claimMs, olderThanMs, parking }, untilSwitch);
     while (!signal.aborted) {
       // Aborted on a mode change or on shutdown; when the Kafka consumer crashes, this code aborts it, asks for a
       // probe at once, and starts a new session after a pause (or the mode changes meanwhile).
@@ -236,6 +242,7 @@ export class KafkaTransport implements Transport {
           handler: subscription.handler,
           concurrency: consumerConcurrency,
           claimMs,
+          parking,
         },
         counters,
         session.signal,
@@ -247,7 +254,7 @@ export class KafkaTransport implements Transport {
           return true;
         },
       );
-      const sweeper = polling(subscription.handler, session.signal, sweepAfterMs, 2000);
+      const sweeper = polling(subscription.handler, session.signal, sweepAfterMs, sweepIdleMs);
       const crashed = await kafkaDone;
       session.abort();
       await sweeper;

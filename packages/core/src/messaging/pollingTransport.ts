@@ -2,6 +2,7 @@
 // default (KAFKA_BROKERS unset); the Kafka adapter falls back to the same consumer when Kafka is unreachable.
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
+import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
 import { runPollingConsumer } from "./pollingConsumer";
 import type { Subscription, Transport, TransportStatus } from "./transport";
 
@@ -11,6 +12,8 @@ export interface PollingTransportOptions {
   batchSize?: number;
   idleMs?: number;
   claimMs?: number;
+  /** When a message that keeps failing parks its key, and how slowly a parked message is retried. */
+  parking?: Partial<ParkingPolicy>;
 }
 
 export class PollingTransport implements Transport {
@@ -23,7 +26,8 @@ export class PollingTransport implements Transport {
 
   consume(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { prisma, logger, batchSize, idleMs, claimMs } = this.options;
-    return runPollingConsumer({ prisma, topic: subscription.topic, handler: subscription.handler, logger: logger.child({ role: subscription.role }), batchSize, idleMs, claimMs }, signal);
+    const parking = { ...DEFAULT_PARKING, ...this.options.parking };
+    return runPollingConsumer({ prisma, topic: subscription.topic, handler: subscription.handler, logger: logger.child({ role: subscription.role }), batchSize, idleMs, claimMs, parking }, signal);
   }
 
   status(): TransportStatus {

@@ -1,15 +1,14 @@
-// A customer's cancel. An order the gateway has not picked up yet is cancelled here and now (the gateway's own CAS
-// from PENDING_NEW then misses, so it never reaches the broker); any other open order becomes PENDING_CANCEL and the
-// gateway asks the broker.
-import type { Order } from "@meridian/db";
-import { TOPICS } from "../messaging/topics";
-import { writeOutbox } from "../messaging/outbox";
+// A cancel, asked by the customer or an operator. An order the gateway has not picked up yet is cancelled here and
+// now (the gateway's own CAS from PENDING_NEW then misses, so it never reaches the broker); any other open order
+// becomes PENDING_CANCEL and the gateway asks the broker, whose answer (brokerAnswers.ts) decides how it ends.
+import type { Order, Tx } from "@meridian/db";
 import type { AccountRef, CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
+import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
 import { closeOrder } from "./closeOrder";
+import { writeOrderCommand } from "./commands";
+import { changeOrder } from "./lifecycle";
 import { isTerminal } from "./status";
-import { changeOrder } from "./transition";
 
 export interface CancelOrderArgs {
   ctx: { services: CoreServices; account: AccountRef; actor: string };
@@ -20,15 +19,20 @@ export async function cancelOrder({ ctx, input }: CancelOrderArgs): Promise<Orde
   return inAccountTransaction(ctx.services, ctx.account.id, { actor: ctx.actor, cause: "customer cancel" }, async (tx) => {
     const order = await tx.order.findFirst({ where: { id: input.orderId, accountId: ctx.account.id } });
     if (!order) throw new DomainError("NOT_FOUND", "No such order on your account. Refresh your orders list.");
-    if (isTerminal(order.status)) {
-      throw new DomainError("PRECONDITION_FAILED", `This order is already ${order.status.toLowerCase()}; there is nothing left to cancel.`);
-    }
-    if (order.status === "PENDING_CANCEL") return order;
-    if (order.status === "PENDING_NEW") {
-      return closeOrder(tx, order, "CANCELLED", { kind: "CANCELLED", actor: ctx.actor, cause: "cancelled by the customer before it was sent to the broker" });
-    }
-    const pending = await changeOrder(tx, order, { kind: "CANCEL_REQUESTED", actor: ctx.actor, cause: "cancel requested by the customer", status: "PENDING_CANCEL" });
-    await writeOutbox(tx, { topic: TOPICS.orderCommands, key: order.id, eventType: "CancelRequested", payload: { orderId: order.id } });
-    return pending;
+    return requestCancel(tx, order, { actor: ctx.actor, cause: "cancel requested by the customer" });
   });
+}
+
+/** Cancels an unsent order at once, or asks the broker; idempotent for an order already being cancelled. */
+export async function requestCancel(tx: Tx, order: Order, by: { actor: string; cause: string }): Promise<Order> {
+  if (isTerminal(order.status)) {
+    throw new DomainError("PRECONDITION_FAILED", `This order is already ${order.status.toLowerCase()}; there is nothing left to cancel.`);
+  }
+  if (order.status === "PENDING_CANCEL") return order;
+  if (order.status === "PENDING_NEW") {
+    return closeOrder(tx, order, "CANCELLED", { kind: "CANCELLED", actor: by.actor, cause: `${by.cause}; cancelled before it was sent to the broker` });
+  }
+  const pending = await changeOrder(tx, order, { kind: "CANCEL_REQUESTED", actor: by.actor, cause: by.cause, status: "PENDING_CANCEL", data: { nextAttemptAt: null } });
+  await writeOrderCommand(tx, { kind: "CancelRequested", orderId: order.id });
+  return pending;
 }

@@ -3,7 +3,7 @@
 import type { Order, OrderStatus, Tx } from "@meridian/db";
 import { ZERO } from "../shared/money";
 import { releaseTcc } from "../tcc/coordinator";
-import { changeOrder, type OrderChange } from "./transition";
+import { changeOrder, type OrderChange } from "./lifecycle";
 
 export async function closeOrder(
   tx: Tx,

@@ -7,7 +7,7 @@ import { openOrderChanges } from "./changeStream";
 import { OrderFeed, type OrderChangeEvent } from "./feed";
 import { placeOrder } from "./placeOrder";
 import { ZPlaceOrderInput } from "./placeOrder.schema";
-import { recordOrderEvent } from "./transition";
+import { recordOrderEvent } from "./lifecycle";
 
 const POLL_MS = 50;
 // Embedded Postgres (PGlite) runs one transaction at a time, so a transaction cannot commit after a later one there.

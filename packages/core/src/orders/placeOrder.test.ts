@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountSnapshot, createHarness, type Harness } from "../../test/harness";
-import { findLedgerViolations } from "../ledger/invariants";
+import { findLedgerViolations } from "../invariants";
 import type { AccountRef } from "../services";
 import { DomainError } from "../shared/errors";
 import { placeOrder } from "./placeOrder";
@@ -21,10 +21,11 @@ describe("placeOrder", () => {
   it("stores a limit buy as PENDING_NEW with cash held (limit × qty + commission), an event and an outbox row", async () => {
     const order = await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "150.00" });
     expect(order.status).toBe("PENDING_NEW");
-    expect(order.heldCash.toFixed(2)).toBe("1501.50");
+    // 1500.00 + commission 1.50 and half a cent per share for per-fill rounding (shared/fees.ts commissionHoldFor).
+    expect(order.heldCash.toFixed(2)).toBe("1501.55");
     const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
-    expect(cash.available.toFixed(2)).toBe("23498.50");
-    expect(cash.held.toFixed(2)).toBe("1501.50");
+    expect(cash.available.toFixed(2)).toBe("23498.45");
+    expect(cash.held.toFixed(2)).toBe("1501.55");
     expect(await h.db.prisma.outboxEvent.count({ where: { key: order.id, topic: "orders.commands" } })).toBe(1);
     expect(await h.db.prisma.orderEvent.count({ where: { orderId: order.id, kind: "PLACED" } })).toBe(1);
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
@@ -34,8 +35,9 @@ describe("placeOrder", () => {
     h.broker.prices.set("MSFT", "200.00");
     await h.services.quotes.refreshNow();
     const order = await place({ symbol: "MSFT", side: "BUY", type: "MARKET", quantity: 2 });
-    // 2 × 200 × 1.05 = 420, commission 0.42
-    expect(order.heldCash.toFixed(2)).toBe("420.42");
+    // 2 × 200 × 1.05 = 420, commission 0.42 + 2 × half a cent = 0.43; the broker gets 210.00 as the limit.
+    expect(order.heldCash.toFixed(2)).toBe("420.43");
+    expect(order.protectionPrice?.toFixed(2)).toBe("210.00");
   });
 
   it("holds shares for a sell", async () => {
@@ -84,13 +86,13 @@ describe("placeOrder", () => {
   it("never overspends when many orders race on one account", async () => {
     const chloe = await h.account("chloe@demo.meridian"); // $50,000
     const attempts = Array.from({ length: 24 }, () =>
-      placeOrder({ ctx: { services: h.services, account: chloe, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "GOOGL", side: "BUY", type: "LIMIT", quantity: "100", limitPrice: "49.95" }) }).then(
+      placeOrder({ ctx: { services: h.services, account: chloe, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "GOOGL", side: "BUY", type: "LIMIT", quantity: "40", limitPrice: "124.87" }) }).then(
         () => "placed",
         (error: Error) => error.message,
       ),
     );
     const outcomes = await Promise.all(attempts);
-    // Each order holds 100 × 49.95 + 5.00 commission = 5000.00, so exactly 10 fit in $50,000.
+    // Each order holds 40 × 124.87 + 5.20 commission (4.9948 + 40 × half a cent, rounded up) = 5000.00, so exactly 10 fit in $50,000.
     expect(outcomes.filter((outcome) => outcome === "placed")).toHaveLength(10);
     expect(outcomes.filter((outcome) => outcome !== "placed").filter((message) => !message.includes("Not enough buying power"))).toEqual([]);
     const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } });

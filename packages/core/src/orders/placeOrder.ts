@@ -1,19 +1,19 @@
-// placeOrder: validate → account lock → one transaction (order PENDING_NEW, TCC Try on each participant: cash or
-// shares, and fee points; outbox event) → return at once. The customer never waits on the broker; the gateway picks
-// the order up from the outbox.
+// placeOrder: validate → replay by idempotency key → price the holds → account lock → one transaction (order
+// PENDING_NEW, TCC Try on each participant: cash or shares, and fee points; outbox event) → return at once. The
+// customer never waits on the broker; the gateway picks the order up from the outbox.
 import type { Order } from "@meridian/db";
 import { findInstrument } from "../market/instruments";
-import { TOPICS } from "../messaging/topics";
-import { writeOutbox } from "../messaging/outbox";
+import { writeOrderCommand } from "./commands";
 import type { AccountRef, CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
+import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
-import { commissionOn, MARKET_BUY_COLLAR } from "../shared/fees";
+import { commissionHoldFor, MARKET_BUY_COLLAR } from "../shared/fees";
 import { dec, toCentsUp, ZERO, type Decimal } from "../shared/money";
 import { beginTcc } from "../tcc/coordinator";
 import { participantsOf, pointsParticipant } from "../tcc/participants";
 import type { TPlaceOrderInput } from "./placeOrder.schema";
-import { recordOrderEvent } from "./transition";
+import { isKeyCollision, replayByKey } from "./idempotencyKey";
+import { recordOrderEvent } from "./lifecycle";
 
 export interface PlaceOrderArgs {
   ctx: { services: CoreServices; account: AccountRef; actor: string };
@@ -28,14 +28,16 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   const quantity = dec(input.quantity);
   const limitPrice = input.limitPrice ? dec(input.limitPrice) : null;
   const payFeeWithPoints = input.payFeeWithPoints ?? false;
+  // A replay is answered before any quote is fetched: it must not fail because the market cannot be priced right now.
+  const replayed = await replayByKey(services.prisma, account.id, input);
+  if (replayed) return replayed;
   const broker = services.brokers.brokerFor(input.symbol);
   const reservation = await reserveAmounts(services, input, quantity, limitPrice, payFeeWithPoints);
 
-  return inAccountTransaction(services, account.id, { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` }, async (tx) => {
-    if (input.idempotencyKey) {
-      const existing = await tx.order.findUnique({ where: { accountId_idempotencyKey: { accountId: account.id, idempotencyKey: input.idempotencyKey } } });
-      if (existing) return existing;
-    }
+  const placing = inAccountTransaction(services, account.id, { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` }, async (tx) => {
+    // Again under the lock: a request with the same key may have placed its order since the look-up above.
+    const placedMeanwhile = await replayByKey(tx, account.id, input);
+    if (placedMeanwhile) return placedMeanwhile;
     const order = await tx.order.create({
       data: {
         accountId: account.id,
@@ -46,6 +48,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
         type: input.type,
         quantity,
         limitPrice,
+        protectionPrice: reservation.protectionPrice,
         payFeeWithPoints,
         heldCash: reservation.cash,
         heldQuantity: input.side === "SELL" ? quantity : ZERO,
@@ -61,33 +64,58 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
     await recordOrderEvent(tx, order.id, {
       kind: "PLACED",
       actor: ctx.actor,
-      cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
+      cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
       toStatus: "PENDING_NEW",
-      detail: { heldCash: reservation.cash.toFixed(2), heldQuantity: order.heldQuantity.toString(), heldPoints: reservation.points.toString(), brokerId: broker.brokerId, tccTransactionId: transactionId },
+      detail: {
+        heldCash: reservation.cash.toFixed(2),
+        heldQuantity: order.heldQuantity.toString(),
+        heldPoints: reservation.points.toString(),
+        ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
+        brokerId: broker.brokerId,
+        tccTransactionId: transactionId,
+      },
     });
-    await writeOutbox(tx, { topic: TOPICS.orderCommands, key: order.id, eventType: "OrderPlaced", payload: { orderId: order.id } });
+    await writeOrderCommand(tx, { kind: "OrderPlaced", orderId: order.id });
     return order;
+  });
+  // Should the lock have failed to keep two same-key requests apart, the unique index (account, key) refuses the
+  // second insert: its request gets the winner's order, or the conflict if its terms differ.
+  return placing.catch(async (error: unknown) => {
+    if (!isKeyCollision(error)) throw error;
+    const winner = await replayByKey(services.prisma, account.id, input);
+    if (!winner) throw error;
+    return winner;
   });
 }
 
 /**
- * What Try reserves. A buy holds limit × quantity (or ask × quantity plus a collar for market orders) and the
- * commission on it, unless the commission is paid with points, which then hold the commission (1 point = 1 cent).
+ * What Try reserves, priced at the most a buy can pay per share: its limit, or for a market buy the protection price
+ * (the ask plus the collar, rounded up to the cent), which the gateway sends as the order's limit so that no fill can
+ * cost more than the hold. The commission hold covers per-fill rounding (commissionHoldFor); it is held in points
+ * (1 point = 1 cent) when the customer pays commission with points. A sell holds shares; its points hold is estimated
+ * at the bid, and any commission beyond it is paid from the sale's proceeds.
  */
 async function reserveAmounts(services: CoreServices, input: TPlaceOrderInput, quantity: Decimal, limitPrice: Decimal | null, payFeeWithPoints: boolean) {
-  const needsEstimate = input.side === "BUY" || payFeeWithPoints;
-  const unitPrice = limitPrice ?? (needsEstimate ? await marketPrice(services, input.symbol, input.side) : null);
+  const protectionPrice = input.side === "BUY" && !limitPrice ? await protectionPriceOf(services, input.symbol) : null;
+  const estimatedSellPrice = input.side === "SELL" && !limitPrice && payFeeWithPoints ? dec((await liveQuote(services, input.symbol)).bid) : null;
+  const unitPrice = limitPrice ?? protectionPrice ?? estimatedSellPrice;
   const notional = unitPrice ? quantity.times(unitPrice) : ZERO;
-  const commission = toCentsUp(commissionOn(notional));
+  const commission = unitPrice ? commissionHoldFor(quantity, unitPrice) : ZERO;
   const points = payFeeWithPoints ? commission.times(100) : ZERO;
   const cash = input.side === "BUY" ? toCentsUp(payFeeWithPoints ? notional : notional.plus(commission)) : ZERO;
-  return { cash, points };
+  return { cash, points, protectionPrice };
 }
 
-async function marketPrice(services: CoreServices, symbol: string, side: "BUY" | "SELL"): Promise<Decimal> {
+/** A market buy's limit at the broker: the ask plus the collar, rounded up to a whole cent (the broker's tick). */
+async function protectionPriceOf(services: CoreServices, symbol: string): Promise<Decimal> {
+  const ask = dec((await liveQuote(services, symbol)).ask);
+  return toCentsUp(ask.times(dec(1).plus(MARKET_BUY_COLLAR)));
+}
+
+async function liveQuote(services: CoreServices, symbol: string) {
   const quote = await services.quotes.forSymbol(symbol).catch(() => null);
   if (!quote) {
     throw new DomainError("SERVICE_UNAVAILABLE", `No live quote for ${symbol} right now, so a market order cannot be priced. Try again shortly or place a limit order.`);
   }
-  return side === "BUY" ? dec(quote.ask).times(dec(1).plus(MARKET_BUY_COLLAR)) : dec(quote.bid);
+  return quote;
 }

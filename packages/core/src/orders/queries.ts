@@ -1,5 +1,6 @@
 import type { OrderStatus, Prisma, PrismaClient } from "@meridian/db";
 import type { AccountRef } from "../services";
+import { isCashAsset } from "../ledger/debits";
 import { DomainError } from "../shared/errors";
 import { money, price, qty } from "../shared/money";
 import { OPEN_STATUSES } from "./status";
@@ -84,7 +85,7 @@ export async function getOrderDetail(prisma: PrismaClient, orderId: string) {
     ledgerEntries: ledgerEntries.map((entry) => ({
       id: entry.id.toString(),
       asset: entry.asset,
-      amount: entry.asset === "USD" ? money(entry.amount) : qty(entry.amount),
+      amount: isCashAsset(entry.asset) ? money(entry.amount) : qty(entry.amount),
       kind: entry.kind,
       executionId: entry.executionId,
       createdAt: entry.createdAt.toISOString(),

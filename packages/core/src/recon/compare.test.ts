@@ -82,9 +82,13 @@ describe("reconciliation comparison", () => {
     expect(result.findings.map((finding) => finding.execId)).toEqual(["E1", "E2"]);
   });
 
-  it("does not ingest into a closed order, nor when the executions do not explain the difference", () => {
+  it("regression: ingests a trade the broker made on an order we closed (the ledger books it as a late fill)", () => {
     const closed = run([ours({ status: "CANCELLED" })], [theirs({ status: "FILLED", filledQuantity: "3", executions: [execution("E1", "3")] })]);
-    expect(classes(closed)).toEqual(["MISSING_EXECUTION/ACKNOWLEDGE", "STATUS/ACKNOWLEDGE"]);
+    expect(classes(closed)).toEqual(["MISSING_EXECUTION/INGEST_EXECUTION"]);
+    expect(closed.findings[0]!.summary).toContain("late fill");
+  });
+
+  it("does not ingest when the executions do not explain the difference", () => {
     // Our books already hold the fill but its receipt is gone: ingesting would book it twice.
     const booked = run([ours({ status: "FILLED", filledQuantity: dec(3) })], [theirs({ status: "FILLED", filledQuantity: "3", executions: [execution("E1", "3")] })]);
     expect(classes(booked)).toEqual(["MISSING_EXECUTION/ACKNOWLEDGE"]);

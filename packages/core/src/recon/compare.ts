@@ -216,15 +216,15 @@ function compareOrder(brokerId: string, clientOrderId: string, order: OurOrder |
   const quantitiesAgree = order.filledQuantity.equals(brokerFilled);
   // The only difference is executions we never received: ingesting them makes both sides agree exactly.
   const explainedByMissing = !quantitiesAgree && missing.length > 0 && order.filledQuantity.plus(missingQuantity).equals(brokerFilled);
+  // A closed order takes them too: the ledger books a trade the broker made as a late fill (orders/fills.ts).
   const ingestible =
     explainedByMissing &&
-    !isTerminal(order.status) &&
     brokerFilled.lessThanOrEqualTo(order.quantity) &&
     b.symbol === order.symbol &&
     b.side === order.side &&
     missing.every((execution) => execution.clientOrderId === order.id && execution.symbol === order.symbol && execution.side === order.side);
   for (const execution of missing) {
-    const why = ingestible ? "" : explainedByMissing ? ` (not ingested automatically: our order is ${order.status})` : " (not ingested automatically: it does not reconcile the filled quantities)";
+    const why = ingestible ? (isTerminal(order.status) ? ` (booked as a late fill: we had closed the order as ${order.status})` : "") : explainedByMissing ? ` (not ingested automatically: it does not match our order's terms)` : " (not ingested automatically: it does not reconcile the filled quantities)";
     findings.push(
       finding("MISSING_EXECUTION", ingestible ? "INGEST_EXECUTION" : "ACKNOWLEDGE", `${brokerId} reports execution ${execution.execId} (${execution.quantity} @ ${execution.price}) we have no receipt for${why}`, {
         execId: execution.execId,
@@ -240,10 +240,17 @@ function compareOrder(brokerId: string, clientOrderId: string, order: OurOrder |
   }
 
   // Judge the status as it will be once the ingested executions reach the ledger.
-  const projected: OrderStatus = ingestible ? (brokerFilled.equals(order.quantity) ? "FILLED" : order.status === "PENDING_CANCEL" ? "PENDING_CANCEL" : "PARTIALLY_FILLED") : order.status;
+  const projected: OrderStatus = ingestible ? projectedStatus(order, brokerFilled) : order.status;
   const status = compareStatus(projected, b.status, { unfilled: brokerFilled.isZero(), fixable: quantitiesAgree });
   if (status) findings.push(finding("STATUS", status.fix, `${brokerId} has it ${b.status}, we have it ${order.status}: ${status.why}`));
   return findings;
+}
+
+/** Our status once the ingested executions are booked: a closed order stays closed unless they complete it. */
+function projectedStatus(order: OurOrder, brokerFilled: Decimal): OrderStatus {
+  if (brokerFilled.equals(order.quantity)) return "FILLED";
+  if (isTerminal(order.status) || order.status === "PENDING_CANCEL") return order.status;
+  return "PARTIALLY_FILLED";
 }
 
 function compareStatus(ours: OrderStatus, theirs: BrokerOrderStatus, facts: { unfilled: boolean; fixable: boolean }): { fix: ReconFix; why: string } | null {

@@ -1,16 +1,15 @@
 // An operator's decision on a reconciliation item. Approval applies the proposed fix in one transaction with the
 // item's CAS and the audit row: under the account lock when it changes an order, through the orders module's own
-// functions (closeOrder settles the TCC reservation). The fix is applied only to the order state it was proposed
+// answers (orders/brokerAnswers.ts settles the TCC reservation). The fix is applied only to the order state it was proposed
 // against; if the order moved since the run, nothing changes and the operator is told to run reconciliation again.
 import type { Order, Prisma, ReconFix, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
-import { closeOrder } from "../orders/closeOrder";
-import { changeOrder, recordOrderEvent } from "../orders/transition";
+import { applyBrokerAnswer } from "../orders/brokerAnswers";
+import { recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
+import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
 import { qty } from "../shared/money";
-import { confirmTcc } from "../tcc/coordinator";
 import { getReconItem, type ReconItemDetail, type ReconItemView } from "./queries";
 import type { TReconDecideInput } from "./recon.schema";
 
@@ -98,29 +97,18 @@ function assertBasis(item: ItemRow, order: Order): void {
   }
 }
 
+/** The fix, told to orders/ as what the broker's records say; orders/ decides what that means for the order now. */
 async function applyOrderFix(tx: Tx, item: ItemRow, order: Order, actor: string, reason: string): Promise<Order> {
   const detail = item.detail as unknown as ReconItemDetail;
   const brokerSays = detail.broker ? `${item.brokerId} reports it ${detail.broker.status}` : `${item.brokerId} has no such order`;
-  const resolution = { by: actor, reason };
-  const event = { actor, cause: `reconciliation: ${reason}`, detail: { reconItemId: item.id, mismatchClass: item.mismatchClass } };
+  const by = { actor, via: "recon" as const, resolution: { by: actor, reason }, detail: { reconItemId: item.id, mismatchClass: item.mismatchClass, reason } };
   switch (item.proposedFix) {
     case "CLOSE_CANCELLED":
-      return closeOrder(tx, order, "CANCELLED", {
-        ...event,
-        kind: "RECON_CANCELLED",
-        resolution,
-        data: { statusReason: `closed by reconciliation: ${brokerSays}`, finalFilledQuantity: order.filledQuantity },
-      });
+      return applyBrokerAnswer(tx, order, { kind: "CLOSED", status: "CANCELLED", filledQuantity: order.filledQuantity, reason: `closed by reconciliation: ${brokerSays}` }, by);
     case "CLOSE_REJECTED":
-      return closeOrder(tx, order, "REJECTED", { ...event, kind: "RECON_REJECTED", resolution, data: { statusReason: `closed by reconciliation: ${brokerSays}` } });
+      return applyBrokerAnswer(tx, order, { kind: "REJECTED", reason: `closed by reconciliation: ${brokerSays}` }, by);
     case "MARK_ACCEPTED":
-      await confirmTcc(tx, order, resolution);
-      return changeOrder(tx, order, {
-        ...event,
-        kind: "RECON_ACCEPTED",
-        status: order.filledQuantity.isZero() ? "ACCEPTED" : "PARTIALLY_FILLED",
-        data: { brokerOrderId: detail.broker?.brokerOrderId ?? order.brokerOrderId, nextAttemptAt: null, statusReason: null },
-      });
+      return applyBrokerAnswer(tx, order, { kind: "WORKING", brokerOrderId: detail.broker?.brokerOrderId ?? order.brokerOrderId ?? "unknown" }, by);
     default:
       throw new DomainError("PRECONDITION_FAILED", `${item.proposedFix} does not change an order.`);
   }

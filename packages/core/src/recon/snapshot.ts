@@ -5,7 +5,7 @@ import type { PrismaClient } from "@meridian/db";
 import type { BrokerAdapter, BrokerOrderView } from "../broker/port";
 import type { ComparisonInput, OurOrder } from "./compare";
 
-/** The ledger's inbox consumer name (ledger/applyExecution.ts): a receipt with its row has been consumed. */
+/** The ledger's inbox consumer name (settlement/applyExecution.ts): a receipt with its row has been consumed. */
 const LEDGER_CONSUMER = "ledger";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

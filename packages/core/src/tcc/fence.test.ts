@@ -2,7 +2,7 @@
 // database — empty rollback, suspension, repeated Confirm and Cancel — and points refused at Try.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/harness";
-import { findLedgerViolations } from "../ledger/invariants";
+import { findLedgerViolations } from "../invariants";
 import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
 import type { AccountRef } from "../services";
@@ -60,7 +60,7 @@ describe("TCC fences", () => {
   it("an order's coordinator: duplicate confirm and duplicate release change nothing more", async () => {
     const order = await placeOrder({ ctx: { services: h.services, account: bob, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "50.00", payFeeWithPoints: true }) });
     expect(order.heldCash.toFixed(2)).toBe("100.00");
-    expect(order.heldPoints.toString()).toBe("10"); // commission 0.10 → 10 points
+    expect(order.heldPoints.toString()).toBe("11"); // commission 0.10 + half a cent per share for per-fill rounding → 11 points
     await h.db.prisma.$transaction(async (tx) => {
       await confirmTcc(tx, order);
       await confirmTcc(tx, order);

@@ -1,5 +1,4 @@
 export { beginTcc, confirmTcc, releaseTcc, TCC_DEADLINE_MS } from "./coordinator";
 export { fenceTry, fenceConfirm, fenceCancel, type Participant, type FenceVerdict } from "./fence";
 export { cashParticipant, sharesParticipant, pointsParticipant, participantsOf, type TccParticipant } from "./participants";
-export { resolveExpiredTcc, resolvePendingByOperator, type ResolvePendingInput } from "./pending";
 export { listPending, tccOfOrder } from "./queries";

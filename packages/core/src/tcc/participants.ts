@@ -41,13 +41,13 @@ function participant(
 export const cashParticipant = participant(
   "CASH",
   (tx, order, amount) => holdCash(tx, order.accountId, amount),
-  (tx, order) => releaseCash(tx, order.accountId, order.heldCash),
+  (tx, order) => releaseCash(tx, order.accountId, order.heldCash, order.id),
 );
 
 export const sharesParticipant = participant(
   "SHARES",
   (tx, order, amount) => holdShares(tx, order.accountId, order.symbol, amount),
-  (tx, order) => releaseShares(tx, order.accountId, order.symbol, order.heldQuantity),
+  (tx, order) => releaseShares(tx, order.accountId, order.symbol, order.heldQuantity, order.id),
 );
 
 export const pointsParticipant = participant(

@@ -4,7 +4,7 @@ import { money, qty } from "../shared/money";
 /** The operators' Pending queue: reservations recovery could not settle on its own. */
 export async function listPending(prisma: PrismaClient) {
   const records = await prisma.tccTransaction.findMany({
-    where: { status: "TRYING", escalatedAt: { not: null } },
+    where: { status: "TRYING", escalatedAt: { not: null }, resolvedBy: null },
     include: { fences: true },
     orderBy: { escalatedAt: "asc" },
   });

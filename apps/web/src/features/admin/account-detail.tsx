@@ -1,5 +1,6 @@
 "use client";
 
+import clsx from "clsx";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { MonoId } from "@/components/mono-id";
@@ -73,6 +74,7 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                 <th>Currency</th>
                 <th className="r">Available</th>
                 <th className="r">Held</th>
+                <th className="r" title="Owed: a fill the account could not cover; repaid first by any credit">Debit</th>
                 <th className="r">Version</th>
               </tr>
             </thead>
@@ -82,6 +84,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                   <td className="font-semibold">{balance.currency}</td>
                   <td className="r font-medium">{money(balance.available)}</td>
                   <td className="r">{money(balance.held)}</td>
+                  <td className={clsx("r", balance.debit !== "0.00" && "font-semibold text-rose-700")} data-testid="cash-debit">
+                    {money(balance.debit)}
+                  </td>
                   <td className="r">
                     <Version version={balance.version} />
                   </td>
@@ -89,7 +94,7 @@ export function AccountDetail({ accountId }: { accountId: string }) {
               ))}
               {cash.length === 0 && (
                 <tr>
-                  <td colSpan={4} className="text-neutral-500">
+                  <td colSpan={5} className="text-neutral-500">
                     No cash balance on this account.
                   </td>
                 </tr>
@@ -121,6 +126,7 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                 <th>Symbol</th>
                 <th className="r">Free</th>
                 <th className="r">Held</th>
+                <th className="r" title="Shares owed: a late sale of shares the account no longer had free">Owed</th>
                 <th className="r">Cost basis</th>
                 <th className="r">Version</th>
               </tr>
@@ -131,6 +137,7 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                   <td className="font-semibold">{holding.symbol}</td>
                   <td className="r font-medium">{quantity(holding.quantity)}</td>
                   <td className="r">{quantity(holding.heldQuantity)}</td>
+                  <td className={clsx("r", holding.debitQuantity !== "0" && "font-semibold text-rose-700")}>{quantity(holding.debitQuantity)}</td>
                   <td className="r">{money(holding.costBasis)}</td>
                   <td className="r">
                     <Version version={holding.version} />
@@ -139,7 +146,7 @@ export function AccountDetail({ accountId }: { accountId: string }) {
               ))}
               {holdings.length === 0 && (
                 <tr>
-                  <td colSpan={5} className="text-neutral-500">
+                  <td colSpan={6} className="text-neutral-500">
                     No holdings.
                   </td>
                 </tr>

@@ -7,6 +7,7 @@ import { ORDER_STATUSES, STATUS_LABEL } from "@/lib/order-status";
 import { timeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrdersByStatusChart, OrdersPerMinuteChart } from "./charts";
+import { LateFillsPanel } from "./late-fills-panel";
 import { OrdersGrid } from "./orders-grid";
 import { StatsTiles } from "./stats-tiles";
 import { ADMIN_ORDERS_LIMIT, toQueryInput, type ConsoleFilters } from "./types";
@@ -38,6 +39,7 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
   return (
     <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
       <StatsTiles stats={stats.data} />
+      <LateFillsPanel />
       <div className="grid grid-cols-1 gap-2 lg:grid-cols-2">
         <OrdersPerMinuteChart stats={stats.data} fetchedAt={stats.dataUpdatedAt} />
         <OrdersByStatusChart stats={stats.data} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import clsx from "clsx";
 import Link from "next/link";
 import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
@@ -11,6 +12,9 @@ import { ChangeHistoryTable } from "./change-history";
 import { Field } from "./field";
 import { LedgerTable } from "./ledger-table";
 import { TccBox } from "./tcc";
+
+/** Timeline events operators must not miss: a trade booked after the order closed, and the debit a fill left. */
+const ALERT_KINDS: ReadonlySet<string> = new Set(["LATE_FILL", "ACCOUNT_DEBIT"]);
 
 function DetailJson({ detail }: { detail: unknown }) {
   if (detail == null || (typeof detail === "object" && Object.keys(detail).length === 0)) return <span className="text-neutral-400">—</span>;
@@ -129,9 +133,9 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id} data-event-kind={e.kind} className="align-top">
+              <tr key={e.id} data-event-kind={e.kind} className={clsx("align-top", ALERT_KINDS.has(e.kind) && "bg-amber-50")}>
                 <td className="text-neutral-500">{dateTimeText(e.createdAt)}</td>
-                <td className="font-medium">{e.kind}</td>
+                <td className={clsx("font-medium", ALERT_KINDS.has(e.kind) && "text-amber-800")}>{e.kind}</td>
                 <td>
                   {e.fromStatus || e.toStatus ? (
                     <span className="inline-flex items-center gap-1">

@@ -27,8 +27,8 @@ const DECISIONS = [
 ] as const satisfies readonly { value: Decision; label: string }[];
 
 const DECISION_TEXT: Record<Decision, { button: string; effect: string }> = {
-  CONFIRM: { button: "Confirm order", effect: "the broker has it: it keeps its reservation" },
-  CANCEL: { button: "Cancel order", effect: "the broker does not have it: it is cancelled and what it holds is released" },
+  CONFIRM: { button: "Confirm order", effect: "only if the broker shows the order (it is asked now): the order takes the broker's status and keeps its reservation" },
+  CANCEL: { button: "Cancel order", effect: "a cancel goes to the broker first; what the order holds is released when the broker confirms it has nothing working" },
 };
 
 function orderText(order: PendingOrder) {
@@ -81,7 +81,7 @@ export function PendingQueue() {
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="pending-explanation">
-          Confirm: the broker has this order — keep its reservation. Cancel: the broker does not — cancel it and release what it holds.
+          Confirm: the broker shows this order — it keeps its reservation. Cancel: cancel it at the broker — what it holds is released once the broker confirms.
         </p>
       </PageHeading>
 

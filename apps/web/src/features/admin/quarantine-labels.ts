@@ -11,7 +11,7 @@ export const REASON_CODE: Record<QuarantineReasonCode, { meaning: string; tone: 
   MISMATCH: { meaning: "side or symbol differs from the order's, or an execution id already stored with other terms", tone: "bg-amber-50 text-amber-800 ring-amber-200" },
   UNKNOWN_ORDER: { meaning: "no such order was sent to this broker", tone: "bg-neutral-100 text-neutral-700 ring-neutral-300" },
   UNKNOWN_BROKER: { meaning: "no broker with this id is configured", tone: "bg-neutral-100 text-neutral-700 ring-neutral-300" },
-  EXECUTION_REFUSED: { meaning: "stored, then refused by the ledger: it would overfill the order, or the order was already closed", tone: "bg-violet-50 text-violet-700 ring-violet-200" },
+  EXECUTION_REFUSED: { meaning: "stored, then refused by the ledger: it would overfill the order (a fill for a closed order is booked as a late fill instead)", tone: "bg-violet-50 text-violet-700 ring-violet-200" },
 };
 export const REASON_CODES = Object.keys(REASON_CODE) as QuarantineReasonCode[];
 

@@ -19,6 +19,9 @@ export type ReconRun = Outputs["admin"]["recon"]["runs"][number];
 export type ReconItem = Outputs["admin"]["recon"]["items"][number];
 export type QuarantineEntry = Outputs["admin"]["quarantine"]["list"][number];
 export type QuarantineStatus = NonNullable<Exclude<inferRouterInputs<AppRouter>["admin"]["quarantine"]["list"], void>["status"]>;
+export type InvariantsReport = Outputs["admin"]["invariants"]["list"];
+export type InvariantViolation = InvariantsReport["open"][number];
+export type InvariantChecker = NonNullable<InvariantsReport["checker"]>;
 
 /** How many of the newest reconciliation runs the report lists. */
 export const RECON_RUNS_LIMIT = 20;

@@ -5,15 +5,21 @@ import { recordAudit } from "../../audit/audit";
 import { orderHistory } from "../../audit/history";
 import { brokerCallStats } from "../../broker/callLog";
 import { ZBrokerFaults } from "../../broker/simulatorControl";
-import { actOnAttention, listAttention } from "../../gateway/operatorActions";
+import { actOnAttention, listAttention } from "../../gateway/attention";
+import { countOpenViolations, listInvariantViolations } from "../../invariants/queries";
+import { ZInvariantViolationsInput } from "../../invariants/invariants.schema";
 import { pipelineView } from "../../messaging/health";
+import { listParkedMessages } from "../../messaging/parking";
+import { retryParkedMessage } from "../../messaging/retryParked";
+import { ZRetryParkedInput } from "../../messaging/retryParked.schema";
 import { accountDetail } from "../../ledger/accountDetail";
 import { openOrderChanges } from "../../orders/changeStream";
 import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
 import { countOpenQuarantine, listQuarantine } from "../../receiver/quarantine";
 import { ZQuarantineInput, ZQuarantineReviewInput } from "../../receiver/quarantine.schema";
 import { reviewQuarantineEntry } from "../../receiver/review";
-import { resolvePendingByOperator } from "../../tcc/pending";
+import { listLateFills } from "../../settlement/lateFills";
+import { resolvePendingByOperator } from "../../gateway/pendingReservations";
 import { listPending, tccOfOrder } from "../../tcc/queries";
 import { router } from "../init";
 import { operatorProcedure } from "../procedures";
@@ -56,7 +62,7 @@ export const adminRouter = router({
         }),
       )
       .mutation(async ({ ctx, input }) => {
-        const order = await actOnAttention(ctx.services, ctx.actor, input);
+        const order = await actOnAttention({ ctx: { services: ctx.services, actor: ctx.actor, retryPolicy: ctx.services.retryPolicy }, input });
         return { orderId: order.id, status: order.status };
       }),
   }),
@@ -97,7 +103,7 @@ export const adminRouter = router({
         }),
       )
       .mutation(async ({ ctx, input }) => {
-        const order = await resolvePendingByOperator(ctx.services, ctx.actor, input);
+        const order = await resolvePendingByOperator({ ctx: { services: ctx.services, actor: ctx.actor }, input });
         return { orderId: order.id, status: order.status };
       }),
   }),
@@ -108,11 +114,23 @@ export const adminRouter = router({
     review: operatorProcedure.input(ZQuarantineReviewInput).mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
   }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
+  /** Executions booked for orders we had already closed, in the last 7 days, newest first: each wants an operator's look. */
+  lateFills: operatorProcedure.query(({ ctx }) => listLateFills(ctx.services.prisma)),
   /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's
    * receiver listens (the URL brokers post executions to; `start.ts --fresh` picks its port at random). */
   pipeline: operatorProcedure.query(async ({ ctx }) => {
     const { receiverUrl } = ctx.services;
     return { ...(await pipelineView(ctx.services.prisma, `${receiverUrl}/health`)), receiverUrl };
   }),
+  /** Messages whose handler kept failing, each holding back its order's later messages; an operator can retry one now. */
+  parkedMessages: router({
+    list: operatorProcedure.query(({ ctx }) => listParkedMessages(ctx.services.prisma)),
+    retry: operatorProcedure.input(ZRetryParkedInput).mutation(({ ctx, input }) => retryParkedMessage({ ctx, input })),
+  }),
   recon: reconRouter,
+  /** What the worker's invariants role found: open and recently resolved violations, and what its passes cost. */
+  invariants: router({
+    list: operatorProcedure.input(ZInvariantViolationsInput.default({})).query(({ ctx, input }) => listInvariantViolations(ctx.services.prisma, input)),
+    openCount: operatorProcedure.query(({ ctx }) => countOpenViolations(ctx.services.prisma)),
+  }),
 });

@@ -1,15 +1,20 @@
 // The attention queue: orders whose outcome the gateway could not learn (UNKNOWN, NEEDS_ATTENTION). An operator can
-// retry now with the same order id, mark it rejected (where the broker can be asked, only after it confirms it has no
-// such order), or cancel it through the broker. Every action needs a reason and is audited.
-import type { Order } from "@meridian/db";
+// retry now with the same order id, mark it rejected, or cancel it through the broker. Marking rejected is as careful
+// as the machine: under the account lock (no submit can start meanwhile), only once no earlier submit can still
+// reach the broker, and, where the broker can be asked, only when it confirms it has no such order. Every action
+// needs a reason and is audited.
+import type { Order, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
-import { TOPICS } from "../messaging/topics";
-import { writeOutbox } from "../messaging/outbox";
-import { closeOrder } from "../orders/closeOrder";
-import { changeOrder } from "../orders/transition";
+import { inAccountTransaction } from "../lock/accountTransaction";
+import { applyBrokerAnswer } from "../orders/brokerAnswers";
+import { requestCancel } from "../orders/cancelOrder";
+import { writeOrderCommand } from "../orders/commands";
+import { changeOrder } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
 import { DomainError } from "../shared/errors";
+import { askBroker } from "./answers";
+import { submitMayArriveForMs } from "./lateArrival";
+import type { RetryPolicy } from "./retryPolicy";
 
 const ATTENTION = new Set(["UNKNOWN", "NEEDS_ATTENTION"]);
 
@@ -37,42 +42,52 @@ export async function listAttention(services: CoreServices) {
   }));
 }
 
-export async function actOnAttention(services: CoreServices, operator: string, input: { orderId: string; action: AttentionAction; reason: string }): Promise<Order> {
+export interface ActOnAttentionArgs {
+  ctx: { services: CoreServices; actor: string; retryPolicy: Pick<RetryPolicy, "lateArrivalMs"> };
+  input: { orderId: string; action: AttentionAction; reason: string };
+}
+
+export async function actOnAttention({ ctx, input }: ActOnAttentionArgs): Promise<Order> {
+  const { services, actor: operator } = ctx;
   const reason = requireReason(input.reason);
   const found = await services.prisma.order.findUnique({ where: { id: input.orderId } });
   if (!found) throw new DomainError("NOT_FOUND", "No order with that id. Refresh the attention queue.");
-  if (input.action === "REJECT") await assertBrokerLacksOrder(services, found);
   return inAccountTransaction(services, found.accountId, { actor: operator, cause: `operator ${input.action.toLowerCase()}: ${reason}` }, async (tx) => {
     const order = await tx.order.findUniqueOrThrow({ where: { id: input.orderId } });
     if (!ATTENTION.has(order.status)) {
       throw new DomainError("PRECONDITION_FAILED", `This order is ${order.status}, not waiting for an operator; nothing was changed. Refresh the attention queue.`);
     }
+    if (input.action === "REJECT") await assertBrokerLacksOrder(tx, services, order, ctx.retryPolicy.lateArrivalMs);
     await recordAudit(tx, { actor: operator, action: `attention.${input.action.toLowerCase()}`, targetType: "order", targetId: order.id, reason, detail: { status: order.status, attempts: order.submitAttempts } });
     switch (input.action) {
       case "RETRY": {
         const retried = await changeOrder(tx, order, { kind: "OPERATOR_RETRY", actor: operator, cause: reason, status: "UNKNOWN", data: { nextAttemptAt: null } });
-        await writeOutbox(tx, { topic: TOPICS.orderCommands, key: order.id, eventType: "RetrySubmit", payload: { orderId: order.id } });
+        await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
         return retried;
       }
       case "REJECT":
-        return closeOrder(tx, order, "REJECTED", { kind: "OPERATOR_REJECTED", actor: operator, cause: reason, data: { statusReason: `marked rejected by operator: ${reason}` } });
-      case "CANCEL": {
-        const pending = await changeOrder(tx, order, { kind: "CANCEL_REQUESTED", actor: operator, cause: reason, status: "PENDING_CANCEL", data: { nextAttemptAt: null } });
-        await writeOutbox(tx, { topic: TOPICS.orderCommands, key: order.id, eventType: "CancelRequested", payload: { orderId: order.id } });
-        return pending;
-      }
+        return applyBrokerAnswer(tx, order, { kind: "REJECTED", reason: `marked rejected by operator: ${reason}` }, { actor: operator, via: "operator" });
+      case "CANCEL":
+        return requestCancel(tx, order, { actor: operator, cause: reason });
     }
   });
 }
 
-/** Marking an order rejected is only safe if the broker does not have it; ask where the broker can be asked. */
-async function assertBrokerLacksOrder(services: CoreServices, order: Order): Promise<void> {
+/**
+ * Marking an order rejected is only safe if the broker does not have it and cannot still get it. Runs under the
+ * account lock, so no retry of ours can start between this check and the close.
+ */
+async function assertBrokerLacksOrder(tx: Tx, services: CoreServices, order: Order, lateArrivalMs: number): Promise<void> {
+  const waitMs = await submitMayArriveForMs(tx, order, lateArrivalMs);
+  if (waitMs > 0) {
+    throw new DomainError("PRECONDITION_FAILED", `The last submit of this order may still reach ${order.brokerId} for ${Math.ceil(waitMs / 1000)} s; nothing was changed. Mark it rejected after that, or cancel it instead.`);
+  }
   const broker = services.brokers.get(order.brokerId);
   if (!broker.capabilities.lookupByClientOrderId) return; // the operator's word (and reconciliation) must do
-  const found = await broker.lookupOrder(order.id).catch((error: Error) => {
+  const found = await askBroker(broker, order).catch((error: Error) => {
     throw new DomainError("SERVICE_UNAVAILABLE", `Could not ask ${order.brokerId} about this order (${error.message}). Try again, or retry the order instead.`);
   });
-  if (found && found.status !== "REJECTED") {
+  if (found && found !== "cannot-ask" && found.status !== "REJECTED") {
     throw new DomainError("PRECONDITION_FAILED", `${order.brokerId} has this order (${found.status}); it cannot be marked rejected. Use Retry now to record the broker's answer.`);
   }
 }

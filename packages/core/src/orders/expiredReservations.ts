@@ -1,15 +1,12 @@
-// Pending cleanup (seed 004): a TCC transaction still TRYING past its deadline is settled from what we know of its
-// order; what cannot be decided here goes to the operators' Pending queue, where a person confirms or cancels it with
-// a reason.
-import type { Order } from "@meridian/db";
-import { recordAudit, requireReason } from "../audit/audit";
-import { closeOrder } from "../orders/closeOrder";
-import { isTerminal } from "../orders/status";
-import { changeOrder } from "../orders/transition";
+// Pending cleanup: a TCC transaction still TRYING past its deadline is settled from what we know of its order; what
+// cannot be decided here goes to the operators' Pending queue (gateway/pendingReservations.ts), where a person
+// confirms or cancels it with a reason.
+import { closeOrder } from "./closeOrder";
+import { isTerminal } from "./status";
+import { changeOrder } from "./lifecycle";
 import type { CoreServices } from "../services";
-import { inAccountTransaction } from "../shared/accountTx";
-import { DomainError } from "../shared/errors";
-import { confirmTcc } from "./coordinator";
+import { inAccountTransaction } from "../lock/accountTransaction";
+import { confirmTcc } from "../tcc/coordinator";
 
 const ACTOR = "recovery";
 /** The broker has the order: its reservation belongs to it. */
@@ -55,34 +52,4 @@ export async function resolveExpiredTcc(services: CoreServices, limit = 50): Pro
     counts[outcome]++;
   }
   return counts;
-}
-
-export interface ResolvePendingInput {
-  orderId: string;
-  decision: "CONFIRM" | "CANCEL";
-  reason: string;
-}
-
-/**
- * An operator's decision on a pending order: CONFIRM = the broker has it (the order becomes ACCEPTED and keeps its
- * reservation); CANCEL = the broker does not (the order is cancelled and everything it reserved goes back).
- */
-export async function resolvePendingByOperator(services: CoreServices, operator: string, input: ResolvePendingInput): Promise<Order> {
-  const reason = requireReason(input.reason);
-  const found = await services.prisma.order.findUnique({ where: { id: input.orderId }, select: { accountId: true } });
-  if (!found) throw new DomainError("NOT_FOUND", "No order with that id. Refresh the Pending queue.");
-  return inAccountTransaction(services, found.accountId, { actor: operator, cause: `operator ${input.decision.toLowerCase()}: ${reason}` }, async (tx) => {
-    const record = await tx.tccTransaction.findUnique({ where: { orderId: input.orderId } });
-    const order = await tx.order.findUniqueOrThrow({ where: { id: input.orderId } });
-    if (!record || record.status !== "TRYING" || isTerminal(order.status)) {
-      throw new DomainError("PRECONDITION_FAILED", `This order's reservation is already ${record?.status.toLowerCase() ?? "settled"} (order ${order.status}); nothing was changed. Refresh the Pending queue.`);
-    }
-    await recordAudit(tx, { actor: operator, action: `pending.${input.decision.toLowerCase()}`, targetType: "order", targetId: order.id, reason, detail: { orderStatus: order.status, tccTransactionId: record.id } });
-    const resolution = { by: operator, reason };
-    if (input.decision === "CONFIRM") {
-      await confirmTcc(tx, order, resolution);
-      return changeOrder(tx, order, { kind: "OPERATOR_CONFIRMED", actor: operator, cause: reason, status: ACCEPTED_STATES.has(order.status) ? undefined : "ACCEPTED", data: { nextAttemptAt: null } });
-    }
-    return closeOrder(tx, order, "CANCELLED", { kind: "OPERATOR_CANCELLED", actor: operator, cause: reason, resolution, data: { statusReason: `cancelled by operator: ${reason}` } });
-  });
 }

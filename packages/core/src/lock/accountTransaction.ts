@@ -2,9 +2,9 @@
 // writer for the change history, fence the transaction with the lock's token, do the work, and check the lease is
 // still ours right before commit.
 import type { Tx } from "@meridian/db";
-import { fenceAccount } from "../lock/fence";
+import { fenceAccount } from "./fence";
 import type { CoreServices } from "../services";
-import { retryOnConflict } from "./retry";
+import { retryOnConflict } from "../shared/retry";
 
 /** Who is writing and why: recorded with every row change by the history triggers. */
 export interface Writer {

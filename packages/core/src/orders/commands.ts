@@ -1,0 +1,25 @@
+// What `orders/` asks the gateway to say to a broker, as messages on the outbox (topic orders.commands, keyed by
+// order id so one order's commands are handled one at a time, in order). A typed union: the kind names the request,
+// the payload is the same for every kind, and a reader gets a checked command or null, never a cast.
+import type { Tx } from "@meridian/db";
+import { z } from "zod";
+import { writeOutbox } from "../messaging/outbox";
+import { TOPICS, type OutboxMessage } from "../messaging/topics";
+
+export const ORDER_COMMAND_KINDS = ["OrderPlaced", "RetrySubmit", "CancelRequested"] as const;
+export type OrderCommandKind = (typeof ORDER_COMMAND_KINDS)[number];
+
+const ZOrderCommandPayload = z.object({ orderId: z.uuid() });
+
+export type OrderCommand = { kind: OrderCommandKind } & z.infer<typeof ZOrderCommandPayload>;
+
+export async function writeOrderCommand(tx: Tx, command: OrderCommand): Promise<void> {
+  await writeOutbox(tx, { topic: TOPICS.orderCommands, key: command.orderId, eventType: command.kind, payload: { orderId: command.orderId } });
+}
+
+/** The command a message carries, or null for a kind or payload this version does not know. */
+export function readOrderCommand(message: Pick<OutboxMessage, "eventType" | "payload">): OrderCommand | null {
+  const kind = ORDER_COMMAND_KINDS.find((known) => known === message.eventType);
+  const payload = ZOrderCommandPayload.safeParse(message.payload);
+  return kind && payload.success ? { kind, ...payload.data } : null;
+}

@@ -1,0 +1,2 @@
+export { applyExecution } from "./applyExecution";
+export { listLateFills, LATE_FILL_KIND } from "./lateFills";

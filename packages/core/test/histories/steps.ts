@@ -1,0 +1,103 @@
+// The vocabulary of a generated order history and its generators. A step names an order by its slot (the n-th order
+// placed, modulo how many exist), so that removing steps while shrinking still leaves a history that runs.
+import fc from "fast-check";
+import type { BrokerDecision, BrokerProfile, CallFault } from "../modelBroker";
+
+/** Orders per history: enough for two orders to interleave on one account, few enough to read a failure. */
+export const MAX_ORDERS = 3;
+
+export type OperatorAction = "RETRY" | "REJECT" | "CANCEL" | "CONFIRM_PENDING" | "CANCEL_PENDING";
+
+export type Step =
+  | { kind: "place"; symbol: "AAPL" | "MSFT"; side: "BUY" | "SELL"; type: "LIMIT" | "MARKET"; quantity: number; limitOffsetCents: number; payFeeWithPoints: boolean; broker: BrokerDecision }
+  /** The gateway handles the order's oldest pending command; `crashBeforeMark`: it worked, but the row stays owed. */
+  | { kind: "deliverCommand"; slot: number; faults: CallFault[]; crashBeforeMark: boolean }
+  /** The broker executes part (or all) of the order, if it is open there. */
+  | { kind: "brokerFill"; slot: number; quantity: number; priceOffsetCents: number }
+  /** The broker's webhook delivers one of its executions (any of them: reordered), maybe twice. */
+  | { kind: "deliverExecution"; pick: number; copies: 1 | 2 }
+  /** The ledger applies the order's oldest stored execution; `crashBeforeMark`: it worked, but the row stays owed. */
+  | { kind: "applyExecution"; slot: number; crashBeforeMark: boolean }
+  /** The answer to a slow broker call reaches its waiting handler. */
+  | { kind: "answerArrives"; pick: number }
+  /** A request we gave up on reaches the broker. */
+  | { kind: "lateArrival"; pick: number }
+  | { kind: "customerCancel"; slot: number }
+  | { kind: "sweep"; sweep: "retries" | "revive" | "expireReservations" }
+  | { kind: "operator"; slot: number; action: OperatorAction; faults: CallFault[] }
+  /** Two minutes pass: past the late-arrival window and the retry backoff, a fifth of a reservation's deadline. */
+  | { kind: "timePasses" };
+
+export interface History {
+  broker: BrokerProfile;
+  /** At the end, whether requests still on the wire arrive before the window closes, or are lost. */
+  lateArrivesAtEnd: boolean;
+  steps: Step[];
+}
+
+const slot = fc.nat({ max: MAX_ORDERS - 1 });
+/** True about one time in five. */
+const rarely = fc.nat({ max: 4 }).map((draw) => draw === 0);
+
+const gatewayFault: fc.Arbitrary<CallFault> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant("none" as const) },
+  { weight: 3, arbitrary: fc.constant("drop" as const) },
+  { weight: 3, arbitrary: fc.constant("serverError" as const) },
+  { weight: 3, arbitrary: fc.constant("late" as const) },
+  { weight: 2, arbitrary: fc.constant("crash" as const) },
+  { weight: 2, arbitrary: fc.constant("crashAfterAct" as const) },
+  { weight: 4, arbitrary: fc.constant("slow" as const) },
+);
+
+// An operator's request that dies ends its transaction with it; a hung call inside an open transaction is not a
+// failure a console request can have, so operator calls only time out or fail.
+const operatorFault: fc.Arbitrary<CallFault> = fc.constantFrom("none", "none", "none", "drop", "serverError");
+
+export const placeStep: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant("place" as const),
+  symbol: fc.constantFrom("AAPL" as const, "MSFT" as const),
+  side: fc.constantFrom("BUY" as const, "SELL" as const),
+  type: fc.constantFrom("LIMIT" as const, "MARKET" as const),
+  quantity: fc.integer({ min: 1, max: 5 }),
+  limitOffsetCents: fc.integer({ min: -300, max: 300 }),
+  payFeeWithPoints: fc.boolean(),
+  broker: fc.constantFrom<BrokerDecision>("accept", "accept", "accept", "reject"),
+});
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 2, arbitrary: placeStep },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant("deliverCommand" as const), slot, faults: fc.array(gatewayFault, { maxLength: 3 }), crashBeforeMark: rarely }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("brokerFill" as const), slot, quantity: fc.integer({ min: 1, max: 5 }), priceOffsetCents: fc.integer({ min: 0, max: 300 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("deliverExecution" as const), pick: fc.nat({ max: 9 }), copies: fc.constantFrom(1 as const, 1 as const, 2 as const) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("applyExecution" as const), slot, crashBeforeMark: rarely }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("lateArrival" as const), pick: fc.nat({ max: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("answerArrives" as const), pick: fc.nat({ max: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("customerCancel" as const), slot }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("sweep" as const), sweep: fc.constantFrom("retries" as const, "retries" as const, "revive" as const, "revive" as const, "expireReservations" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("operator" as const),
+      slot,
+      action: fc.constantFrom<OperatorAction>("RETRY", "REJECT", "CANCEL", "CONFIRM_PENDING", "CANCEL_PENDING"),
+      faults: fc.array(operatorFault, { maxLength: 1 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.constant({ kind: "timePasses" as const }) },
+);
+
+// A broker that neither says its status when a cancel comes too late nor can be asked leaves the gateway nothing to
+// read the answer by; the simulated brokers always say it, so only a broker with a lookup is generated without it.
+const brokerProfile: fc.Arbitrary<BrokerProfile> = fc
+  .record({ lookup: fc.constantFrom("lookup" as const, "report" as const, "none" as const), tooLateSaysStatus: fc.boolean() })
+  .map((profile) => (profile.lookup === "lookup" ? profile : { ...profile, tooLateSaysStatus: true }));
+
+/** A history opens with an order, then 9–24 further steps. */
+export const historyArbitrary: fc.Arbitrary<History> = fc.record({
+  broker: brokerProfile,
+  lateArrivesAtEnd: fc.boolean(),
+  steps: fc.tuple(placeStep, fc.array(step, { minLength: 9, maxLength: 24 })).map(([first, rest]) => [first, ...rest]),
+});

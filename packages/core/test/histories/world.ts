@@ -1,0 +1,153 @@
+// One history's world: a fresh funded account on the shared test database, core services wired to a fresh model
+// broker, and the pieces of the transport and the clock that a history drives by hand. Histories share the database
+// but nothing else: every query here is scoped to the history's own account and orders.
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@meridian/db";
+import { BrokerRegistry } from "../../src/broker/registry";
+import type { RetryPolicy } from "../../src/gateway/retryPolicy";
+import { QuoteService } from "../../src/market/quotes";
+import { markConsumed } from "../../src/messaging/delivery";
+import type { OutboxMessage, Topic } from "../../src/messaging/topics";
+import type { AccountRef, CoreServices } from "../../src/services";
+import { dec } from "../../src/shared/money";
+import { ModelBroker, type BrokerProfile } from "../modelBroker";
+
+// Retries are due at once (no jitter: a replay must take the same path), and the late-arrival window is long
+// enough that only a `timePasses` step closes it: time in a history moves by steps, never by the wall clock.
+export const HISTORY_RETRY_POLICY: RetryPolicy = { baseMs: 0, capMs: 0, maxAttempts: 3, lateArrivalMs: 60_000 };
+/** A SUBMITTING order untouched this long has lost its worker (reviveAbandonedSubmits). */
+export const ABANDONED_MS = 60_000;
+/** How far one `timePasses` step moves the clock. */
+export const TIME_STEP = "2 minutes";
+
+export const OPENING_BALANCES = { cash: "1000000.00", points: "100000", shares: { AAPL: "100", MSFT: "100" } } as const;
+
+/** A command whose handler waits for a slow broker answer: its row is claimed until the handler ends. */
+export interface InFlight {
+  row: OutboxMessage;
+  label: string;
+  crashBeforeMark: boolean;
+  outcome: Promise<"handled" | Error>;
+}
+
+export interface World {
+  services: CoreServices;
+  prisma: PrismaClient;
+  broker: ModelBroker;
+  account: AccountRef;
+  /** Order ids by slot, in the order they were placed. */
+  orders: string[];
+  /** Handlers waiting for a slow answer, by order id. */
+  inFlight: Map<string, InFlight>;
+  /** Executions the webhook has delivered at least once. */
+  deliveredExecIds: Set<string>;
+  /** Errors a step was not expected to meet: each one fails the history. */
+  unexpected: string[];
+  /** The last error each still-owed outbox row met, for the report. */
+  rowErrors: Map<string, string>;
+  /** What each step did, for the report of a failing history. */
+  trace: string[];
+}
+
+export async function openWorld(base: CoreServices, profile: BrokerProfile): Promise<World> {
+  const account = await openAccount(base.prisma);
+  const broker = new ModelBroker(profile, account.accountNo);
+  const brokers = new BrokerRegistry([broker], { defaultBrokerId: broker.brokerId, bySymbol: {} });
+  const services: CoreServices = { ...base, brokers, quotes: new QuoteService(brokers), retryPolicy: HISTORY_RETRY_POLICY };
+  return { services, prisma: base.prisma, broker, account, orders: [], inFlight: new Map(), deliveredExecIds: new Set(), unexpected: [], rowErrors: new Map(), trace: [] };
+}
+
+/** A customer with cash, points and shares, each booked through a ledger entry so balances equal their entries. */
+async function openAccount(prisma: PrismaClient): Promise<AccountRef> {
+  const suffix = randomUUID().slice(0, 12);
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: `history-${suffix}@test.meridian`, name: "Model History", passwordHash: "x" } });
+    const account = await tx.account.create({ data: { accountNo: `H-${suffix}`, userId: user.id } });
+    await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: dec(OPENING_BALANCES.cash) } });
+    await tx.pointsBalance.create({ data: { accountId: account.id, available: dec(OPENING_BALANCES.points) } });
+    await tx.ledgerEntry.createMany({
+      data: [
+        { accountId: account.id, asset: "USD", amount: dec(OPENING_BALANCES.cash), kind: "DEPOSIT" },
+        { accountId: account.id, asset: "POINTS", amount: dec(OPENING_BALANCES.points), kind: "REWARD" },
+        ...Object.entries(OPENING_BALANCES.shares).map(([symbol, quantity]) => ({ accountId: account.id, asset: symbol, amount: dec(quantity), kind: "TRANSFER_IN" })),
+      ],
+    });
+    await tx.holding.createMany({ data: Object.entries(OPENING_BALANCES.shares).map(([symbol, quantity]) => ({ accountId: account.id, symbol, quantity: dec(quantity), costBasis: dec(quantity).times(90) })) });
+    return { id: account.id, accountNo: account.accountNo };
+  });
+}
+
+export function orderAt(world: World, slot: number): string | null {
+  return world.orders.length ? world.orders[slot % world.orders.length]! : null;
+}
+
+/**
+ * The oldest unconsumed row of `topic` for one order: what the transport hands a consumer next for that key (both
+ * transports deliver one key's rows one at a time, in order, and keep a row whose handler failed).
+ */
+export async function headRow(prisma: PrismaClient, topic: Topic, orderId: string): Promise<OutboxMessage | null> {
+  const rows = await prisma.$queryRaw<OutboxMessage[]>`
+    SELECT id, topic, key, event_type AS "eventType", payload FROM outbox_events
+     WHERE topic = ${topic} AND key = ${orderId} AND consumed_at IS NULL ORDER BY seq LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+export async function consumed(prisma: PrismaClient, row: OutboxMessage): Promise<void> {
+  await markConsumed(prisma, row.id, "polling");
+}
+
+export async function owedRows(world: World): Promise<{ id: string; topic: string; key: string; eventType: string }[]> {
+  if (!world.orders.length) return [];
+  return world.prisma.$queryRaw`
+    SELECT id, topic, key, event_type AS "eventType" FROM outbox_events
+     WHERE key = ANY(${world.orders}) AND consumed_at IS NULL AND topic IN ('orders.commands', 'executions') ORDER BY seq`;
+}
+
+/**
+ * Moves this history's clock forward by TIME_STEP: every timestamp the system reads a duration from (the timeline's
+ * attempt events, an order's last change and next retry, a reservation's deadline) moves back by it. Requests still
+ * on the wire are lost: the step is longer than the late-arrival window.
+ */
+export async function letTimePass(world: World): Promise<void> {
+  world.broker.loseLateRequests();
+  const { prisma, account } = world;
+  await prisma.$executeRawUnsafe(
+    `UPDATE order_events SET created_at = created_at - interval '${TIME_STEP}' WHERE order_id IN (SELECT id FROM orders WHERE account_id = $1::uuid)`,
+    account.id,
+  );
+  await prisma.$executeRawUnsafe(
+    `UPDATE orders SET updated_at = updated_at - interval '${TIME_STEP}', next_attempt_at = next_attempt_at - interval '${TIME_STEP}' WHERE account_id = $1::uuid`,
+    account.id,
+  );
+  await prisma.$executeRawUnsafe(
+    `UPDATE tcc_transactions SET deadline = deadline - interval '${TIME_STEP}' WHERE order_id IN (SELECT id FROM orders WHERE account_id = $1::uuid)`,
+    account.id,
+  );
+}
+
+/** The reservation deadlines of this history's open reservations are past (recovery may now settle or escalate them). */
+export async function forceDeadlinesPast(world: World): Promise<void> {
+  await world.prisma.$executeRaw`
+    UPDATE tcc_transactions SET deadline = now() - interval '1 second'
+     WHERE status = 'TRYING' AND deadline > now() AND order_id IN (SELECT id FROM orders WHERE account_id = ${world.account.id}::uuid)`;
+}
+
+/** Everything a refused request must leave as it was: the account's orders, balances and reservations. */
+export async function accountState(world: World): Promise<string> {
+  const { prisma, account } = world;
+  const [orders, cash, holdings, points, reservations, outbox] = await Promise.all([
+    prisma.order.findMany({ where: { accountId: account.id }, select: { id: true, status: true, version: true }, orderBy: { createdAt: "asc" } }),
+    prisma.cashBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
+    prisma.holding.findMany({ where: { accountId: account.id }, select: { symbol: true, version: true }, orderBy: { symbol: "asc" } }),
+    prisma.pointsBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
+    prisma.tccTransaction.findMany({ where: { orderId: { in: world.orders } }, select: { orderId: true, status: true, version: true }, orderBy: { orderId: "asc" } }),
+    prisma.outboxEvent.count({ where: { key: { in: world.orders } } }),
+  ]);
+  return JSON.stringify({ orders, cash, holdings, points, reservations, outbox });
+}
+
+/** A fingerprint of both sides, to tell when draining has nothing left to do. */
+export async function worldState(world: World): Promise<string> {
+  const owed = await owedRows(world);
+  return `${await accountState(world)}|${owed.map((row) => row.id).join(",")}|${world.broker.state()}|${world.deliveredExecIds.size}`;
+}
