@@ -1,13 +1,15 @@
 // Many random order histories in one run: the model-based test of packages/core/test/orderHistories.test.ts (real
-// database, real core code, deterministic model broker) at a scale `npm test` cannot afford. It stops at the first
-// failing history, shrinks it, and prints the seed and path that replay it here or in the vitest file.
+// database, real core code, deterministic model broker) at a scale `npm test` cannot afford. A failing history is
+// reported with the seed and path that replay it, and the run goes on with the next seed until it has run --runs
+// histories; it is not shrunk here (shrinking re-runs dozens of histories per failure). Replaying one with --seed and
+// --path shrinks it to a shortest failing history, as MODEL_SEED/MODEL_PATH do in the vitest file.
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench:histories -- --runs 10000 --seed 42
-//   … -- --seed <seed> --path <path>        replays one failure
+//   … -- --seed <seed> --path <path>        replays one failure, shrunk
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { createHarness } from "../packages/core/test/harness";
-import { emptyTally, historyProperty } from "../packages/core/test/histories/runHistory";
+import { HistoryFailure, emptyTally, historyProperty } from "../packages/core/test/histories/runHistory";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10000" }, seed: { type: "string" }, path: { type: "string" } } });
 const numRuns = Number(values.runs);
@@ -18,19 +20,43 @@ if (!Number.isInteger(numRuns) || numRuns < 1 || !Number.isInteger(seed)) {
 }
 if (!process.env.DATABASE_URL) console.warn("DATABASE_URL is unset: running on embedded Postgres (PGlite), which is far slower.");
 
+interface Found {
+  seed: number;
+  path: string;
+  problem: string;
+}
+
 const harness = await createHarness();
 const tally = emptyTally();
+const property = historyProperty(harness.services, tally);
+if (values.path) {
+  const details = await fc.check(property, { seed, path: values.path });
+  console.log(details.failed ? fc.defaultReportMessage(details) : "the history at that seed and path passes now");
+  await harness.close();
+  process.exit(details.failed ? 1 : 0);
+}
+
+const failures: Found[] = [];
+let ran = 0;
 const started = performance.now();
-const details = await fc.check(historyProperty(harness.services, tally), { numRuns, seed, path: values.path });
+// Each segment runs from its own seed until it fails; its failure is replayable by that seed and the printed path.
+for (let segmentSeed = seed; ran < numRuns; segmentSeed++) {
+  const details = await fc.check(property, { numRuns: numRuns - ran, seed: segmentSeed, endOnFailure: true });
+  ran += details.numRuns;
+  if (!details.failed) break;
+  const error = details.errorInstance;
+  const problem = error instanceof HistoryFailure ? error.problems[0]! : String(error);
+  failures.push({ seed: segmentSeed, path: details.counterexamplePath ?? "", problem });
+  console.log(`failed: ${problem}`);
+}
 const seconds = (performance.now() - started) / 1000;
 await harness.close();
 
-// Shrinking re-runs histories: the rates count every history run, the runs column only the generated ones.
 console.table([
   {
-    runs: details.numRuns,
-    failures: details.failed ? 1 : 0,
-    seed: details.seed,
+    runs: ran,
+    failures: failures.length,
+    seed,
     seconds: Number(seconds.toFixed(1)),
     "histories/s": Number((tally.histories / seconds).toFixed(1)),
     "steps/s": Number((tally.steps / seconds).toFixed(0)),
@@ -38,8 +64,5 @@ console.table([
   },
 ]);
 console.log("orders settled as:", Object.entries(tally.settledAs).sort(([, a], [, b]) => b - a).map(([status, count]) => `${status} ${count}`).join(", "));
-if (details.failed) {
-  console.log(fc.defaultReportMessage(details));
-  console.log(`replay: npm run bench:histories -- --seed ${details.seed} --path "${details.counterexamplePath}"`);
-  process.exit(1);
-}
+for (const found of failures) console.log(`FAILED: ${found.problem}\n  replay and shrink: npm run bench:histories -- --seed ${found.seed} --path "${found.path}"`);
+process.exit(failures.length ? 1 : 0);

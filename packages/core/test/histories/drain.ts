@@ -2,26 +2,28 @@
 // command delivered, every execution the broker made delivered and applied, recovery run, time let pass when only
 // time can unblock something (a cancel waiting out the late-arrival window), and the operators doing what the console
 // asks of them. After that, both sides must tell the same story (check.ts).
-import { answerSlowCall, applyOneExecution, deliverCommand, deliverExecution, operator, sweep } from "./runStep";
+import { operator, sweep } from "./runStep";
+import { answerSlowCall, applyOneExecution, deliverCommand, deliverExecution } from "./transport";
+import type { History } from "./steps";
 import { letTimePass, worldState, type World } from "./world";
 
 /** Rounds after which a history that still changes counts as one that never settles. */
 const MAX_ROUNDS = 25;
 
 /** Null when settled; else why not. */
-export async function drain(world: World, lateArrivesAtEnd: boolean): Promise<string | null> {
-  world.trace.push(`— drain (requests still on the wire ${lateArrivesAtEnd ? "arrive" : "are lost"})`);
+export async function drain(world: World, { lateArrivesAtEnd, attentionPolicy }: Pick<History, "lateArrivesAtEnd" | "attentionPolicy">): Promise<string | null> {
+  world.trace.push(`— drain (requests still on the wire ${lateArrivesAtEnd ? "arrive" : "are lost"}; operators ${attentionPolicy} orders the gateway gave up on)`);
   for (const orderId of [...world.inFlight.keys()]) await answerSlowCall(world, orderId, false);
   if (lateArrivesAtEnd) while (world.broker.lateRequests.length) world.broker.arriveLate(0);
   let waitedLastRound = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const before = await worldState(world);
+    await resolveAsOperators(world, attentionPolicy);
     await deliverAllCommands(world);
     await deliverAllExecutions(world);
     await applyAllExecutions(world);
     await sweep(world, "revive");
     await sweep(world, "retries");
-    await resolveAsOperators(world);
     if ((await worldState(world)) !== before) {
       waitedLastRound = false;
       continue;
@@ -57,19 +59,21 @@ async function applyAllExecutions(world: World): Promise<void> {
 }
 
 /**
- * What an operator does with what the console shows: retries an order whose outcome nobody knows (the same order id,
- * so never a second order), and decides an escalated reservation by what the broker has — confirm where it has the
- * order, else cancel.
+ * What an operator does with what the console shows: an order the gateway gave up on is retried (the same order id,
+ * so never a second order) or marked rejected, whichever the history chose (retried when the rejection is refused);
+ * an escalated reservation is decided by what the broker has — confirm where it has the order, else cancel.
  */
-async function resolveAsOperators(world: World): Promise<void> {
+async function resolveAsOperators(world: World, attentionPolicy: History["attentionPolicy"]): Promise<void> {
   const { prisma } = world;
+  // In the order the orders were placed, so that a replay takes the same path.
+  const bySlot = (ids: string[]) => ids.map((id) => world.orders.indexOf(id)).sort((a, b) => a - b);
   const waiting = await prisma.order.findMany({ where: { id: { in: world.orders }, status: "NEEDS_ATTENTION" }, select: { id: true } });
-  for (const order of waiting) await operator(world, world.orders.indexOf(order.id), "RETRY", []);
+  for (const slot of bySlot(waiting.map((order) => order.id))) {
+    if (attentionPolicy === "retry" || !(await operator(world, slot, "REJECT", []))) await operator(world, slot, "RETRY", []);
+  }
   const escalated = await prisma.tccTransaction.findMany({ where: { orderId: { in: world.orders }, status: "TRYING", escalatedAt: { not: null }, resolvedBy: null }, select: { orderId: true } });
-  for (const { orderId } of escalated) {
-    const slot = world.orders.indexOf(orderId);
-    const order = await prisma.order.findUniqueOrThrow({ where: { id: orderId } });
-    if (order.status === "FILLED" || order.status === "CANCELLED" || order.status === "REJECTED" || order.status === "EXPIRED") continue;
+  const open = await prisma.order.findMany({ where: { id: { in: escalated.map((record) => record.orderId) }, status: { notIn: ["FILLED", "CANCELLED", "REJECTED", "EXPIRED"] } }, select: { id: true } });
+  for (const slot of bySlot(open.map((order) => order.id))) {
     if (!(await operator(world, slot, "CONFIRM_PENDING", []))) await operator(world, slot, "CANCEL_PENDING", []);
   }
 }

@@ -29,10 +29,10 @@ export class HistoryFailure extends Error {
 }
 
 export async function runHistory(base: CoreServices, history: History, tally?: HistoryTally): Promise<void> {
-  const world = await openWorld(base, history.broker);
-  world.trace.push(`broker ${world.broker.brokerId}: ${JSON.stringify(history.broker)}`);
+  const world = await openWorld(base, history.broker, history.funding);
+  world.trace.push(`broker ${world.broker.brokerId}: ${JSON.stringify(history.broker)}; ${history.funding} funding`);
   for (const step of history.steps) await runStep(world, step);
-  const unsettled = await drain(world, history.lateArrivesAtEnd);
+  const unsettled = await drain(world, history);
   const problems = await checkSettled(world);
   if (unsettled) problems.unshift(unsettled);
   if (tally) await count(tally, world, history);

@@ -7,20 +7,26 @@ import { BrokerRegistry } from "../../src/broker/registry";
 import type { RetryPolicy } from "../../src/gateway/retryPolicy";
 import { QuoteService } from "../../src/market/quotes";
 import { markConsumed } from "../../src/messaging/delivery";
-import type { OutboxMessage, Topic } from "../../src/messaging/topics";
+import { TOPICS, type OutboxMessage, type Topic } from "../../src/messaging/topics";
 import type { AccountRef, CoreServices } from "../../src/services";
 import { dec } from "../../src/shared/money";
 import { ModelBroker, type BrokerProfile } from "../modelBroker";
+import type { Funding } from "./steps";
 
-// Retries are due at once (no jitter: a replay must take the same path), and the late-arrival window is long
-// enough that only a `timePasses` step closes it: time in a history moves by steps, never by the wall clock.
-export const HISTORY_RETRY_POLICY: RetryPolicy = { baseMs: 0, capMs: 0, maxAttempts: 3, lateArrivalMs: 60_000 };
+// Retries are due at once (no jitter: a replay must take the same path); two attempts before an order goes to the
+// operators, so that short histories reach them; the late-arrival window is long enough that only a `timePasses` step
+// closes it: time in a history moves by steps, never by the wall clock.
+export const HISTORY_RETRY_POLICY: RetryPolicy = { baseMs: 0, capMs: 0, maxAttempts: 2, lateArrivalMs: 60_000 };
 /** A SUBMITTING order untouched this long has lost its worker (reviveAbandonedSubmits). */
 export const ABANDONED_MS = 60_000;
 /** How far one `timePasses` step moves the clock. */
 export const TIME_STEP = "2 minutes";
 
-export const OPENING_BALANCES = { cash: "1000000.00", points: "100000", shares: { AAPL: "100", MSFT: "100" } } as const;
+/** What a history's account opens with: plenty, or little enough that holds and debits meet their limits. */
+export const OPENING_BALANCES: Record<Funding, { cash: string; points: string; shares: Record<string, string> }> = {
+  ample: { cash: "1000000.00", points: "100000", shares: { AAPL: "100", MSFT: "100" } },
+  tight: { cash: "1200.00", points: "150", shares: { AAPL: "6", MSFT: "6" } },
+};
 
 /** A command whose handler waits for a slow broker answer: its row is claimed until the handler ends. */
 export interface InFlight {
@@ -49,8 +55,8 @@ export interface World {
   trace: string[];
 }
 
-export async function openWorld(base: CoreServices, profile: BrokerProfile): Promise<World> {
-  const account = await openAccount(base.prisma);
+export async function openWorld(base: CoreServices, profile: BrokerProfile, funding: Funding): Promise<World> {
+  const account = await openAccount(base.prisma, OPENING_BALANCES[funding]);
   const broker = new ModelBroker(profile, account.accountNo);
   const brokers = new BrokerRegistry([broker], { defaultBrokerId: broker.brokerId, bySymbol: {} });
   const services: CoreServices = { ...base, brokers, quotes: new QuoteService(brokers), retryPolicy: HISTORY_RETRY_POLICY };
@@ -58,21 +64,21 @@ export async function openWorld(base: CoreServices, profile: BrokerProfile): Pro
 }
 
 /** A customer with cash, points and shares, each booked through a ledger entry so balances equal their entries. */
-async function openAccount(prisma: PrismaClient): Promise<AccountRef> {
+async function openAccount(prisma: PrismaClient, opening: (typeof OPENING_BALANCES)[Funding]): Promise<AccountRef> {
   const suffix = randomUUID().slice(0, 12);
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email: `history-${suffix}@test.meridian`, name: "Model History", passwordHash: "x" } });
     const account = await tx.account.create({ data: { accountNo: `H-${suffix}`, userId: user.id } });
-    await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: dec(OPENING_BALANCES.cash) } });
-    await tx.pointsBalance.create({ data: { accountId: account.id, available: dec(OPENING_BALANCES.points) } });
+    await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: dec(opening.cash) } });
+    await tx.pointsBalance.create({ data: { accountId: account.id, available: dec(opening.points) } });
     await tx.ledgerEntry.createMany({
       data: [
-        { accountId: account.id, asset: "USD", amount: dec(OPENING_BALANCES.cash), kind: "DEPOSIT" },
-        { accountId: account.id, asset: "POINTS", amount: dec(OPENING_BALANCES.points), kind: "REWARD" },
-        ...Object.entries(OPENING_BALANCES.shares).map(([symbol, quantity]) => ({ accountId: account.id, asset: symbol, amount: dec(quantity), kind: "TRANSFER_IN" })),
+        { accountId: account.id, asset: "USD", amount: dec(opening.cash), kind: "DEPOSIT" },
+        { accountId: account.id, asset: "POINTS", amount: dec(opening.points), kind: "REWARD" },
+        ...Object.entries(opening.shares).map(([symbol, quantity]) => ({ accountId: account.id, asset: symbol, amount: dec(quantity), kind: "TRANSFER_IN" })),
       ],
     });
-    await tx.holding.createMany({ data: Object.entries(OPENING_BALANCES.shares).map(([symbol, quantity]) => ({ accountId: account.id, symbol, quantity: dec(quantity), costBasis: dec(quantity).times(90) })) });
+    await tx.holding.createMany({ data: Object.entries(opening.shares).map(([symbol, quantity]) => ({ accountId: account.id, symbol, quantity: dec(quantity), costBasis: dec(quantity).times(90) })) });
     return { id: account.id, accountNo: account.accountNo };
   });
 }
@@ -110,26 +116,21 @@ export async function owedRows(world: World): Promise<{ id: string; topic: strin
  */
 export async function letTimePass(world: World): Promise<void> {
   world.broker.loseLateRequests();
-  const { prisma, account } = world;
-  await prisma.$executeRawUnsafe(
-    `UPDATE order_events SET created_at = created_at - interval '${TIME_STEP}' WHERE order_id IN (SELECT id FROM orders WHERE account_id = $1::uuid)`,
-    account.id,
-  );
-  await prisma.$executeRawUnsafe(
-    `UPDATE orders SET updated_at = updated_at - interval '${TIME_STEP}', next_attempt_at = next_attempt_at - interval '${TIME_STEP}' WHERE account_id = $1::uuid`,
-    account.id,
-  );
-  await prisma.$executeRawUnsafe(
-    `UPDATE tcc_transactions SET deadline = deadline - interval '${TIME_STEP}' WHERE order_id IN (SELECT id FROM orders WHERE account_id = $1::uuid)`,
-    account.id,
-  );
+  const { prisma, orders } = world;
+  if (!orders.length) return;
+  // By order id, so each statement reads its index rather than the tables every earlier history has grown.
+  await prisma.$executeRaw`UPDATE order_events SET created_at = created_at - ${TIME_STEP}::interval WHERE order_id = ANY(${orders}::uuid[])`;
+  await prisma.$executeRaw`
+    UPDATE orders SET updated_at = updated_at - ${TIME_STEP}::interval, next_attempt_at = next_attempt_at - ${TIME_STEP}::interval
+     WHERE id = ANY(${orders}::uuid[])`;
+  await prisma.$executeRaw`UPDATE tcc_transactions SET deadline = deadline - ${TIME_STEP}::interval WHERE order_id = ANY(${orders}::uuid[])`;
 }
 
 /** The reservation deadlines of this history's open reservations are past (recovery may now settle or escalate them). */
 export async function forceDeadlinesPast(world: World): Promise<void> {
   await world.prisma.$executeRaw`
     UPDATE tcc_transactions SET deadline = now() - interval '1 second'
-     WHERE status = 'TRYING' AND deadline > now() AND order_id IN (SELECT id FROM orders WHERE account_id = ${world.account.id}::uuid)`;
+     WHERE status = 'TRYING' AND deadline > now() AND order_id = ANY(${world.orders}::uuid[])`;
 }
 
 /** Everything a refused request must leave as it was: the account's orders, balances and reservations. */
@@ -141,7 +142,8 @@ export async function accountState(world: World): Promise<string> {
     prisma.holding.findMany({ where: { accountId: account.id }, select: { symbol: true, version: true }, orderBy: { symbol: "asc" } }),
     prisma.pointsBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
     prisma.tccTransaction.findMany({ where: { orderId: { in: world.orders } }, select: { orderId: true, status: true, version: true }, orderBy: { orderId: "asc" } }),
-    prisma.outboxEvent.count({ where: { key: { in: world.orders } } }),
+    // With the topic, the count reads the (topic, key) index instead of the whole outbox, which grows with every history.
+    prisma.outboxEvent.count({ where: { topic: { in: [TOPICS.orderCommands, TOPICS.executions] }, key: { in: world.orders } } }),
   ]);
   return JSON.stringify({ orders, cash, holdings, points, reservations, outbox });
 }
