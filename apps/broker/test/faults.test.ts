@@ -85,7 +85,7 @@ describe("fault controls", () => {
     expect(found).toMatchObject({ clientOrderId: request.clientOrderId, quantity: "7" });
     const before = await stats();
     const retried = await atlas.submitOrder(request);
-    expect(retried).toEqual({ outcome: "ACCEPTED", brokerOrderId: found!.brokerOrderId });
+    expect(retried).toEqual({ outcome: "ACCEPTED", brokerOrderId: found!.brokerOrderId, status: found!.status, filledQuantity: found!.filledQuantity });
     const after = await stats();
     expect(after.duplicateSubmits - before.duplicateSubmits).toBe(1);
     expect(after.ordersCreated).toBe(before.ordersCreated);
