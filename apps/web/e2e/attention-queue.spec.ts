@@ -84,6 +84,10 @@ test("an order sent while harbor is down waits in the queue until the operator m
   await expect(history.locator('tr[data-event-kind="GAVE_UP"]')).toHaveCount(1);
   await expect(history.locator('tr[data-event-kind="OUTCOME_UNKNOWN"]').first()).toBeVisible();
 
+  // Harbor answers again: marking rejected needs its own record (its daily report) to show it has no such order.
+  const up = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "harbor", faults: { down: false }, reason: "e2e: harbor is back" });
+  expect(up.status, JSON.stringify(up.body)).toBe(200);
+
   await row.getByRole("button", { name: "Mark rejected" }).click();
   const form = page.getByTestId("attention-form");
   await expect(form).toHaveAttribute("data-action", "REJECT");

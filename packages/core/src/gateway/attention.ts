@@ -1,7 +1,7 @@
 // The attention queue: orders whose outcome the gateway could not learn (UNKNOWN, NEEDS_ATTENTION). An operator can
 // retry now with the same order id, mark it rejected, or cancel it through the broker. Marking rejected is as careful
 // as the machine: under the account lock (no submit can start meanwhile), only once no earlier submit can still
-// reach the broker, and, where the broker can be asked, only when it confirms it has no such order. Every action
+// reach the broker, and only when the broker's own record (lookup or daily report) shows no such order. Every action
 // needs a reason and is audited.
 import type { Order, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
@@ -75,19 +75,26 @@ export async function actOnAttention({ ctx, input }: ActOnAttentionArgs): Promis
 
 /**
  * Marking an order rejected is only safe if the broker does not have it and cannot still get it. Runs under the
- * account lock, so no retry of ours can start between this check and the close.
+ * account lock, so no retry of ours can start between this check and the close. An answer lost after the broker took
+ * the order leaves no trace here but the broker's own record, so the broker must say it has no such order: by lookup,
+ * else by its daily report. A broker that can say neither cannot prove it, and the order is cancelled instead.
  */
 async function assertBrokerLacksOrder(tx: Tx, services: CoreServices, order: Order, lateArrivalMs: number): Promise<void> {
   const waitMs = await submitMayArriveForMs(tx, order, lateArrivalMs);
   if (waitMs > 0) {
     throw new DomainError("PRECONDITION_FAILED", `The last submit of this order may still reach ${order.brokerId} for ${Math.ceil(waitMs / 1000)} s; nothing was changed. Mark it rejected after that, or cancel it instead.`);
   }
-  const broker = services.brokers.get(order.brokerId);
-  if (!broker.capabilities.lookupByClientOrderId) return; // the operator's word (and reconciliation) must do
-  const found = await askBroker(broker, order).catch((error: Error) => {
-    throw new DomainError("SERVICE_UNAVAILABLE", `Could not ask ${order.brokerId} about this order (${error.message}). Try again, or retry the order instead.`);
+  const executions = await tx.executionReceipt.count({ where: { orderId: order.id } });
+  if (executions > 0) {
+    throw new DomainError("PRECONDITION_FAILED", `${order.brokerId} has sent ${executions} execution(s) for this order, so it traded and cannot be marked rejected; nothing was changed. Use Retry now to record the broker's answer.`);
+  }
+  const found = await askBroker(services.brokers.get(order.brokerId), order).catch((error: Error) => {
+    throw new DomainError("SERVICE_UNAVAILABLE", `Could not ask ${order.brokerId} about this order (${error.message}); nothing was changed. Try again when it answers, or cancel the order instead.`);
   });
-  if (found && found !== "cannot-ask" && found.status !== "REJECTED") {
+  if (found === "cannot-ask") {
+    throw new DomainError("PRECONDITION_FAILED", `${order.brokerId} cannot be asked about orders, so nothing proves it lacks this one; nothing was changed. Cancel the order instead: the broker's answer to the cancel settles it.`);
+  }
+  if (found && found.status !== "REJECTED") {
     throw new DomainError("PRECONDITION_FAILED", `${order.brokerId} has this order (${found.status}); it cannot be marked rejected. Use Retry now to record the broker's answer.`);
   }
 }

@@ -133,6 +133,36 @@ describe("operator decisions", () => {
       expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
     });
 
+    it("regression: a broker without lookup is asked by its daily report; one that cannot be asked at all is refused", async () => {
+      const broker = h.broker as unknown as { capabilities: { lookupByClientOrderId: boolean }; listOrdersSince?: () => Promise<unknown[]> };
+      broker.capabilities = { lookupByClientOrderId: false };
+      try {
+        // The submit's answer was lost after the broker took the order: only its report knows.
+        const taken = await gw.placeUnanswered();
+        broker.listOrdersSince = async () => [brokerView(taken.id, "NEW")];
+        await expect(ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/has this order \(NEW\)/) });
+        expect((await gw.order(taken.id)).status).toBe("UNKNOWN");
+
+        broker.listOrdersSince = undefined;
+        await expect(ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/cannot be asked/) });
+
+        const never = await gw.placeUnanswered();
+        broker.listOrdersSince = async () => [];
+        await ops.admin.attention.act({ orderId: never.id, action: "REJECT", reason: "broker never saw it" });
+        expect((await gw.order(never.id)).status).toBe("REJECTED");
+      } finally {
+        broker.capabilities = { lookupByClientOrderId: true };
+        delete broker.listOrdersSince;
+      }
+    });
+
+    it("regression: refused once the broker has sent an execution for the order", async () => {
+      const order = await gw.placeUnanswered();
+      await h.db.prisma.executionReceipt.create({ data: { brokerId: "atlas", execId: `E-${order.id}`, orderId: order.id, quantity: 1, price: "100.00", executedAt: new Date() } });
+      await expect(ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/execution/) });
+      expect((await gw.order(order.id)).status).toBe("UNKNOWN");
+    });
+
     it("is refused when the broker has the order", async () => {
       const order = await gw.placeUnanswered();
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");

@@ -34,7 +34,7 @@ const ACTION_TEXT: Record<AttentionAction, { button: string; effect: string; don
   },
   REJECT: {
     button: "Mark rejected",
-    effect: "close it as rejected and release what it holds; only when the broker does not have it and no earlier submit can still reach it (a broker with lookup is asked first, for one without it your word is the check)",
+    effect: "close it as rejected and release what it holds; only when the broker's own record (lookup, else its daily report) shows no such order and no earlier submit can still reach it — a broker that can be asked neither way cannot prove it: cancel instead",
     done: "is closed and what it held is released",
   },
   CANCEL: {
