@@ -2,7 +2,7 @@
 // `intervalMs` one incremental pass checks what changed since the last one (packages/core/src/invariants/pass.ts), and
 // every `fullSweepMs` one pass checks everything. Violations are kept in invariant_violations for the console
 // (/admin/invariants) and counted on GET /health. Several workers may run the role: one pass runs at a time.
-import { runInvariantPass, type CoreServices, type InvariantsOptions, type PassResult } from "@meridian/core";
+import { runInvariantPass, sleepUnlessAborted, type CoreServices, type InvariantsOptions, type PassResult } from "@meridian/core";
 import type { Logger } from "pino";
 
 export async function runInvariants(services: CoreServices, options: InvariantsOptions, signal: AbortSignal): Promise<void> {
@@ -17,7 +17,7 @@ export async function runInvariants(services: CoreServices, options: InvariantsO
       logger.error({ err: (error as Error).message }, "invariant pass failed");
     }
     // More changes wait than one pass reads: catch up at once rather than fall further behind.
-    if (!behind) await pause(options.intervalMs, signal);
+    if (!behind) await sleepUnlessAborted(options.intervalMs, signal);
   }
 }
 
@@ -27,16 +27,4 @@ function report(logger: Logger, pass: PassResult): void {
   if (pass.resolved) logger.info(figures, `invariant violations resolved: ${pass.resolved}`);
   else if (pass.kind === "full") logger.info(figures, "invariant full sweep");
   else logger.debug(figures, "invariant pass");
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

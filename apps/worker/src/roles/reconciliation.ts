@@ -1,7 +1,7 @@
 // The recon role: reconciliation (대사) on a schedule. Every RECON_INTERVAL_MS each broker's report since the previous
 // scheduled window is compared with our books (packages/core/src/recon); several workers may run the role, and one
 // of them runs each broker's pass (see claimScheduledRun). On-demand runs come from the console (admin.recon.run).
-import { reconcileOnSchedule, reconGraceMs, type CoreServices, type ReconSchedule } from "@meridian/core";
+import { reconcileOnSchedule, reconGraceMs, sleepUnlessAborted, type CoreServices, type ReconSchedule } from "@meridian/core";
 
 export const DEFAULT_RECON_INTERVAL_MS = 5 * 60_000;
 
@@ -23,18 +23,6 @@ export async function runReconciliationSchedule(services: CoreServices, schedule
     } catch (error) {
       logger.error({ err: (error as Error).message }, "reconciliation pass failed");
     }
-    await pause(schedule.intervalMs, signal);
+    await sleepUnlessAborted(schedule.intervalMs, signal);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

@@ -6,6 +6,8 @@ import { createHarness, type Harness } from "../../test/harness";
 import { BrokerUnavailableError } from "../broker/port";
 import { findLedgerViolations } from "../invariants";
 import { cancelOrder } from "../orders/cancelOrder";
+import { handleOrderCommand } from "./handleCommand";
+import { scheduleDueRetries } from "./recovery";
 import type { AccountRef } from "../services";
 
 describe("broker answers", () => {
@@ -81,7 +83,6 @@ describe("broker answers", () => {
     await cancel(order.id);
     h.broker.nextCancel = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
     const cancelCommand = await h.db.prisma.outboxEvent.findFirstOrThrow({ where: { key: order.id, eventType: "CancelRequested" } });
-    const { handleOrderCommand } = await import("./handleCommand");
     await handleOrderCommand(gw.deps(), { id: cancelCommand.id, topic: cancelCommand.topic, key: cancelCommand.key, eventType: cancelCommand.eventType, payload: cancelCommand.payload });
     expect((await gw.order(order.id)).status).toBe("CANCELLED");
     answer({ outcome: "REJECTED", reason: "late reject (scripted)" });
@@ -96,7 +97,6 @@ describe("broker answers", () => {
     expect(order.status).toBe("UNKNOWN");
     h.broker.nextLookup = async (id) => brokerView(id, "CANCELLED");
     await h.db.prisma.order.update({ where: { id: order.id }, data: { nextAttemptAt: new Date(0) } });
-    const { scheduleDueRetries } = await import("./recovery");
     await scheduleDueRetries(h.services);
     await gw.deliverCommands(order.id);
     const after = await gw.order(order.id);
@@ -108,7 +108,6 @@ describe("broker answers", () => {
     const order = await gw.placeUnanswered();
     h.broker.nextSubmit = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}`, status: "EXPIRED", filledQuantity: "0" });
     await h.db.prisma.order.update({ where: { id: order.id }, data: { nextAttemptAt: new Date(0) } });
-    const { scheduleDueRetries } = await import("./recovery");
     await scheduleDueRetries(h.services);
     await gw.deliverCommands(order.id);
     expect(await gw.order(order.id)).toMatchObject({ status: "EXPIRED" });

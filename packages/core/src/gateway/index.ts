@@ -5,4 +5,3 @@ export { listAttention, actOnAttention, type AttentionAction } from "./attention
 export { resolvePendingByOperator } from "./pendingReservations";
 export { scheduleDueRetries, reviveAbandonedSubmits } from "./recovery";
 export { retryPolicyFromEnv, backoffDelayMs, type RetryPolicy } from "./retryPolicy";
-export { answerFromSubmit, answerFromView, answerFromCancel } from "./answers";

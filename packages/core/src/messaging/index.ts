@@ -13,3 +13,4 @@ export { retryParkedMessage } from "./retryParked";
 export { ZRetryParkedInput, type TRetryParkedInput } from "./retryParked.schema";
 export { transportHealth, transportLag, type TransportHealth, type TopicLag } from "./health";
 export { pruneDeliveredMessages, retentionPolicyFromEnv, type RetentionPolicy } from "./retention";
+export { sleepUnlessAborted } from "./sleep";

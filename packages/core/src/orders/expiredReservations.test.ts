@@ -1,22 +1,17 @@
 // Pending cleanup: reservations past their deadline are settled from the order's known outcome or escalated to the
 // operators (whose decisions are tested in gateway/pendingReservations.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import type { OrderStatus } from "@meridian/db";
-import { accountSnapshot, createHarness, type Harness } from "../../test/harness";
+import { createHarness, type Harness } from "../../test/harness";
 import { findLedgerViolations } from "../invariants";
 import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
 import type { AccountRef } from "../services";
-import { DomainError } from "../shared/errors";
-import { appRouter } from "../trpc/root";
-import { createCallerFactory } from "../trpc/init";
 import { resolveExpiredTcc } from "./expiredReservations";
 
 describe("pending cleanup", () => {
   let h: Harness;
   let alice: AccountRef;
-  let operatorId: string;
 
   /** An order whose reservation deadline has passed while the order sits in `status`. */
   async function expiredOrder(status: OrderStatus) {
@@ -29,7 +24,6 @@ describe("pending cleanup", () => {
   beforeAll(async () => {
     h = await createHarness();
     alice = await h.account("alice@demo.meridian");
-    operatorId = (await h.db.prisma.user.findUniqueOrThrow({ where: { email: "ops@demo.meridian" } })).id;
   });
   afterAll(async () => h?.close());
 
