@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient } from "@meridian/db";
-import { assertSchemaMatches, DEMO_PASSWORD, DEMO_USERS, migrate, seed, startEmbeddedPostgres } from "@meridian/db/admin";
+import { assertSchemaMatches, DEMO_PASSWORD, DEMO_USERS, migrate, seed, startEmbeddedPostgres } from "@meridian/db/setup";
 import { freePort } from "@meridian/db/testing";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

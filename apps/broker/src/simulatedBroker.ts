@@ -3,7 +3,7 @@
 import type { BrokerCapabilities, BrokerOrderRequest, BrokerOrderView, CancelResult, SubmitResult } from "@meridian/core/broker";
 import type { Logger } from "pino";
 import type { BrokerDefinition } from "./brokers";
-import { WebhookDelivery } from "./delivery";
+import { WebhookDelivery } from "./webhookDelivery";
 import { FaultState } from "./faults";
 import { MatchingEngine } from "./matching";
 import { isOpen, OrderBook, rejectReasonFor, viewOf } from "./orderBook";

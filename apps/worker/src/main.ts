@@ -2,7 +2,7 @@
 // chosen with --roles (or WORKER_ROLES), all on by default. The transport is Kafka when KAFKA_BROKERS is set (falling
 // back to polling the outbox while Kafka is unreachable), polling otherwise; it also runs the outbox relay.
 import { parseArgs } from "node:util";
-import { assertSchemaMatches } from "@meridian/db/admin";
+import { assertSchemaMatches } from "@meridian/db/setup";
 import { createCoreServices, createTransportFromEnv, invariantsOptionsFromEnv, refusedCallbackRetentionDaysFromEnv, retentionPolicyFromEnv, retryPolicyFromEnv } from "@meridian/core";
 import { runGateway, runLedger } from "./roles/consumers";
 import { runInvariants } from "./roles/invariants";

@@ -1,4 +1,4 @@
-import { assertSchemaMatches, migrate } from "../src/admin";
+import { assertSchemaMatches, migrate } from "../src/setup";
 import { databaseUrl } from "../src/client";
 
 const url = databaseUrl();

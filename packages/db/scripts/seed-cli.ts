@@ -1,4 +1,4 @@
-import { seed } from "../src/admin";
+import { seed } from "../src/setup";
 import { createPrismaClient } from "../src/client";
 
 const prisma = createPrismaClient();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { findSchemaDrift, migrate, readMigrations } from "./admin";
+import { findSchemaDrift, migrate, readMigrations } from "./setup";
 import { createTestDatabase, type TestDatabase } from "./testing";
 
 describe("migrate + schema validation", () => {

@@ -2,7 +2,7 @@ export * from "./topics";
 export * from "./transport";
 export { writeOutbox } from "./outbox";
 export { claimInbox } from "./inbox";
-export { claimBatch, deliver, type MessageHandler, type DeliveredVia } from "./delivery";
+export { claimBatch, deliver, type MessageHandler, type DeliveredVia } from "./claims";
 export { runPollingConsumer } from "./pollingConsumer";
 export { PollingTransport } from "./pollingTransport";
 export { KafkaTransport, type KafkaTransportOptions } from "./kafkaTransport";

@@ -7,7 +7,7 @@
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { EachBatchPayload, Kafka } from "kafkajs";
-import { claimRows, countRetry, extendClaims, markConsumed, releaseClaims, whileRenewingClaims, type MessageHandler, type RowState } from "./delivery";
+import { claimRows, countRetry, extendClaims, markConsumed, releaseClaims, whileRenewingClaims, type MessageHandler, type RowState } from "./claims";
 import { decodeMessage } from "./kafkaClient";
 import { parkBehind, parkIfExhausted, type ParkingPolicy } from "./parking";
 import { withTimeout } from "./sleep";

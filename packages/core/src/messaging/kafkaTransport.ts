@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { Admin, Kafka, Producer } from "kafkajs";
-import type { MessageHandler } from "./delivery";
+import type { MessageHandler } from "./claims";
 import { createKafka, encodeMessage, ensureTopics, groupId, topicName, type KafkaSettings } from "./kafkaClient";
 import { runKafkaConsumer, type ConsumerCounters } from "./kafkaConsumer";
 import { ModeSwitch } from "./modeSwitch";

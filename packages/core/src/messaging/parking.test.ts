@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
-import { claimBatch, claimRows } from "./delivery";
+import { claimBatch, claimRows } from "./claims";
 import { writeOutbox } from "./outbox";
 import { DEFAULT_PARKING, listParkedMessages, type ParkingPolicy } from "./parking";
 import { PollingTransport } from "./pollingTransport";

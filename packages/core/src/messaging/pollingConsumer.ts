@@ -6,7 +6,7 @@
 // this same loop is the sweeper that retries parked rows and delivers the rows waiting behind them.
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
-import { claimBatch, deliver, releaseClaims, type ClaimedMessage, type MessageHandler } from "./delivery";
+import { claimBatch, deliver, releaseClaims, type ClaimedMessage, type MessageHandler } from "./claims";
 import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
 import { sleepUnlessAborted } from "./sleep";
 import type { Topic } from "./topics";

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/harness";
-import { claimBatch, claimRows, markConsumed } from "./delivery";
+import { claimBatch, claimRows, markConsumed } from "./claims";
 import { transportHealth, transportLag } from "./health";
 import { KafkaTransport } from "./kafkaTransport";
 import { ModeSwitch } from "./modeSwitch";

@@ -1,6 +1,6 @@
 // The transport port: how committed outbox rows reach the role that consumes them. Two adapters, chosen once at
 // start-up (fromEnv.ts): Kafka with the polling fallback (KAFKA_BROKERS set), or polling alone.
-import type { MessageHandler } from "./delivery";
+import type { MessageHandler } from "./claims";
 import type { ConsumerRole, Topic } from "./topics";
 
 export type TransportMode = "kafka" | "polling";

@@ -55,7 +55,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
         heldPoints: reservation.points,
       },
     });
-    // TCC Try: each participant reserves behind its fence; a refusal (not enough cash, shares or points) aborts the
+    // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
     // whole transaction, so nothing is held and no order exists.
     const transactionId = await beginTcc(tx, order.id);
     const [primary] = participantsOf(order);

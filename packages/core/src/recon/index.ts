@@ -1,5 +1,5 @@
 export { compare, fingerprintOf, type Comparison, type ComparisonInput, type Finding, type OurOrder, type OurReceipt } from "./compare";
-export { readBothSides } from "./snapshot";
+export { readBothSides } from "./readBothSides";
 export { executeRun, startRun, reconGraceMs, DEFAULT_RECON_GRACE_MS, RECON_ACTOR } from "./runReconciliation";
 export { reconcileNow, MAX_WINDOW_DAYS } from "./reconcileNow";
 export { reconcileOnSchedule, claimScheduledRun, startOfTradingDay, SCHEDULE_ACTOR, type ReconSchedule } from "./schedule";

@@ -6,7 +6,7 @@ import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
 import { compare, fingerprintOf, type Comparison, type Finding } from "./compare";
 import { getReconRun, type ReconRunView } from "./queries";
-import { readBothSides } from "./snapshot";
+import { readBothSides } from "./readBothSides";
 
 /** Who records automatic decisions (auto-ingest, superseding). */
 export const RECON_ACTOR = "reconciliation";

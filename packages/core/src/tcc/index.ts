@@ -1,4 +1,4 @@
 export { beginTcc, confirmTcc, releaseTcc, TCC_DEADLINE_MS } from "./coordinator";
-export { fenceTry, fenceConfirm, fenceCancel, type Participant, type FenceVerdict } from "./fence";
+export { barrierTry, barrierConfirm, barrierCancel, type Participant, type BarrierVerdict } from "./barrier";
 export { cashParticipant, sharesParticipant, pointsParticipant, participantsOf, type TccParticipant } from "./participants";
 export { listPending, tccOfOrder } from "./queries";

@@ -1,17 +1,17 @@
-// The three participants of an order's TCC transaction, each behind its fence. Try reserves; Confirm commits the
+// The three participants of an order's TCC transaction, each behind its barrier. Try reserves; Confirm commits the
 // reservation to the order (fills then settle against it); Cancel gives back what the order still reserves.
 import type { Order, Tx } from "@meridian/db";
 import { holdCash, holdPoints, holdShares, releaseCash, releasePoints, releaseShares } from "../ledger/balances";
 import type { Decimal } from "../shared/money";
-import { fenceCancel, fenceConfirm, fenceTry, type FenceVerdict, type Participant } from "./fence";
+import { barrierCancel, barrierConfirm, barrierTry, type BarrierVerdict, type Participant } from "./barrier";
 
 export interface TccParticipant {
   name: Participant;
   /** Reserves `amount` for the order unless the fence says otherwise. */
-  try(tx: Tx, transactionId: string, order: Pick<Order, "accountId" | "symbol">, amount: Decimal): Promise<FenceVerdict>;
-  confirm(tx: Tx, transactionId: string): Promise<FenceVerdict>;
+  try(tx: Tx, transactionId: string, order: Pick<Order, "accountId" | "symbol">, amount: Decimal): Promise<BarrierVerdict>;
+  confirm(tx: Tx, transactionId: string): Promise<BarrierVerdict>;
   /** Releases what `order` still reserves with this participant. */
-  cancel(tx: Tx, transactionId: string, order: Order): Promise<FenceVerdict>;
+  cancel(tx: Tx, transactionId: string, order: Order): Promise<BarrierVerdict>;
   /** A completed order gives back the unused rest of a confirmed reservation (a market buy's collar); the fence stays CONFIRMED. */
   releaseRemainder(tx: Tx, order: Order): Promise<void>;
 }
@@ -24,13 +24,13 @@ function participant(
   return {
     name,
     async try(tx, transactionId, order, amount) {
-      const verdict = await fenceTry(tx, transactionId, name, amount);
+      const verdict = await barrierTry(tx, transactionId, name, amount);
       if (verdict === "proceed") await hold(tx, order, amount);
       return verdict;
     },
-    confirm: (tx, transactionId) => fenceConfirm(tx, transactionId, name),
+    confirm: (tx, transactionId) => barrierConfirm(tx, transactionId, name),
     async cancel(tx, transactionId, order) {
-      const verdict = await fenceCancel(tx, transactionId, name);
+      const verdict = await barrierCancel(tx, transactionId, name);
       if (verdict === "proceed") await release(tx, order);
       return verdict;
     },

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@meridian/db";
 import { BrokerRegistry } from "../../src/broker/registry";
 import type { RetryPolicy } from "../../src/gateway/retryPolicy";
 import { QuoteService } from "../../src/market/quotes";
-import { markConsumed } from "../../src/messaging/delivery";
+import { markConsumed } from "../../src/messaging/claims";
 import { TOPICS, type OutboxMessage, type Topic } from "../../src/messaging/topics";
 import type { AccountRef, CoreServices } from "../../src/services";
 import { dec } from "../../src/shared/money";

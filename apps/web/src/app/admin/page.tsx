@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { Forbidden } from "@/components/forbidden";
 import { AdminConsole } from "@/features/admin/admin-console";
-import { filtersFromSearchParams, toQueryInput } from "@/features/admin/types";
+import { filtersFromSearchParams, toQueryInput } from "@/features/admin/console-queries";
 import { OPERATORS_ONLY, requireOperator } from "@/server/guards";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 

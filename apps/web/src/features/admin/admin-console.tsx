@@ -10,7 +10,7 @@ import { OrdersByStatusChart, OrdersPerMinuteChart } from "./charts";
 import { LateFillsPanel } from "./late-fills-panel";
 import { OrdersGrid } from "./orders-grid";
 import { StatsTiles } from "./stats-tiles";
-import { ADMIN_ORDERS_LIMIT, toQueryInput, type ConsoleFilters } from "./types";
+import { ADMIN_ORDERS_LIMIT, toQueryInput, type ConsoleFilters } from "./console-queries";
 
 export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilters }) {
   const trpc = useTRPC();

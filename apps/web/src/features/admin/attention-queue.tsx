@@ -13,7 +13,7 @@ import { useTRPC } from "@/trpc/client";
 import { OrderLine, OrderLink, StatusWithReason } from "./order-cells";
 import { PageHeading, PollStatus } from "./page-heading";
 import { DecisionButtons, ReasonForm } from "./reason-form";
-import type { AttentionAction, AttentionOrder } from "./types";
+import type { AttentionAction, AttentionOrder } from "./router-types";
 
 const REFRESH_MS = 2000;
 const COLUMNS = 8;

@@ -7,7 +7,7 @@ import { Pill } from "@/components/pill";
 import { activeFaults, describeFaults, percentText } from "./faults";
 import { FaultForm } from "./fault-form";
 import { Field } from "./field";
-import type { BrokerOverview } from "./types";
+import type { BrokerOverview } from "./router-types";
 
 /** One reading of a broker's call figures, taken at each poll while the page is open. */
 export type CallSample = { at: string; p99Ms: number | null; inFlight: number };

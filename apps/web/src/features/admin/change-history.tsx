@@ -1,5 +1,5 @@
 import { dateTimeText } from "@/lib/format";
-import type { HistoryEntry } from "./types";
+import type { HistoryEntry } from "./router-types";
 
 // Values arrive as the database's JSON of the row: numbers, strings, booleans, nulls and ISO timestamps.
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;

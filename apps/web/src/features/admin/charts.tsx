@@ -3,7 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { minuteText } from "@/lib/format";
 import { ORDER_STATUSES, STATUS_LABEL } from "@/lib/order-status";
-import type { AdminStats } from "./types";
+import type { AdminStats } from "./router-types";
 
 // The badge palette, as fills: the chart and the table tell the same colour story.
 const STATUS_FILL: Record<string, string> = {

@@ -7,7 +7,7 @@ import { Banner } from "@/components/banner";
 import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { useTRPC } from "@/trpc/client";
 import { DELAYS, describeFaults, liveText, NO_FAULTS, RATES, readDraft, SWITCHES, type DelayKey, type FaultDraft, type RateKey } from "./faults";
-import type { BrokerFaults } from "./types";
+import type { BrokerFaults } from "./router-types";
 
 type Applied = { kind: "change" | "clear"; text: string };
 

@@ -1,7 +1,7 @@
 // The simulator's fault switches as the console edits them: milliseconds as typed, rates as percentages (0–100 %)
 // while the wire carries 0–1. The simulator validates again and is the one that decides; these checks only catch
 // what is obviously wrong before a round trip.
-import type { BrokerFaults } from "./types";
+import type { BrokerFaults } from "./router-types";
 
 export type DelayKey = "latencyMs" | "latencyJitterMs";
 export type RateKey = "dropResponseRate" | "errorRate" | "rejectRate" | "duplicateExecutionRate";

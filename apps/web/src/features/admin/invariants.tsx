@@ -8,7 +8,7 @@ import { dateTimeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrderLink } from "./order-cells";
 import { PageHeading, PollStatus } from "./page-heading";
-import type { InvariantChecker, InvariantViolation } from "./types";
+import type { InvariantChecker, InvariantViolation } from "./router-types";
 
 const REFRESH_MS = 2000;
 const BROKEN_TONE = "bg-rose-50 text-rose-800 ring-rose-200";

@@ -8,7 +8,7 @@ import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
 import { dateTimeText, price, quantity } from "@/lib/format";
 import { byDecimal as decimalOrder, GridCells, SortableHead } from "./sortable-table";
-import type { AdminOrder } from "./types";
+import type { AdminOrder } from "./router-types";
 
 const byDecimal = decimalOrder<AdminOrder>();
 

@@ -13,7 +13,7 @@ import { OrderLine, OrderLink, StatusWithReason } from "./order-cells";
 import { PageHeading, PollStatus } from "./page-heading";
 import { DecisionButtons, ReasonForm } from "./reason-form";
 import { FenceStates } from "./tcc";
-import type { PendingOrder } from "./types";
+import type { PendingOrder } from "./router-types";
 
 const REFRESH_MS = 2000;
 const COLUMNS = 11;

@@ -1,6 +1,6 @@
 // Words and colours for the Quarantine's reason codes, sources and review statuses. A record over the server's own union, so a code added there
 // fails the type check here until it has a label.
-import type { QuarantineEntry, QuarantineStatus } from "./types";
+import type { QuarantineEntry, QuarantineStatus } from "./router-types";
 
 export type QuarantineReasonCode = QuarantineEntry["reasonCode"];
 

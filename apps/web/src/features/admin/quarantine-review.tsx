@@ -3,7 +3,7 @@
 import { dateTimeText } from "@/lib/format";
 import { ENTRY_NOUN } from "./quarantine-labels";
 import { DecisionButtons, ReasonForm } from "./reason-form";
-import type { QuarantineEntry } from "./types";
+import type { QuarantineEntry } from "./router-types";
 
 type Review = NonNullable<QuarantineEntry["review"]>;
 

@@ -23,7 +23,8 @@ import { PageHeading, PollStatus } from "./page-heading";
 import { REASON_CODE, REASON_CODES, SOURCE_LABEL, STATUS_OPTIONS } from "./quarantine-labels";
 import { ReviewCell, ReviewForm, type ReviewActions } from "./quarantine-review";
 import { byDecimal, GridCells, SortableHead } from "./sortable-table";
-import { QUARANTINE_INITIAL_STATUS, QUARANTINE_LIMIT, quarantineInput, type QuarantineEntry, type QuarantineStatus } from "./types";
+import { type QuarantineEntry, type QuarantineStatus } from "./router-types";
+import { QUARANTINE_INITIAL_STATUS, QUARANTINE_LIMIT, quarantineInput } from "./console-queries";
 
 const REFRESH_MS = 2000;
 

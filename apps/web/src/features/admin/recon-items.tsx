@@ -13,7 +13,8 @@ import { useTRPC } from "@/trpc/client";
 import { OrderLink } from "./order-cells";
 import { CLASS_LABEL, FIX_LABEL, ITEM_STATUS, ITEM_STATUSES, MISMATCH_CLASSES, type ItemStatus, type MismatchClass } from "./recon-labels";
 import { DecisionButtons, ReasonForm } from "./reason-form";
-import { RECON_ITEMS_INITIAL_STATUS, type ReconItem } from "./types";
+import { type ReconItem } from "./router-types";
+import { RECON_ITEMS_INITIAL_STATUS } from "./console-queries";
 
 const REFRESH_MS = 5000;
 const COLUMNS = 9;

@@ -1,6 +1,6 @@
 // Words and colours for reconciliation's enums (docs/reconciliation.md). Records over the server's own unions, so a
 // class or status added there fails the type check here until it has a label.
-import type { ReconItem } from "./types";
+import type { ReconItem } from "./router-types";
 
 export type MismatchClass = ReconItem["class"];
 export type ItemStatus = ReconItem["status"];

@@ -11,7 +11,8 @@ import { useTRPC } from "@/trpc/client";
 import { PageHeading, PollStatus } from "./page-heading";
 import { CLASS_LABEL, MISMATCH_CLASSES } from "./recon-labels";
 import { ReconItems } from "./recon-items";
-import { RECON_RUNS_LIMIT, type ReconRun } from "./types";
+import { type ReconRun } from "./router-types";
+import { RECON_RUNS_LIMIT } from "./console-queries";
 
 const REFRESH_MS = 5000;
 

@@ -1,5 +1,5 @@
 import clsx from "clsx";
-import type { AdminStats } from "./types";
+import type { AdminStats } from "./router-types";
 
 const WORKING = ["PENDING_NEW", "SUBMITTING", "ACCEPTED", "PARTIALLY_FILLED", "PENDING_CANCEL"] as const;
 const CLOSED_UNFILLED = ["CANCELLED", "REJECTED", "EXPIRED"] as const;

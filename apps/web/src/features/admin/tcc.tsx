@@ -1,7 +1,7 @@
 import { NEUTRAL_TONE, Pill } from "@/components/pill";
 import { dateTimeText, money, quantity } from "@/lib/format";
 import { Field } from "./field";
-import type { TccRecord } from "./types";
+import type { TccRecord } from "./router-types";
 
 // Still reserving = amber (waiting on an answer), committed = blue, given back = grey.
 const STATE_CLASS: Record<string, string> = {

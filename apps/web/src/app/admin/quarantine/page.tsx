@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { Forbidden } from "@/components/forbidden";
 import { Quarantine } from "@/features/admin/quarantine";
-import { QUARANTINE_INITIAL_STATUS, quarantineInput } from "@/features/admin/types";
+import { QUARANTINE_INITIAL_STATUS, quarantineInput } from "@/features/admin/console-queries";
 import { OPERATORS_ONLY, requireOperator } from "@/server/guards";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header";
 import { Forbidden } from "@/components/forbidden";
 import { ReconReport } from "@/features/admin/recon-report";
-import { RECON_ITEMS_INITIAL_STATUS, RECON_RUNS_LIMIT } from "@/features/admin/types";
+import { RECON_ITEMS_INITIAL_STATUS, RECON_RUNS_LIMIT } from "@/features/admin/console-queries";
 import { OPERATORS_ONLY, requireOperator } from "@/server/guards";
 import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 

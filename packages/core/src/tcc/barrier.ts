@@ -1,4 +1,4 @@
-// The fence: one row per (transaction, participant), read and written inside the participant's own transaction
+// The barrier: one row (in tcc_fences) per (transaction, participant), read and written inside the participant's own transaction
 // (dtm's barrier, Seata's tcc_fence_log). It turns retries and out-of-order calls into no-ops:
 //   Try     no row → TRIED, proceed          | TRIED/CONFIRMED → duplicate | CANCELLED → suspended (Try after Cancel)
 //   Confirm TRIED → CONFIRMED, proceed       | CONFIRMED → duplicate      | CANCELLED or none → refused
@@ -7,7 +7,7 @@ import type { FenceState, Tx } from "@meridian/db";
 import type { Decimal } from "../shared/money";
 
 export type Participant = "CASH" | "SHARES" | "POINTS";
-export type FenceVerdict = "proceed" | "duplicate" | "suspended" | "empty-rollback" | "refused";
+export type BarrierVerdict = "proceed" | "duplicate" | "suspended" | "empty-rollback" | "refused";
 
 async function lockFence(tx: Tx, transactionId: string, participant: Participant): Promise<FenceState | null> {
   const rows = await tx.$queryRaw<{ state: FenceState }[]>`
@@ -27,7 +27,7 @@ async function setFence(tx: Tx, transactionId: string, participant: Participant,
     UPDATE tcc_fences SET state = ${state}::"FenceState", updated_at = now() WHERE transaction_id = ${transactionId}::uuid AND participant = ${participant}`;
 }
 
-export async function fenceTry(tx: Tx, transactionId: string, participant: Participant, amount: Decimal): Promise<FenceVerdict> {
+export async function barrierTry(tx: Tx, transactionId: string, participant: Participant, amount: Decimal): Promise<BarrierVerdict> {
   const state = await lockFence(tx, transactionId, participant);
   if (state === "CANCELLED") return "suspended";
   if (state) return "duplicate";
@@ -35,7 +35,7 @@ export async function fenceTry(tx: Tx, transactionId: string, participant: Parti
   return (await insertFence(tx, transactionId, participant, "TRIED", amount)) ? "proceed" : "suspended";
 }
 
-export async function fenceConfirm(tx: Tx, transactionId: string, participant: Participant): Promise<FenceVerdict> {
+export async function barrierConfirm(tx: Tx, transactionId: string, participant: Participant): Promise<BarrierVerdict> {
   const state = await lockFence(tx, transactionId, participant);
   if (state === "CONFIRMED") return "duplicate";
   if (state !== "TRIED") return "refused";
@@ -43,7 +43,7 @@ export async function fenceConfirm(tx: Tx, transactionId: string, participant: P
   return "proceed";
 }
 
-export async function fenceCancel(tx: Tx, transactionId: string, participant: Participant): Promise<FenceVerdict> {
+export async function barrierCancel(tx: Tx, transactionId: string, participant: Participant): Promise<BarrierVerdict> {
   const state = await lockFence(tx, transactionId, participant);
   if (state === "CANCELLED") return "duplicate";
   if (state === null) {

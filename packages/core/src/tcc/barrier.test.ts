@@ -1,4 +1,4 @@
-// TCC participants behind their fences: the classic anomalies (Seata's tcc_fence_log, dtm's barrier) on a real
+// TCC participants behind their barriers: the classic anomalies (Seata's tcc_fence_log, dtm's barrier) on a real
 // database — empty rollback, suspension, repeated Confirm and Cancel — and points refused at Try.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../test/harness";
