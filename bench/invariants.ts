@@ -63,8 +63,20 @@ async function measure(size: Omit<Row, "what" | "accountsChecked" | "ordersCheck
     fullCheck.push(performance.now() - t0);
     sweep.push(await pass(true));
   }
-  rows.push({ ...size, what: "full check (tests: checkAllInvariants)", accountsChecked: null, ordersChecked: null, ms: median(fullCheck) });
-  rows.push({ ...size, what: "full sweep pass (hourly)", accountsChecked: sweep[0]!.accountsChecked, ordersChecked: sweep[0]!.ordersChecked, ms: median(sweep.map((result) => result.durationMs)) });
+  rows.push({
+    ...size,
+    what: "full check (tests: checkAllInvariants)",
+    accountsChecked: null,
+    ordersChecked: null,
+    ms: median(fullCheck),
+  });
+  rows.push({
+    ...size,
+    what: "full sweep pass (hourly)",
+    accountsChecked: sweep[0]!.accountsChecked,
+    ordersChecked: sweep[0]!.ordersChecked,
+    ms: median(sweep.map((result) => result.durationMs)),
+  });
   for (const k of TOUCHED) {
     const passes: PassResult[] = [];
     for (let round = 0; round < REPEATS; round++) {
@@ -72,7 +84,13 @@ async function measure(size: Omit<Row, "what" | "accountsChecked" | "ordersCheck
       passes.push(await pass());
     }
     const last = passes.at(-1)!;
-    rows.push({ ...size, what: `incremental pass, ${k} touched`, accountsChecked: last.accountsChecked, ordersChecked: last.ordersChecked, ms: median(passes.map((result) => result.durationMs)) });
+    rows.push({
+      ...size,
+      what: `incremental pass, ${k} touched`,
+      accountsChecked: last.accountsChecked,
+      ordersChecked: last.ordersChecked,
+      ms: median(passes.map((result) => result.durationMs)),
+    });
   }
   return rows;
 }
@@ -85,18 +103,24 @@ async function counts() {
 
 const table: Row[] = [];
 for (const [step, added] of STEPS.entries()) {
-  accountIds.push(...(await buildBooks(db.prisma, { accounts: added, ordersPerAccount: ORDERS_PER_ACCOUNT, label: `bench${step}` })));
+  accountIds.push(
+    ...(await buildBooks(db.prisma, { accounts: added, ordersPerAccount: ORDERS_PER_ACCOUNT, label: `bench${step}` })),
+  );
   await db.prisma.$executeRawUnsafe("ANALYZE");
   await pass(true); // warm-up, and the cursors move past the bulk load
   table.push(...(await measure(await counts())));
 }
 
-console.log(`\nInvariant checker (PostgreSQL), median of ${REPEATS}; pass times are measured inside the pass (without its commit)`);
+console.log(
+  `\nInvariant checker (PostgreSQL), median of ${REPEATS}; pass times are measured inside the pass (without its commit)`,
+);
 console.log("| ledger entries | accounts | orders | what | accounts checked | orders checked | ms |");
 console.log("|---:|---:|---:|---|---:|---:|---:|");
 const number = (value: number | null) => (value === null ? "all" : value.toLocaleString("en-US"));
 for (const row of table) {
-  console.log(`| ${number(row.entries)} | ${number(row.accounts)} | ${number(row.orders)} | ${row.what} | ${number(row.accountsChecked)} | ${number(row.ordersChecked)} | ${row.ms.toFixed(1)} |`);
+  console.log(
+    `| ${number(row.entries)} | ${number(row.accounts)} | ${number(row.orders)} | ${row.what} | ${number(row.accountsChecked)} | ${number(row.ordersChecked)} | ${row.ms.toFixed(1)} |`,
+  );
 }
 
 await db.drop();

@@ -11,14 +11,17 @@ import fc from "fast-check";
 import { createHarness } from "../packages/core/test/harness";
 import { HistoryFailure, emptyTally, historyProperty } from "../packages/core/test/histories/runHistory";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "10000" }, seed: { type: "string" }, path: { type: "string" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "10000" }, seed: { type: "string" }, path: { type: "string" } },
+});
 const numRuns = Number(values.runs);
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
 if (!Number.isInteger(numRuns) || numRuns < 1 || !Number.isInteger(seed)) {
   console.error("usage: npm run bench:histories -- [--runs N] [--seed S] [--path P]");
   process.exit(2);
 }
-if (!process.env.DATABASE_URL) console.warn("DATABASE_URL is unset: running on embedded Postgres (PGlite), which is far slower.");
+if (!process.env.DATABASE_URL)
+  console.warn("DATABASE_URL is unset: running on embedded Postgres (PGlite), which is far slower.");
 
 interface Found {
   seed: number;
@@ -63,6 +66,15 @@ console.table([
     "broker calls": tally.brokerCalls,
   },
 ]);
-console.log("orders settled as:", Object.entries(tally.settledAs).sort(([, a], [, b]) => b - a).map(([status, count]) => `${status} ${count}`).join(", "));
-for (const found of failures) console.log(`FAILED: ${found.problem}\n  replay and shrink: npm run bench:histories -- --seed ${found.seed} --path "${found.path}"`);
+console.log(
+  "orders settled as:",
+  Object.entries(tally.settledAs)
+    .sort(([, a], [, b]) => b - a)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(", "),
+);
+for (const found of failures)
+  console.log(
+    `FAILED: ${found.problem}\n  replay and shrink: npm run bench:histories -- --seed ${found.seed} --path "${found.path}"`,
+  );
 process.exit(failures.length ? 1 : 0);

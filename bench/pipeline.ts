@@ -54,7 +54,12 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
   const system = await startSystem(transport === "kafka" ? { kafka: { brokers, sweepAfterMs: 600_000 } } : {});
   try {
     if (transport === "kafka") await waitUntil(() => system.transport.status().mode === "kafka", 30_000, "Kafka mode");
-    const orders = await placeRestingOrders(system, Math.ceil((EXECUTIONS + PACED) / SHARES_PER_ORDER), SHARES_PER_ORDER, `bench-${transport}`);
+    const orders = await placeRestingOrders(
+      system,
+      Math.ceil((EXECUTIONS + PACED) / SHARES_PER_ORDER),
+      SHARES_PER_ORDER,
+      `bench-${transport}`,
+    );
     const feed = executionsFor(orders, seededRandom(1));
     const flood = feed.slice(0, EXECUTIONS);
     const started = performance.now();
@@ -73,9 +78,23 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
         await deliverExecutions(system, [call], 1);
       }),
     );
-    await waitUntil(async () => (await applied(system)) >= flood.length + paced.length, 600_000, "every paced execution applied");
-    const pacedOrders = [...new Set(paced.map((call) => call.orderId))].filter((id) => !flood.some((call) => call.orderId === id));
-    return { transport, executions: flood.length, receiveSeconds, totalSeconds, endToEndPerSecond: flood.length / totalSeconds, flood: floodLatency, paced: await latencyOf(system, pacedOrders) };
+    await waitUntil(
+      async () => (await applied(system)) >= flood.length + paced.length,
+      600_000,
+      "every paced execution applied",
+    );
+    const pacedOrders = [...new Set(paced.map((call) => call.orderId))].filter(
+      (id) => !flood.some((call) => call.orderId === id),
+    );
+    return {
+      transport,
+      executions: flood.length,
+      receiveSeconds,
+      totalSeconds,
+      endToEndPerSecond: flood.length / totalSeconds,
+      flood: floodLatency,
+      paced: await latencyOf(system, pacedOrders),
+    };
   } finally {
     await system.close();
   }
@@ -94,13 +113,22 @@ async function main(): Promise<void> {
     const rows = [await run("kafka", brokers), await run("polling", brokers)];
     const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
     const lock = process.env.REDIS_URL ? "Redis" : "database leases";
-    console.log(`\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`);
-    console.log(`flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s\n`);
-    const ms = (latency: Latency) => `${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
-    console.log(`| transport | flood: webhooks acked in | flood: all applied in | executions/s end to end | flood latency p50 / p95 / p99 (ms) | at ${RATE}/s: latency p50 / p95 / p99 (ms) |`);
+    console.log(
+      `\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`,
+    );
+    console.log(
+      `flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s\n`,
+    );
+    const ms = (latency: Latency) =>
+      `${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
+    console.log(
+      `| transport | flood: webhooks acked in | flood: all applied in | executions/s end to end | flood latency p50 / p95 / p99 (ms) | at ${RATE}/s: latency p50 / p95 / p99 (ms) |`,
+    );
     console.log(`|---|---:|---:|---:|---:|---:|`);
     for (const row of rows) {
-      console.log(`| ${row.transport} | ${row.receiveSeconds.toFixed(1)} s | ${row.totalSeconds.toFixed(1)} s | ${row.endToEndPerSecond.toFixed(0)} | ${ms(row.flood)} | ${ms(row.paced)} |`);
+      console.log(
+        `| ${row.transport} | ${row.receiveSeconds.toFixed(1)} s | ${row.totalSeconds.toFixed(1)} s | ${row.endToEndPerSecond.toFixed(0)} | ${ms(row.flood)} | ${ms(row.paced)} |`,
+      );
     }
   } finally {
     await ownKafka?.stop();

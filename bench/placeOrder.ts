@@ -4,7 +4,16 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
-import { OrderFeed, placeOrder, QuoteService, RedisAccountLock, retryPolicyFromEnv, ZPlaceOrderInput, type AccountRef, type CoreServices } from "@meridian/core";
+import {
+  OrderFeed,
+  placeOrder,
+  QuoteService,
+  RedisAccountLock,
+  retryPolicyFromEnv,
+  ZPlaceOrderInput,
+  type AccountRef,
+  type CoreServices,
+} from "@meridian/core";
 import { createBrokerRegistryFromEnv, SimulatorControl } from "@meridian/core/broker";
 import { createTestDatabase } from "@meridian/db/testing";
 import { Redis } from "ioredis";
@@ -14,7 +23,9 @@ const ORDERS_PER_CELL = Number(process.env.BENCH_ORDERS ?? 600);
 const CONCURRENCY = [1, 8, 32];
 
 if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
-  console.error("Set DATABASE_URL and REDIS_URL: this benchmark measures the production path (PostgreSQL + Redis lock).");
+  console.error(
+    "Set DATABASE_URL and REDIS_URL: this benchmark measures the production path (PostgreSQL + Redis lock).",
+  );
   process.exit(2);
 }
 
@@ -33,7 +44,8 @@ const services: CoreServices = {
   logger: pino({ level: "silent" }),
 };
 const accounts: AccountRef[] = [];
-for (let i = 0; i < 32; i++) accounts.push(await createFundedAccount(db.prisma, `B-${i}`, { cash: "100000000.00", points: "0", holdings: {} }));
+for (let i = 0; i < 32; i++)
+  accounts.push(await createFundedAccount(db.prisma, `B-${i}`, { cash: "100000000.00", points: "0", holdings: {} }));
 
 interface Row {
   accounts: string;
@@ -55,7 +67,16 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
         issued++;
         const account = hot ? accounts[0]! : accounts[client % accounts.length]!;
         const t0 = performance.now();
-        await placeOrder({ ctx: { services, account, actor: "bench" }, input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100.00" }) });
+        await placeOrder({
+          ctx: { services, account, actor: "bench" },
+          input: ZPlaceOrderInput.parse({
+            symbol: "AAPL",
+            side: "BUY",
+            type: "LIMIT",
+            quantity: "1",
+            limitPrice: "100.00",
+          }),
+        });
         latencies.push(performance.now() - t0);
       }
     }),
@@ -63,14 +84,31 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { accounts: hot ? "1 hot" : "distinct", clients, orders: latencies.length, seconds, perSecond: latencies.length / seconds, p50: quantile(0.5), p99: quantile(0.99) };
+  return {
+    accounts: hot ? "1 hot" : "distinct",
+    clients,
+    orders: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: quantile(0.5),
+    p99: quantile(0.99),
+  };
 }
 
 function pgbenchTps(): string {
   const url = new URL(db.url);
-  const target = ["-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username) || "postgres", url.pathname.slice(1)];
+  const target = [
+    "-h",
+    url.hostname,
+    "-p",
+    url.port || "5432",
+    "-U",
+    decodeURIComponent(url.username) || "postgres",
+    url.pathname.slice(1),
+  ];
   const init = spawnSync("pgbench", ["-i", "-q", "-s", "10", ...target], { encoding: "utf8" });
-  if (init.status !== 0) return `pgbench unavailable (${(init.stderr || init.error?.message || "").trim().split("\n")[0]})`;
+  if (init.status !== 0)
+    return `pgbench unavailable (${(init.stderr || init.error?.message || "").trim().split("\n")[0]})`;
   const run = spawnSync("pgbench", ["-c", "8", "-j", "2", "-T", "10", ...target], { encoding: "utf8" });
   return run.stdout.match(/tps = ([\d.]+)/)?.[1] ?? `pgbench failed: ${run.stderr.trim().split("\n")[0]}`;
 }
@@ -82,7 +120,10 @@ for (const hot of [false, true]) for (const clients of CONCURRENCY) rows.push(aw
 console.log(`\nplaceOrder (limit buy; PostgreSQL + Redis lock), ${ORDERS_PER_CELL} orders per row`);
 console.log("| accounts | clients | orders/s | p50 ms | p99 ms |");
 console.log("|---|---:|---:|---:|---:|");
-for (const row of rows) console.log(`| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} |`);
+for (const row of rows)
+  console.log(
+    `| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} |`,
+  );
 console.log(`\npgbench (TPC-B-like, scale 10, 8 clients, 10 s) on the same server: ${pgbenchTps()} TPS`);
 
 await services.lock.close();

@@ -8,11 +8,20 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient } from "@meridian/db";
-import { assertSchemaMatches, DEMO_PASSWORD, DEMO_USERS, migrate, seed, startEmbeddedPostgres } from "@meridian/db/setup";
+import {
+  assertSchemaMatches,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  migrate,
+  seed,
+  startEmbeddedPostgres,
+} from "@meridian/db/setup";
 import { freePort } from "@meridian/db/testing";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const { values: flags } = parseArgs({ options: { fresh: { type: "boolean", default: false }, dev: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  options: { fresh: { type: "boolean", default: false }, dev: { type: "boolean", default: false } },
+});
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -26,7 +35,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    DB_POOL_SIZE: process.env.DATABASE_URL ? process.env.DB_POOL_SIZE ?? "10" : "4",
+    DB_POOL_SIZE: process.env.DATABASE_URL ? (process.env.DB_POOL_SIZE ?? "10") : "4",
     BROKER_PORT: String(ports.broker),
     BROKER_URL: `http://127.0.0.1:${ports.broker}`,
     RECEIVER_PORT: String(ports.receiver),
@@ -41,7 +50,12 @@ async function main(): Promise<void> {
   launch("worker", ["--import", "tsx", "apps/worker/src/main.ts"], env);
   await waitForHttp(`${env.RECEIVER_URL}/health`, "worker");
   const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));
-  launch("web", [nextBin, flags.dev ? "dev" : "start", "-p", String(ports.web), "-H", "127.0.0.1"], { ...env, NODE_ENV: flags.dev ? "development" : "production" }, `${root}apps/web`);
+  launch(
+    "web",
+    [nextBin, flags.dev ? "dev" : "start", "-p", String(ports.web), "-H", "127.0.0.1"],
+    { ...env, NODE_ENV: flags.dev ? "development" : "production" },
+    `${root}apps/web`,
+  );
   await waitForHttp(`http://127.0.0.1:${ports.web}/api/health`, "web", 180_000);
   printBanner(ports.web, databaseUrl);
 }
@@ -103,7 +117,10 @@ async function waitForHttp(url: string, name: string, timeoutMs = 60_000): Promi
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) throw new Error(`${name} did not start`);
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -53,10 +53,18 @@ export function resolveBrokerJars(log: (line: string) => void = () => {}): strin
   log(`resolving Apache Kafka ${version} from Maven Central (infra/kafka/pom.xml) …`);
   rmSync(LIBS_DIR, { recursive: true, force: true });
   const started = Date.now();
-  const maven = spawnSync("mvn", ["-B", "-q", "-Dstyle.color=never", "-f", join(KAFKA_DIR, "pom.xml"), "dependency:copy-dependencies"], { encoding: "utf8" });
-  if (maven.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (${maven.error?.message ?? `exit ${maven.status}`}):\n${maven.stdout}${maven.stderr}`);
+  const maven = spawnSync(
+    "mvn",
+    ["-B", "-q", "-Dstyle.color=never", "-f", join(KAFKA_DIR, "pom.xml"), "dependency:copy-dependencies"],
+    { encoding: "utf8" },
+  );
+  if (maven.status !== 0)
+    throw new Error(
+      `mvn dependency:copy-dependencies failed (${maven.error?.message ?? `exit ${maven.status}`}):\n${maven.stdout}${maven.stderr}`,
+    );
   const jars = readdirSync(LIBS_DIR).filter((name) => name.endsWith(".jar"));
-  if (!jars.some((name) => name === `kafka_2.13-${version}.jar`)) throw new Error(`maven did not produce kafka_2.13-${version}.jar in ${LIBS_DIR}`);
+  if (!jars.some((name) => name === `kafka_2.13-${version}.jar`))
+    throw new Error(`maven did not produce kafka_2.13-${version}.jar in ${LIBS_DIR}`);
   writeFileSync(STAMP, `${version}\n`);
   log(`resolved ${jars.length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return LIBS_DIR;
@@ -98,14 +106,38 @@ function javaArgs(dataDir: string, heapMb: number): string[] {
 function formatStorageIfNeeded(dataDir: string, propertiesPath: string, heapMb: number): void {
   if (existsSync(join(dataDir, "log", "meta.properties"))) return;
   const clusterId = randomBytes(16).toString("base64url");
-  execFileSync("java", [...javaArgs(dataDir, heapMb), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", propertiesPath, "--ignore-formatted"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  execFileSync(
+    "java",
+    [
+      ...javaArgs(dataDir, heapMb),
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      propertiesPath,
+      "--ignore-formatted",
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
 }
 
 /** Resolves when a broker at `brokers` answers a metadata request. */
-export async function waitForKafka(brokers: string, timeoutMs: number, stillStarting: () => string | null = () => null): Promise<void> {
-  const admin = new Kafka({ clientId: "meridian-kafka-probe", brokers: brokers.split(","), connectionTimeout: 1000, requestTimeout: 2000, retry: { retries: 0 }, logLevel: logLevel.NOTHING }).admin();
+export async function waitForKafka(
+  brokers: string,
+  timeoutMs: number,
+  stillStarting: () => string | null = () => null,
+): Promise<void> {
+  const admin = new Kafka({
+    clientId: "meridian-kafka-probe",
+    brokers: brokers.split(","),
+    connectionTimeout: 1000,
+    requestTimeout: 2000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -154,7 +186,9 @@ export async function startKafkaNode(options: KafkaNodeOptions = {}): Promise<Ka
   const brokers = `127.0.0.1:${port}`;
   try {
     await waitForKafka(brokers, options.readyTimeoutMs ?? 120_000, () =>
-      exitCode === undefined ? null : `Kafka exited (${exitCode}) while starting; see ${outFd === null ? "its output above" : outPath}:\n${tail(outPath)}`,
+      exitCode === undefined
+        ? null
+        : `Kafka exited (${exitCode}) while starting; see ${outFd === null ? "its output above" : outPath}:\n${tail(outPath)}`,
     );
   } catch (error) {
     child.kill("SIGKILL");

@@ -67,13 +67,20 @@ async function main(): Promise<void> {
       return;
     }
     // A broker this checkout did not start (another clone's, a developer's) may already serve the port: use it.
-    if (await waitForKafka(brokers, 1500).then(() => true, () => false)) {
+    if (
+      await waitForKafka(brokers, 1500).then(
+        () => true,
+        () => false,
+      )
+    ) {
       console.log(`a Kafka broker already answers at ${brokers}; using it\nKAFKA_BROKERS=${brokers}`);
       return;
     }
     const node = await startKafkaNode({ port, dataDir, detached: true, output: "file" });
     writeFileSync(pidFile, `${node.pid}\n`);
-    console.log(`Kafka running in the background (pid ${node.pid}, log ${join(dataDir, "kafka.out")}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `Kafka running in the background (pid ${node.pid}, log ${join(dataDir, "kafka.out")}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     console.log(`KAFKA_BROKERS=${brokers}`);
     return;
   }

@@ -35,14 +35,18 @@ export async function createBrokerServer(options: BrokerServerOptions): Promise<
   const fillDelayMs = options.fillDelayMs ?? [150, 600];
   const quoteTickMs = options.quoteTickMs ?? 1000;
   const hostname = options.hostname ?? "127.0.0.1";
-  if (!(fillDelayMs[0] >= 0 && fillDelayMs[1] >= fillDelayMs[0])) throw new Error(`fillDelayMs must be [min, max] with 0 <= min <= max`);
+  if (!(fillDelayMs[0] >= 0 && fillDelayMs[1] >= fillDelayMs[0]))
+    throw new Error(`fillDelayMs must be [min, max] with 0 <= min <= max`);
   if (!(quoteTickMs > 0)) throw new Error(`quoteTickMs must be positive`);
 
   const brokers = new Map<string, SimulatedBroker>();
   for (const definition of BROKER_DEFINITIONS) {
     const secret = options.secrets[definition.brokerId];
     if (!secret) throw new Error(`no webhook secret for broker "${definition.brokerId}"`);
-    brokers.set(definition.brokerId, new SimulatedBroker({ definition, secret, receiverUrl: options.receiverUrl, fillDelayMs, quoteTickMs, logger }));
+    brokers.set(
+      definition.brokerId,
+      new SimulatedBroker({ definition, secret, receiverUrl: options.receiverUrl, fillDelayMs, quoteTickMs, logger }),
+    );
   }
 
   const app = createRoutes(brokers, logger);

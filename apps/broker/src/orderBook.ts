@@ -84,7 +84,8 @@ export class OrderBook {
       status: rejectReason === null ? "NEW" : "REJECTED",
       filledQuantity: 0,
       executions: [],
-      submitResult: rejectReason === null ? { outcome: "ACCEPTED", brokerOrderId } : { outcome: "REJECTED", reason: rejectReason },
+      submitResult:
+        rejectReason === null ? { outcome: "ACCEPTED", brokerOrderId } : { outcome: "REJECTED", reason: rejectReason },
       createdAt: now,
       updatedAt: now,
     };

@@ -44,7 +44,10 @@ export interface BidAsk {
 export class QuoteBook {
   private readonly states = new Map<string, QuoteState>();
 
-  constructor(private readonly random: Random, listings: readonly Listing[] = LISTINGS) {
+  constructor(
+    private readonly random: Random,
+    listings: readonly Listing[] = LISTINGS,
+  ) {
     const now = new Date();
     for (const listing of listings) {
       this.states.set(listing.symbol, {

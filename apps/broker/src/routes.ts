@@ -36,7 +36,13 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   app.use("/brokers/:brokerId/*", async (c, next) => {
     const brokerId = c.req.param("brokerId");
     const broker = brokerId === undefined ? undefined : brokers.get(brokerId);
-    if (!broker) return jsonError(c, 404, "UNKNOWN_BROKER", `unknown broker "${brokerId}" (known: ${[...brokers.keys()].join(", ")})`);
+    if (!broker)
+      return jsonError(
+        c,
+        404,
+        "UNKNOWN_BROKER",
+        `unknown broker "${brokerId}" (known: ${[...brokers.keys()].join(", ")})`,
+      );
     c.set("broker", broker);
     await next();
   });
@@ -73,7 +79,8 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
     const body = await parseBody(c, ZPin);
     if (body instanceof Response) return body;
     const lastCents = parseCents(body.last);
-    if (lastCents === null || lastCents <= 0) return jsonError(c, 400, "INVALID_REQUEST", "last: must be a positive price with at most 2 decimals");
+    if (lastCents === null || lastCents <= 0)
+      return jsonError(c, 400, "INVALID_REQUEST", "last: must be a positive price with at most 2 decimals");
     broker.pinPrice(symbol, lastCents);
     return c.json(broker.quotes.quote(symbol));
   });
@@ -87,12 +94,14 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   });
 
   // ---- partner routes -------------------------------------------------------------------------------------------
-  const partner = (options: { mayDropResponse: boolean }): MiddlewareHandler<AppEnv> =>
+  const partner =
+    (options: { mayDropResponse: boolean }): MiddlewareHandler<AppEnv> =>
     async (c, next) => {
       const { broker } = c.var;
       const faults = broker.faults.current;
       if (faults.down) return jsonError(c, 503, "DOWN", `broker ${broker.brokerId} is down (fault injection)`);
-      const latency = faults.latencyMs + (faults.latencyJitterMs > 0 ? randomInt(Math.random, 0, faults.latencyJitterMs) : 0);
+      const latency =
+        faults.latencyMs + (faults.latencyJitterMs > 0 ? randomInt(Math.random, 0, faults.latencyJitterMs) : 0);
       if (latency > 0) await sleep(latency);
       if (chance(Math.random, faults.errorRate)) {
         return jsonError(c, 503, "UNAVAILABLE", `broker ${broker.brokerId} is unavailable (fault injection)`);
@@ -120,14 +129,20 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   app.get("/brokers/:brokerId/orders", partner({ mayDropResponse: false }), (c) => {
     const sinceText = c.req.query("since");
     const since = sinceText === undefined ? undefined : new Date(sinceText);
-    if (since && Number.isNaN(since.getTime())) return jsonError(c, 400, "INVALID_REQUEST", "since: must be an ISO-8601 date-time");
+    if (since && Number.isNaN(since.getTime()))
+      return jsonError(c, 400, "INVALID_REQUEST", "since: must be an ISO-8601 date-time");
     return c.json(c.var.broker.report(since));
   });
 
   app.get("/brokers/:brokerId/orders/:clientOrderId", partner({ mayDropResponse: false }), (c) => {
     const { broker } = c.var;
     if (!broker.capabilities.lookupByClientOrderId) {
-      return jsonError(c, 501, "NOT_SUPPORTED", `broker ${broker.brokerId} does not support looking an order up by client order id`);
+      return jsonError(
+        c,
+        501,
+        "NOT_SUPPORTED",
+        `broker ${broker.brokerId} does not support looking an order up by client order id`,
+      );
     }
     const view = broker.lookup(c.req.param("clientOrderId"));
     return view ? c.json(view) : jsonError(c, 404, "ORDER_NOT_FOUND", "no order with this clientOrderId");

@@ -1,6 +1,12 @@
 // One partner broker: its quotes, orders, matching, webhook delivery, faults and counters. Nothing is shared between
 // two brokers in the same process.
-import type { BrokerCapabilities, BrokerOrderRequest, BrokerOrderView, CancelResult, SubmitResult } from "@meridian/core/broker";
+import type {
+  BrokerCapabilities,
+  BrokerOrderRequest,
+  BrokerOrderView,
+  CancelResult,
+  SubmitResult,
+} from "@meridian/core/broker";
 import type { Logger } from "pino";
 import type { BrokerDefinition } from "./brokers";
 import { WebhookDelivery } from "./webhookDelivery";
@@ -57,7 +63,15 @@ export class SimulatedBroker {
       random: this.random,
       fillDelayMs: options.fillDelayMs,
       onExecution: (execution, _order, last) => {
-        this.logger.info({ execId: execution.execId, clientOrderId: execution.clientOrderId, quantity: execution.quantity, price: execution.price }, "execution");
+        this.logger.info(
+          {
+            execId: execution.execId,
+            clientOrderId: execution.clientOrderId,
+            quantity: execution.quantity,
+            price: execution.price,
+          },
+          "execution",
+        );
         this.delivery.enqueue(execution, last);
       },
     });
@@ -94,9 +108,14 @@ export class SimulatedBroker {
     const existing = this.orders.get(request.clientOrderId);
     if (existing) {
       this.stats.duplicateSubmits++;
-      this.logger.info({ clientOrderId: request.clientOrderId, brokerOrderId: existing.brokerOrderId }, "duplicate submit");
+      this.logger.info(
+        { clientOrderId: request.clientOrderId, brokerOrderId: existing.brokerOrderId },
+        "duplicate submit",
+      );
       const { submitResult } = existing;
-      return submitResult.outcome === "ACCEPTED" ? { ...submitResult, status: existing.status, filledQuantity: String(existing.filledQuantity) } : submitResult;
+      return submitResult.outcome === "ACCEPTED"
+        ? { ...submitResult, status: existing.status, filledQuantity: String(existing.filledQuantity) }
+        : submitResult;
     }
     const rejectReason =
       rejectReasonFor(request, this.quotes) ??
@@ -107,7 +126,17 @@ export class SimulatedBroker {
       this.stats.ordersRejected++;
       this.logger.info({ clientOrderId: order.clientOrderId, reason: rejectReason }, "order rejected");
     } else {
-      this.logger.info({ clientOrderId: order.clientOrderId, brokerOrderId: order.brokerOrderId, symbol: order.symbol, side: order.side, type: order.type, quantity: order.quantity }, "order accepted");
+      this.logger.info(
+        {
+          clientOrderId: order.clientOrderId,
+          brokerOrderId: order.brokerOrderId,
+          symbol: order.symbol,
+          side: order.side,
+          type: order.type,
+          quantity: order.quantity,
+        },
+        "order accepted",
+      );
       this.matching.track(order);
     }
     return order.submitResult;
@@ -117,7 +146,8 @@ export class SimulatedBroker {
     const order = this.orders.get(clientOrderId);
     if (!order) return { outcome: "NOT_FOUND" };
     const filledQuantity = String(order.filledQuantity);
-    if (!isOpen(order)) return { outcome: "TOO_LATE", reason: `order is ${order.status}`, filledQuantity, status: order.status };
+    if (!isOpen(order))
+      return { outcome: "TOO_LATE", reason: `order is ${order.status}`, filledQuantity, status: order.status };
     // Order matters: stop matching first, so the quantity we answer is final.
     this.matching.untrack(order);
     order.status = "CANCELLED";

@@ -15,5 +15,13 @@ export interface BrokerStats {
 }
 
 export function emptyStats(): BrokerStats {
-  return { ordersCreated: 0, ordersRejected: 0, duplicateSubmits: 0, executionsSent: 0, webhookFailures: 0, webhooksAbandoned: 0, deliveriesPending: 0 };
+  return {
+    ordersCreated: 0,
+    ordersRejected: 0,
+    duplicateSubmits: 0,
+    executionsSent: 0,
+    webhookFailures: 0,
+    webhooksAbandoned: 0,
+    deliveriesPending: 0,
+  };
 }

@@ -92,7 +92,9 @@ export class WebhookDelivery {
     const tail = (this.queues.get(key) ?? Promise.resolve())
       .then(() => this.deliver(execution))
       // Never let one failure break the chain: the executions behind it must still go out.
-      .catch((error: unknown) => this.options.logger.error({ err: error, execId: execution.execId }, "delivery crashed"))
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error, execId: execution.execId }, "delivery crashed"),
+      )
       .finally(() => this.options.stats.deliveriesPending--);
     this.queues.set(key, tail);
     void tail.finally(() => {

@@ -8,7 +8,11 @@ let atlas: HttpBrokerAdapter;
 
 beforeAll(async () => {
   harness = await startHarness();
-  atlas = new HttpBrokerAdapter({ brokerId: "atlas", baseUrl: harness.broker.url, capabilities: { lookupByClientOrderId: true } });
+  atlas = new HttpBrokerAdapter({
+    brokerId: "atlas",
+    baseUrl: harness.broker.url,
+    capabilities: { lookupByClientOrderId: true },
+  });
 });
 afterAll(() => harness.close());
 afterEach(async () => {
@@ -52,12 +56,21 @@ describe("fault controls", () => {
       expect(response.body.error).toContain(field);
     }
     const unchanged = await api<Faults>(url(), "GET", "/brokers/atlas/faults");
-    expect(unchanged.body).toMatchObject({ latencyMs: 5, rejectRate: 0.25, errorRate: 0, dropResponseRate: 0, down: false });
+    expect(unchanged.body).toMatchObject({
+      latencyMs: 5,
+      rejectRate: 0.25,
+      errorRate: 0,
+      dropResponseRate: 0,
+      down: false,
+    });
     // Faults are per broker.
     expect((await api<Faults>(url(), "GET", "/brokers/harbor/faults")).body.rejectRate).toBe(0);
 
     await api(url(), "POST", "/brokers/atlas/reset");
-    expect((await api<Faults>(url(), "GET", "/brokers/atlas/faults")).body).toMatchObject({ latencyMs: 0, rejectRate: 0 });
+    expect((await api<Faults>(url(), "GET", "/brokers/atlas/faults")).body).toMatchObject({
+      latencyMs: 0,
+      rejectRate: 0,
+    });
   });
 
   it("errorRate 1: the adapter throws SERVER_ERROR and no order is created", async () => {
@@ -74,7 +87,12 @@ describe("fault controls", () => {
 
   it("dropResponseRate 1: the adapter times out, yet the order was made; a retry with the same id is a duplicate", async () => {
     await setFaults({ dropResponseRate: 1 });
-    const impatient = new HttpBrokerAdapter({ brokerId: "atlas", baseUrl: url(), capabilities: { lookupByClientOrderId: true }, timeoutMs: 300 });
+    const impatient = new HttpBrokerAdapter({
+      brokerId: "atlas",
+      baseUrl: url(),
+      capabilities: { lookupByClientOrderId: true },
+      timeoutMs: 300,
+    });
     const request = marketOrder({ quantity: "7" });
     const error = await rejectionOf(impatient.submitOrder(request));
     expect(error).toBeInstanceOf(BrokerUnavailableError);
@@ -85,7 +103,12 @@ describe("fault controls", () => {
     expect(found).toMatchObject({ clientOrderId: request.clientOrderId, quantity: "7" });
     const before = await stats();
     const retried = await atlas.submitOrder(request);
-    expect(retried).toEqual({ outcome: "ACCEPTED", brokerOrderId: found!.brokerOrderId, status: found!.status, filledQuantity: found!.filledQuantity });
+    expect(retried).toEqual({
+      outcome: "ACCEPTED",
+      brokerOrderId: found!.brokerOrderId,
+      status: found!.status,
+      filledQuantity: found!.filledQuantity,
+    });
     const after = await stats();
     expect(after.duplicateSubmits - before.duplicateSubmits).toBe(1);
     expect(after.ordersCreated).toBe(before.ordersCreated);
@@ -93,7 +116,12 @@ describe("fault controls", () => {
 
   it("latency past the adapter's timeout is a TIMEOUT; down answers 503 to every partner call", async () => {
     await setFaults({ latencyMs: 500 });
-    const impatient = new HttpBrokerAdapter({ brokerId: "atlas", baseUrl: url(), capabilities: { lookupByClientOrderId: true }, timeoutMs: 150 });
+    const impatient = new HttpBrokerAdapter({
+      brokerId: "atlas",
+      baseUrl: url(),
+      capabilities: { lookupByClientOrderId: true },
+      timeoutMs: 150,
+    });
     expect(await rejectionOf(impatient.getQuotes())).toMatchObject({ reason: "TIMEOUT" });
 
     await setFaults({ latencyMs: 0, down: true });
@@ -101,12 +129,20 @@ describe("fault controls", () => {
     expect(await rejectionOf(atlas.cancelOrder("anything"))).toMatchObject({ reason: "SERVER_ERROR" });
     expect((await api(url(), "GET", "/brokers/atlas/stats")).status).toBe(200); // control routes stay up
     // The other broker is unaffected.
-    const harbor = new HttpBrokerAdapter({ brokerId: "harbor", baseUrl: url(), capabilities: { lookupByClientOrderId: false } });
+    const harbor = new HttpBrokerAdapter({
+      brokerId: "harbor",
+      baseUrl: url(),
+      capabilities: { lookupByClientOrderId: false },
+    });
     expect((await harbor.getQuotes()).length).toBeGreaterThan(0);
   });
 
   it("connection refused is NETWORK", async () => {
-    const nowhere = new HttpBrokerAdapter({ brokerId: "atlas", baseUrl: "http://127.0.0.1:1", capabilities: { lookupByClientOrderId: true } });
+    const nowhere = new HttpBrokerAdapter({
+      brokerId: "atlas",
+      baseUrl: "http://127.0.0.1:1",
+      capabilities: { lookupByClientOrderId: true },
+    });
     expect(await rejectionOf(nowhere.getQuotes())).toMatchObject({ reason: "NETWORK" });
   });
 
@@ -137,10 +173,16 @@ describe("execution delivery faults", () => {
     await setFaults({ pauseExecutions: true });
     const request = marketOrder({ quantity: "9" });
     await atlas.submitOrder(request);
-    await waitFor(async () => (await atlas.lookupOrder(request.clientOrderId))?.status === "FILLED", "the order to fill");
+    await waitFor(
+      async () => (await atlas.lookupOrder(request.clientOrderId))?.status === "FILLED",
+      "the order to fill",
+    );
     expect(executionsOf(harness.receiver, request.clientOrderId)).toEqual([]);
     await setFaults({ pauseExecutions: false });
-    await waitFor(() => sumQuantities(executionsOf(harness.receiver, request.clientOrderId)) === 9, "deliveries after unpause");
+    await waitFor(
+      () => sumQuantities(executionsOf(harness.receiver, request.clientOrderId)) === 9,
+      "deliveries after unpause",
+    );
   });
 
   it("reorderExecutions delivers an order's executions newest first", async () => {
@@ -173,7 +215,9 @@ describe("execution delivery faults", () => {
       return sumQuantities(seen) === 50 && seen;
     }, "delivery after the receiver recovers");
     const view = await atlas.lookupOrder(request.clientOrderId);
-    expect(delivered.map((execution) => execution.execId)).toEqual(view!.executions.map((execution) => execution.execId));
+    expect(delivered.map((execution) => execution.execId)).toEqual(
+      view!.executions.map((execution) => execution.execId),
+    );
   });
 
   it("stops on a receiver 4xx: one attempt per execution, no retry", async () => {
@@ -181,7 +225,10 @@ describe("execution delivery faults", () => {
     const attemptsBefore = harness.receiver.attempts;
     const request = marketOrder({ quantity: "20", symbol: "NFLX" });
     await atlas.submitOrder(request);
-    await waitFor(async () => (await atlas.lookupOrder(request.clientOrderId))?.status === "FILLED", "the order to fill");
+    await waitFor(
+      async () => (await atlas.lookupOrder(request.clientOrderId))?.status === "FILLED",
+      "the order to fill",
+    );
     await waitFor(async () => (await stats()).deliveriesPending === 0, "deliveries to settle");
     const view = await atlas.lookupOrder(request.clientOrderId);
     expect(harness.receiver.attempts - attemptsBefore).toBe(view!.executions.length);

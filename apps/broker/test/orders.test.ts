@@ -1,7 +1,16 @@
 import { BrokerProtocolError, HttpBrokerAdapter, type BrokerOrderView, type Quote } from "@meridian/core/broker";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BrokerStats } from "../src/index";
-import { api, executionsOf, marketOrder, newClientOrderId, startHarness, sumQuantities, waitFor, type Harness } from "./support";
+import {
+  api,
+  executionsOf,
+  marketOrder,
+  newClientOrderId,
+  startHarness,
+  sumQuantities,
+  waitFor,
+  type Harness,
+} from "./support";
 
 let harness: Harness;
 let atlas: HttpBrokerAdapter;
@@ -9,13 +18,22 @@ let harbor: HttpBrokerAdapter;
 
 beforeAll(async () => {
   harness = await startHarness();
-  atlas = new HttpBrokerAdapter({ brokerId: "atlas", baseUrl: harness.broker.url, capabilities: { lookupByClientOrderId: true } });
-  harbor = new HttpBrokerAdapter({ brokerId: "harbor", baseUrl: harness.broker.url, capabilities: { lookupByClientOrderId: false } });
+  atlas = new HttpBrokerAdapter({
+    brokerId: "atlas",
+    baseUrl: harness.broker.url,
+    capabilities: { lookupByClientOrderId: true },
+  });
+  harbor = new HttpBrokerAdapter({
+    brokerId: "harbor",
+    baseUrl: harness.broker.url,
+    capabilities: { lookupByClientOrderId: false },
+  });
 });
 afterAll(() => harness.close());
 afterEach(() => vi.restoreAllMocks());
 
-const stats = async (brokerId: string) => (await api<BrokerStats>(harness.broker.url, "GET", `/brokers/${brokerId}/stats`)).body;
+const stats = async (brokerId: string) =>
+  (await api<BrokerStats>(harness.broker.url, "GET", `/brokers/${brokerId}/stats`)).body;
 
 async function deliveredInFull(clientOrderId: string, quantity: number) {
   return waitFor(() => {
@@ -73,7 +91,9 @@ describe("submit", () => {
       expect(execution.price).toMatch(/^\d+\.\d{2}$/);
       expect(execution.brokerOrderId).toBe(result.outcome === "ACCEPTED" ? result.brokerOrderId : "");
     }
-    const webhooks = harness.receiver.received.filter((webhook) => webhook.execution.clientOrderId === request.clientOrderId);
+    const webhooks = harness.receiver.received.filter(
+      (webhook) => webhook.execution.clientOrderId === request.clientOrderId,
+    );
     expect(webhooks.every((webhook) => webhook.signatureOk && webhook.brokerId === "atlas")).toBe(true);
 
     const view = await atlas.lookupOrder(request.clientOrderId);
@@ -99,10 +119,15 @@ describe("submit", () => {
   });
 
   it("answers 400 to a malformed body, which the adapter reports as a protocol error", async () => {
-    const raw = await api<{ error: string }>(harness.broker.url, "POST", "/brokers/atlas/orders", { ...marketOrder(), quantity: 10 });
+    const raw = await api<{ error: string }>(harness.broker.url, "POST", "/brokers/atlas/orders", {
+      ...marketOrder(),
+      quantity: 10,
+    });
     expect(raw.status).toBe(400);
     expect(raw.body.error).toMatch(/quantity/);
-    const malformed = { ...marketOrder(), side: "SIDEWAYS" } as unknown as Parameters<HttpBrokerAdapter["submitOrder"]>[0];
+    const malformed = { ...marketOrder(), side: "SIDEWAYS" } as unknown as Parameters<
+      HttpBrokerAdapter["submitOrder"]
+    >[0];
     await expect(atlas.submitOrder(malformed)).rejects.toBeInstanceOf(BrokerProtocolError);
   });
 });
@@ -123,7 +148,11 @@ describe("limit orders", () => {
     await deliveredInFull(probe.clientOrderId, 3);
     expect(executionsOf(harness.receiver, buy.clientOrderId)).toEqual([]);
     expect(executionsOf(harness.receiver, sell.clientOrderId)).toEqual([]);
-    expect(await atlas.lookupOrder(buy.clientOrderId)).toMatchObject({ status: "NEW", filledQuantity: "0", limitPrice: "1.00" });
+    expect(await atlas.lookupOrder(buy.clientOrderId)).toMatchObject({
+      status: "NEW",
+      filledQuantity: "0",
+      limitPrice: "1.00",
+    });
 
     const pinned = await api<Quote>(harness.broker.url, "POST", "/brokers/atlas/quotes/MSFT", { last: "0.95" });
     expect(pinned.status).toBe(200);
@@ -148,7 +177,11 @@ describe("cancel", () => {
     const order = marketOrder({ symbol: "GOOGL", type: "LIMIT", limitPrice: "1.00", quantity: "60" });
     const accepted = await atlas.submitOrder(order);
     const cancelled = await atlas.cancelOrder(order.clientOrderId);
-    expect(cancelled).toEqual({ outcome: "CANCELLED", brokerOrderId: accepted.outcome === "ACCEPTED" ? accepted.brokerOrderId : "", filledQuantity: "0" });
+    expect(cancelled).toEqual({
+      outcome: "CANCELLED",
+      brokerOrderId: accepted.outcome === "ACCEPTED" ? accepted.brokerOrderId : "",
+      filledQuantity: "0",
+    });
 
     // Cross the price, and wait for a twin order at the same limit to fill: the cancelled one saw the same ticks.
     await api(harness.broker.url, "POST", "/brokers/atlas/quotes/GOOGL", { last: "0.90" });
@@ -157,27 +190,50 @@ describe("cancel", () => {
     await deliveredInFull(twin.clientOrderId, 60);
 
     expect(executionsOf(harness.receiver, order.clientOrderId)).toEqual([]);
-    expect(await atlas.lookupOrder(order.clientOrderId)).toMatchObject({ status: "CANCELLED", filledQuantity: "0", executions: [] });
+    expect(await atlas.lookupOrder(order.clientOrderId)).toMatchObject({
+      status: "CANCELLED",
+      filledQuantity: "0",
+      executions: [],
+    });
     // A second cancel, and a repeated submit, say the order is CANCELLED: neither reads as a working order.
-    expect(await atlas.cancelOrder(order.clientOrderId)).toMatchObject({ outcome: "TOO_LATE", filledQuantity: "0", status: "CANCELLED" });
-    expect(await atlas.submitOrder(order)).toMatchObject({ outcome: "ACCEPTED", status: "CANCELLED", filledQuantity: "0" });
+    expect(await atlas.cancelOrder(order.clientOrderId)).toMatchObject({
+      outcome: "TOO_LATE",
+      filledQuantity: "0",
+      status: "CANCELLED",
+    });
+    expect(await atlas.submitOrder(order)).toMatchObject({
+      outcome: "ACCEPTED",
+      status: "CANCELLED",
+      filledQuantity: "0",
+    });
   });
 
   it("after the fill: TOO_LATE with the filled quantity", async () => {
     const order = marketOrder({ quantity: "12", symbol: "NVDA" });
     await harbor.submitOrder(order);
     await deliveredInFull(order.clientOrderId, 12);
-    expect(await harbor.cancelOrder(order.clientOrderId)).toMatchObject({ outcome: "TOO_LATE", filledQuantity: "12", status: "FILLED" });
+    expect(await harbor.cancelOrder(order.clientOrderId)).toMatchObject({
+      outcome: "TOO_LATE",
+      filledQuantity: "12",
+      status: "FILLED",
+    });
   });
 
   it("mid-way: the answered filledQuantity is final — delivered executions add up to it", async () => {
     const order = marketOrder({ quantity: "500", symbol: "TSLA" });
     await atlas.submitOrder(order);
-    await waitFor(async () => (await atlas.lookupOrder(order.clientOrderId))?.status !== "NEW", "a first fill", 10_000).catch(() => undefined);
+    await waitFor(
+      async () => (await atlas.lookupOrder(order.clientOrderId))?.status !== "NEW",
+      "a first fill",
+      10_000,
+    ).catch(() => undefined);
     const cancel = await atlas.cancelOrder(order.clientOrderId);
     const filled = cancel.outcome === "NOT_FOUND" ? -1 : Number(cancel.filledQuantity);
     const view = (await atlas.lookupOrder(order.clientOrderId)) as BrokerOrderView;
-    await waitFor(() => executionsOf(harness.receiver, order.clientOrderId).length >= view.executions.length, "deliveries");
+    await waitFor(
+      () => executionsOf(harness.receiver, order.clientOrderId).length >= view.executions.length,
+      "deliveries",
+    );
     expect(sumQuantities(executionsOf(harness.receiver, order.clientOrderId))).toBe(filled);
     expect(Number(view.filledQuantity)).toBe(filled);
   });
@@ -193,7 +249,11 @@ describe("lookup by clientOrderId", () => {
 
     const order = marketOrder({ quantity: "2" });
     await harbor.submitOrder(order);
-    const raw = await api<{ error: string }>(harness.broker.url, "GET", `/brokers/harbor/orders/${order.clientOrderId}`);
+    const raw = await api<{ error: string }>(
+      harness.broker.url,
+      "GET",
+      `/brokers/harbor/orders/${order.clientOrderId}`,
+    );
     expect(raw.status).toBe(501);
     expect(raw.body.error).toMatch(/does not support/);
 

@@ -1,4 +1,9 @@
-import { BrokerRegistry, createBrokerRegistryFromEnv, HttpBrokerAdapter, webhookSecretFor } from "@meridian/core/broker";
+import {
+  BrokerRegistry,
+  createBrokerRegistryFromEnv,
+  HttpBrokerAdapter,
+  webhookSecretFor,
+} from "@meridian/core/broker";
 import { describe, expect, it } from "vitest";
 
 describe("broker registry", () => {
@@ -9,7 +14,12 @@ describe("broker registry", () => {
     expect(registry.brokerFor("AAPL").brokerId).toBe("atlas");
     expect(registry.get("atlas").capabilities.lookupByClientOrderId).toBe(true);
     expect(registry.get("harbor").capabilities.lookupByClientOrderId).toBe(false);
-    expect(registry.all().map((adapter) => adapter.brokerId).sort()).toEqual(["atlas", "harbor"]);
+    expect(
+      registry
+        .all()
+        .map((adapter) => adapter.brokerId)
+        .sort(),
+    ).toEqual(["atlas", "harbor"]);
     expect(registry.get("atlas")).toBeInstanceOf(HttpBrokerAdapter);
   });
 

@@ -108,7 +108,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -124,10 +128,23 @@ export function newClientOrderId(): string {
 }
 
 export function marketOrder(overrides: Partial<BrokerOrderRequest> = {}): BrokerOrderRequest {
-  return { clientOrderId: newClientOrderId(), accountRef: "acct-1", symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "100", ...overrides };
+  return {
+    clientOrderId: newClientOrderId(),
+    accountRef: "acct-1",
+    symbol: "AAPL",
+    side: "BUY",
+    type: "MARKET",
+    quantity: "100",
+    ...overrides,
+  };
 }
 
-export async function api<T = unknown>(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function api<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -138,7 +155,9 @@ export async function api<T = unknown>(baseUrl: string, method: string, path: st
 }
 
 export function executionsOf(receiver: Receiver, clientOrderId: string): BrokerExecution[] {
-  return receiver.received.filter((webhook) => webhook.execution.clientOrderId === clientOrderId).map((webhook) => webhook.execution);
+  return receiver.received
+    .filter((webhook) => webhook.execution.clientOrderId === clientOrderId)
+    .map((webhook) => webhook.execution);
 }
 
 export function sumQuantities(executions: readonly BrokerExecution[]): number {

@@ -1,5 +1,15 @@
 import { expect, test } from "@playwright/test";
-import { apiSession, BOB, brokerOverview, CHLOE, clearBrokerFaults, OPERATOR, signIn, trpcMutation, trpcQuery } from "./support";
+import {
+  apiSession,
+  BOB,
+  brokerOverview,
+  CHLOE,
+  clearBrokerFaults,
+  OPERATOR,
+  signIn,
+  trpcMutation,
+  trpcQuery,
+} from "./support";
 
 const OPERATORS_ONLY = "This console is for operators. Sign in with an operator account.";
 
@@ -42,31 +52,56 @@ test("a customer gets the operators-only page on the new console pages", async (
 
   const overview = await trpcQuery(page.request, "admin.brokers.overview");
   expect(overview.status).toBe(403);
-  const setFaults = await trpcMutation(page.request, "admin.brokers.setFaults", { brokerId: "atlas", faults: { down: true }, reason: "a customer trying" });
+  const setFaults = await trpcMutation(page.request, "admin.brokers.setFaults", {
+    brokerId: "atlas",
+    faults: { down: true },
+    reason: "a customer trying",
+  });
   expect(setFaults.status).toBe(403);
 });
 
-test("an order sent while harbor is down waits in the queue until the operator marks it rejected", async ({ page, playwright, baseURL }) => {
+test("an order sent while harbor is down waits in the queue until the operator marks it rejected", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const operator = await apiSession(playwright, baseURL, OPERATOR.email);
   const harbor = (await brokerOverview(operator)).find((broker) => broker.brokerId === "harbor");
   const symbol = harbor?.symbols[0];
   expect(symbol, "harbor should have a symbol routed to it").toBeTruthy();
-  const down = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "harbor", faults: { down: true }, reason: "e2e: harbor is down" });
+  const down = await trpcMutation(operator, "admin.brokers.setFaults", {
+    brokerId: "harbor",
+    faults: { down: true },
+    reason: "e2e: harbor is down",
+  });
   expect(down.status, JSON.stringify(down.body)).toBe(200);
 
   // A limit order: with harbor down there is no live quote to price a market order by.
   const chloe = await apiSession(playwright, baseURL, CHLOE.email);
-  const placed = await trpcMutation<{ id: string }>(chloe, "orders.place", { symbol, side: "BUY", type: "LIMIT", limitPrice: "1.00", quantity: "1", idempotencyKey: crypto.randomUUID() });
+  const placed = await trpcMutation<{ id: string }>(chloe, "orders.place", {
+    symbol,
+    side: "BUY",
+    type: "LIMIT",
+    limitPrice: "1.00",
+    quantity: "1",
+    idempotencyKey: crypto.randomUUID(),
+  });
   expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   const orderId = placed.body.result!.data.id;
   await chloe.dispose();
 
   // Every attempt answers 503: the gateway retries with backoff, then gives up and leaves it to an operator.
   await expect
-    .poll(async () => (await trpcQuery<AttentionRow[]>(operator, "admin.attention.list")).body.result?.data.find((row) => row.orderId === orderId)?.status, {
-      timeout: 90_000,
-      message: `order ${orderId} should need attention`,
-    })
+    .poll(
+      async () =>
+        (await trpcQuery<AttentionRow[]>(operator, "admin.attention.list")).body.result?.data.find(
+          (row) => row.orderId === orderId,
+        )?.status,
+      {
+        timeout: 90_000,
+        message: `order ${orderId} should need attention`,
+      },
+    )
     .toBe("NEEDS_ATTENTION");
 
   await signIn(page, OPERATOR.email, "/admin");
@@ -85,7 +120,11 @@ test("an order sent while harbor is down waits in the queue until the operator m
   await expect(history.locator('tr[data-event-kind="OUTCOME_UNKNOWN"]').first()).toBeVisible();
 
   // Harbor answers again: marking rejected needs its own record (its daily report) to show it has no such order.
-  const up = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "harbor", faults: { down: false }, reason: "e2e: harbor is back" });
+  const up = await trpcMutation(operator, "admin.brokers.setFaults", {
+    brokerId: "harbor",
+    faults: { down: false },
+    reason: "e2e: harbor is back",
+  });
   expect(up.status, JSON.stringify(up.body)).toBe(200);
 
   await row.getByRole("button", { name: "Mark rejected" }).click();
@@ -102,7 +141,11 @@ test("an order sent while harbor is down waits in the queue until the operator m
   const detail = await trpcQuery<{ order: { status: string } }>(operator, "admin.orders.detail", { orderId });
   expect(detail.body.result?.data.order.status).toBe("REJECTED");
   // Once settled, it is no longer the queue's to act on: nothing changes.
-  const again = await trpcMutation(operator, "admin.attention.act", { orderId, action: "RETRY", reason: "e2e: too late to retry" });
+  const again = await trpcMutation(operator, "admin.attention.act", {
+    orderId,
+    action: "RETRY",
+    reason: "e2e: too late to retry",
+  });
   expect(again.status).toBe(412);
   expect(again.body.error?.message).toContain("not waiting for an operator");
   await operator.dispose();

@@ -70,7 +70,11 @@ test("the operator changes atlas's faults with a reason; out-of-range values cha
 
   // The server is the guard: the same value (and a negative latency) sent directly is refused too.
   for (const faults of [{ dropResponseRate: 1.5 }, { latencyMs: -1 }]) {
-    const refused = await trpcMutation(page.request, "admin.brokers.setFaults", { brokerId: "atlas", faults, reason: REASON });
+    const refused = await trpcMutation(page.request, "admin.brokers.setFaults", {
+      brokerId: "atlas",
+      faults,
+      reason: REASON,
+    });
     expect(refused.status, JSON.stringify(refused.body)).toBe(400);
     expect(refused.body.error?.data?.code).toBe("BAD_REQUEST");
   }
@@ -89,7 +93,9 @@ test("the operator changes atlas's faults with a reason; out-of-range values cha
   await apply(atlas);
   await expect(atlas.getByTestId("faults-success")).toHaveText("Applied on atlas: 5xx 10 %, pause executions.");
   await expect(atlas.getByTestId("active-faults")).toHaveText("Faults on: 5xx 10 %, pause executions");
-  expect((await brokerOverview(page.request)).find((broker) => broker.brokerId === "atlas")?.faults?.errorRate).toBe(0.1);
+  expect((await brokerOverview(page.request)).find((broker) => broker.brokerId === "atlas")?.faults?.errorRate).toBe(
+    0.1,
+  );
 
   await input(atlas, "Reason (kept in the audit log)").fill("e2e: rehearsal over");
   await atlas.getByRole("button", { name: "Clear all faults" }).click();

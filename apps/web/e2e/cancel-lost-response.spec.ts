@@ -26,13 +26,21 @@ test("a cancel whose answer was lost ends CANCELLED, with the cash released", as
     await expect.poll(async () => cents(await available.textContent())).toBeLessThan(cashBefore);
 
     // Every answer from atlas is now lost on the way back, though atlas acts on each request.
-    const drop = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "atlas", faults: { dropResponseRate: 1 }, reason: "e2e: lose the cancel's answer" });
+    const drop = await trpcMutation(operator, "admin.brokers.setFaults", {
+      brokerId: "atlas",
+      faults: { dropResponseRate: 1 },
+      reason: "e2e: lose the cancel's answer",
+    });
     expect(drop.status, JSON.stringify(drop.body)).toBe(200);
     await row.getByRole("button", { name: "Cancel" }).click();
     await expect(row).toHaveAttribute("data-status", "PENDING_CANCEL");
     // The cancel reaches atlas (which cancels the order) and its answer is dropped; then answers flow again.
     await page.waitForTimeout(3_000);
-    const restore = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "atlas", faults: { dropResponseRate: 0 }, reason: "e2e: answers flow again" });
+    const restore = await trpcMutation(operator, "admin.brokers.setFaults", {
+      brokerId: "atlas",
+      faults: { dropResponseRate: 0 },
+      reason: "e2e: answers flow again",
+    });
     expect(restore.status, JSON.stringify(restore.body)).toBe(200);
 
     // The retried cancel hears "too late: CANCELLED" — and the order closes as CANCELLED, live, without a reload.

@@ -32,13 +32,17 @@ test("alice buys 3 AAPL at market, sees it fill, then sells 1", async ({ page })
   await page.getByRole("tab", { name: "All" }).click();
 
   const buyId = await placeMarketOrder(page, "Buy", "AAPL", "3");
-  await expect(page.locator(`tr[data-order-id="${buyId}"]`)).toHaveAttribute("data-status", "FILLED", { timeout: 60_000 });
+  await expect(page.locator(`tr[data-order-id="${buyId}"]`)).toHaveAttribute("data-status", "FILLED", {
+    timeout: 60_000,
+  });
   await expect(position).toHaveText(String(sharesBefore + 3));
   await expect.poll(async () => cents(await available.textContent())).toBeLessThan(cashBefore);
   const cashAfterBuy = cents(await available.textContent());
 
   const sellId = await placeMarketOrder(page, "Sell", "AAPL", "1");
-  await expect(page.locator(`tr[data-order-id="${sellId}"]`)).toHaveAttribute("data-status", "FILLED", { timeout: 60_000 });
+  await expect(page.locator(`tr[data-order-id="${sellId}"]`)).toHaveAttribute("data-status", "FILLED", {
+    timeout: 60_000,
+  });
   await expect(position).toHaveText(String(sharesBefore + 2));
   await expect.poll(async () => cents(await available.textContent())).toBeGreaterThan(cashAfterBuy);
 });

@@ -10,13 +10,24 @@ const ORDERS = 3;
 
 /** A limit buy far below the market: it stays open (and is cancelled after the test). */
 async function placeRestingOrder(request: APIRequestContext): Promise<string> {
-  const placed = await trpcMutation<{ id: string }>(request, "orders.place", { symbol: "GOOGL", side: "BUY", type: "LIMIT", limitPrice: "1.00", quantity: "1", idempotencyKey: crypto.randomUUID() });
+  const placed = await trpcMutation<{ id: string }>(request, "orders.place", {
+    symbol: "GOOGL",
+    side: "BUY",
+    type: "LIMIT",
+    limitPrice: "1.00",
+    quantity: "1",
+    idempotencyKey: crypto.randomUUID(),
+  });
   expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   return placed.body.result!.data.id;
 }
 
 /** Places the orders one after another from outside the page and expects each to show up in it by push. */
-async function expectPushedOrders(page: Page, bob: APIRequestContext, rowOf: (orderId: string) => Locator): Promise<string[]> {
+async function expectPushedOrders(
+  page: Page,
+  bob: APIRequestContext,
+  rowOf: (orderId: string) => Locator,
+): Promise<string[]> {
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-state", "live");
   const started = Date.now();
   const orderIds: string[] = [];
@@ -36,17 +47,22 @@ async function cancelAll(bob: APIRequestContext, orderIds: string[]) {
 test("the customer's open orders show changes made elsewhere by push", async ({ page, playwright, baseURL }) => {
   await signIn(page, BOB.email, "/");
   const bob = await apiSession(playwright, baseURL, BOB.email);
-  const orderIds = await expectPushedOrders(page, bob, (orderId) => page.locator(`[data-testid="orders-table"] tr[data-order-id="${orderId}"]`));
+  const orderIds = await expectPushedOrders(page, bob, (orderId) =>
+    page.locator(`[data-testid="orders-table"] tr[data-order-id="${orderId}"]`),
+  );
   await cancelAll(bob, orderIds);
   // Cancelled orders leave the open list.
-  for (const orderId of orderIds) await expect(page.locator(`[data-testid="orders-table"] tr[data-order-id="${orderId}"]`)).toHaveCount(0);
+  for (const orderId of orderIds)
+    await expect(page.locator(`[data-testid="orders-table"] tr[data-order-id="${orderId}"]`)).toHaveCount(0);
   await bob.dispose();
 });
 
 test("the operator console shows new orders by push", async ({ page, playwright, baseURL }) => {
   await signIn(page, OPERATOR.email, "/admin");
   const bob = await apiSession(playwright, baseURL, BOB.email);
-  const orderIds = await expectPushedOrders(page, bob, (orderId) => page.locator(`[data-testid="admin-orders"] tr[data-order-id="${orderId}"]`));
+  const orderIds = await expectPushedOrders(page, bob, (orderId) =>
+    page.locator(`[data-testid="admin-orders"] tr[data-order-id="${orderId}"]`),
+  );
   await cancelAll(bob, orderIds);
   await bob.dispose();
 });

@@ -18,10 +18,17 @@ test("the operator finds alice's order and reads its timeline", async ({ page, p
   // Every visible row matches the filters, once the filtered list has replaced the unfiltered one (the grid keeps
   // showing the previous rows while the next request is in flight, so this is polled, not read once).
   await expect
-    .poll(async () => page.locator('[data-testid="admin-orders"] tbody tr[data-order-id] td:nth-child(3)').allTextContents())
+    .poll(async () =>
+      page.locator('[data-testid="admin-orders"] tbody tr[data-order-id] td:nth-child(3)').allTextContents(),
+    )
     .toEqual(expect.arrayContaining([ALICE.accountNo]));
   await expect
-    .poll(async () => new Set(await page.locator('[data-testid="admin-orders"] tbody tr[data-order-id] td:nth-child(3)').allTextContents()))
+    .poll(
+      async () =>
+        new Set(
+          await page.locator('[data-testid="admin-orders"] tbody tr[data-order-id] td:nth-child(3)').allTextContents(),
+        ),
+    )
     .toEqual(new Set([ALICE.accountNo]));
 
   await row.getByTestId("order-link").click();
@@ -31,7 +38,9 @@ test("the operator finds alice's order and reads its timeline", async ({ page, p
   await expect(timeline.locator('tr[data-event-kind="PLACED"]')).toBeVisible();
   await expect(timeline.locator('tr[data-event-kind="FILLED"]')).toBeVisible();
   // PLACED comes first, FILLED last.
-  const kinds = await timeline.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-event-kind")));
+  const kinds = await timeline
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-event-kind")));
   expect(kinds[0]).toBe("PLACED");
   expect(kinds.at(-1)).toBe("FILLED");
   await expect(page.getByText("Alice Kim")).toBeVisible();

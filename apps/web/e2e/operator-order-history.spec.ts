@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { ALICE, apiSignIn, OPERATOR, placeFilledMarketOrder, signIn } from "./support";
 
-test("the operator reads an order's reservation and change history, then its account", async ({ page, playwright, baseURL }) => {
+test("the operator reads an order's reservation and change history, then its account", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const alice = await playwright.request.newContext({ baseURL });
   await apiSignIn(alice, ALICE.email);
   const orderId = await placeFilledMarketOrder(alice, { symbol: "MSFT", side: "BUY", quantity: "1" });
@@ -22,7 +26,9 @@ test("the operator reads an order's reservation and change history, then its acc
   await expect(history.locator('tbody tr[data-operation="INSERT"]')).toHaveCount(1);
   await expect(history.locator('tbody tr[data-operation="UPDATE"]').first()).toBeVisible();
   await expect(history.locator('tbody tr[data-operation="UPDATE"] [data-field="status"]').first()).toContainText("→");
-  const operations = await history.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-operation")));
+  const operations = await history
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-operation")));
   expect(operations.at(-1)).toBe("INSERT");
 
   await page.getByTestId("account-link").click();

@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { BOB, OPERATOR, signIn } from "./support";
 
 const OPERATORS_ONLY = "This console is for operators. Sign in with an operator account.";
-const EXPLANATION = "Confirm: the broker shows this order — it keeps its reservation. Cancel: cancel it at the broker — what it holds is released once the broker confirms.";
+const EXPLANATION =
+  "Confirm: the broker shows this order — it keeps its reservation. Cancel: cancel it at the broker — what it holds is released once the broker confirms.";
 
 test("the operator opens the Pending queue from the console header", async ({ page }) => {
   await signIn(page, OPERATOR.email, "/admin");

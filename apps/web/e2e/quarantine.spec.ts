@@ -19,17 +19,37 @@ async function receiverUrl(playwright: Parameters<typeof apiSession>[0], baseURL
 async function postForgedExecution(request: APIRequestContext, receiver: string) {
   const execId = `e2e-forged-${crypto.randomUUID().slice(0, 8)}`;
   const claimedOrderId = crypto.randomUUID();
-  const body = JSON.stringify({ execId, clientOrderId: claimedOrderId, brokerOrderId: "X-1", symbol: "AAPL", side: "BUY", quantity: "1", price: "1.00", executedAt: new Date().toISOString() });
+  const body = JSON.stringify({
+    execId,
+    clientOrderId: claimedOrderId,
+    brokerOrderId: "X-1",
+    symbol: "AAPL",
+    side: "BUY",
+    quantity: "1",
+    price: "1.00",
+    executedAt: new Date().toISOString(),
+  });
   const refused = await request.post(`${receiver}/brokers/atlas/executions`, {
     data: body,
-    headers: { "content-type": "application/json", "x-meridian-timestamp": String(Date.now()), "x-meridian-signature": "0".repeat(64) },
+    headers: {
+      "content-type": "application/json",
+      "x-meridian-timestamp": String(Date.now()),
+      "x-meridian-signature": "0".repeat(64),
+    },
   });
   expect(refused.status()).toBe(401);
   return { execId, claimedOrderId, body };
 }
 
-test("a wrongly signed execution is refused and the operator finds it in the quarantine with reason SIGNATURE", async ({ page, playwright, baseURL }) => {
-  const { execId, claimedOrderId, body } = await postForgedExecution(page.request, await receiverUrl(playwright, baseURL));
+test("a wrongly signed execution is refused and the operator finds it in the quarantine with reason SIGNATURE", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const { execId, claimedOrderId, body } = await postForgedExecution(
+    page.request,
+    await receiverUrl(playwright, baseURL),
+  );
 
   await signIn(page, OPERATOR.email, "/admin");
   const nav = page.getByRole("navigation", { name: "Console" });
@@ -81,12 +101,19 @@ test("a customer gets the operators-only page and the API refuses the quarantine
   const list = await trpcQuery(page.request, "admin.quarantine.list", {});
   expect(list.status).toBe(403);
   expect(list.body.error?.data?.code).toBe("FORBIDDEN");
-  const review = await trpcMutation(page.request, "admin.quarantine.review", { key: "callback:1", reason: "not mine to review" });
+  const review = await trpcMutation(page.request, "admin.quarantine.review", {
+    key: "callback:1",
+    reason: "not mine to review",
+  });
   expect(review.status).toBe(403);
   expect(review.body.error?.data?.code).toBe("FORBIDDEN");
 });
 
-test("the operator reviews a refused callback with a reason: it leaves the Open list, the nav count drops, Reviewed shows who and why", async ({ page, playwright, baseURL }) => {
+test("the operator reviews a refused callback with a reason: it leaves the Open list, the nav count drops, Reviewed shows who and why", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const { execId } = await postForgedExecution(page.request, await receiverUrl(playwright, baseURL));
   await signIn(page, OPERATOR.email, "/admin");
   const nav = page.getByRole("navigation", { name: "Console" });
@@ -109,7 +136,9 @@ test("the operator reviews a refused callback with a reason: it leaves the Open 
 
   // A reason is required: the server says so beside the input, and nothing is reviewed.
   await form.getByRole("button", { name: "Mark reviewed" }).click();
-  await expect(form.getByTestId("error-reason")).toHaveText("Give a reason of at least 5 characters; it is kept in the audit log.");
+  await expect(form.getByTestId("error-reason")).toHaveText(
+    "Give a reason of at least 5 characters; it is kept in the audit log.",
+  );
   await expect(row).toHaveCount(1);
 
   const reason = "forged call from an unknown IP, reported to security";

@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { apiSession, brokerOverview, CHLOE, clearBrokerFaults, OPERATOR, signIn, trpcMutation, trpcQuery } from "./support";
+import {
+  apiSession,
+  brokerOverview,
+  CHLOE,
+  clearBrokerFaults,
+  OPERATOR,
+  signIn,
+  trpcMutation,
+  trpcQuery,
+} from "./support";
 
 test.afterEach(async ({ playwright, baseURL }) => {
   const operator = await apiSession(playwright, baseURL, OPERATOR.email);
@@ -30,26 +39,49 @@ test("the operator runs reconciliation for atlas and sees the run in the report"
   await run.click();
   await expect(page.getByTestId("run-filter")).toBeVisible();
   await page.getByLabel("Item status").selectOption("");
-  await expect(page.getByTestId("recon-items").locator("tbody tr[data-item-id]").or(page.getByTestId("recon-items-empty")).first()).toBeVisible();
+  await expect(
+    page.getByTestId("recon-items").locator("tbody tr[data-item-id]").or(page.getByTestId("recon-items-empty")).first(),
+  ).toBeVisible();
 });
 
-test("an order harbor never received is proposed for closing, and the operator approves the fix once", async ({ page, playwright, baseURL }) => {
+test("an order harbor never received is proposed for closing, and the operator approves the fix once", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const operator = await apiSession(playwright, baseURL, OPERATOR.email);
   const symbol = (await brokerOverview(operator)).find((broker) => broker.brokerId === "harbor")?.symbols[0];
   expect(symbol, "harbor should have a symbol routed to it").toBeTruthy();
   // Seed the mismatch: submitted (and refused) while harbor was down, given up on, and harbor back up.
-  const down = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: "harbor", faults: { down: true }, reason: "e2e: harbor is down" });
+  const down = await trpcMutation(operator, "admin.brokers.setFaults", {
+    brokerId: "harbor",
+    faults: { down: true },
+    reason: "e2e: harbor is down",
+  });
   expect(down.status, JSON.stringify(down.body)).toBe(200);
   const chloe = await apiSession(playwright, baseURL, CHLOE.email);
-  const placed = await trpcMutation<{ id: string }>(chloe, "orders.place", { symbol, side: "BUY", type: "LIMIT", limitPrice: "1.00", quantity: "1", idempotencyKey: crypto.randomUUID() });
+  const placed = await trpcMutation<{ id: string }>(chloe, "orders.place", {
+    symbol,
+    side: "BUY",
+    type: "LIMIT",
+    limitPrice: "1.00",
+    quantity: "1",
+    idempotencyKey: crypto.randomUUID(),
+  });
   expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   const orderId = placed.body.result!.data.id;
   await chloe.dispose();
   await expect
-    .poll(async () => (await trpcQuery<{ orderId: string; status: string }[]>(operator, "admin.attention.list")).body.result?.data.find((row) => row.orderId === orderId)?.status, {
-      timeout: 90_000,
-      message: `order ${orderId} should need attention`,
-    })
+    .poll(
+      async () =>
+        (
+          await trpcQuery<{ orderId: string; status: string }[]>(operator, "admin.attention.list")
+        ).body.result?.data.find((row) => row.orderId === orderId)?.status,
+      {
+        timeout: 90_000,
+        message: `order ${orderId} should need attention`,
+      },
+    )
     .toBe("NEEDS_ATTENTION");
   await clearBrokerFaults(operator);
 
@@ -64,7 +96,9 @@ test("an order harbor never received is proposed for closing, and the operator a
   await expect(runRow.locator('[data-class="MISSING_AT_BROKER"]')).toBeVisible();
   await runRow.click();
 
-  const item = page.locator('[data-testid="recon-items"] tr[data-class="MISSING_AT_BROKER"]').filter({ has: page.locator(`a[href="/admin/orders/${orderId}"]`) });
+  const item = page
+    .locator('[data-testid="recon-items"] tr[data-class="MISSING_AT_BROKER"]')
+    .filter({ has: page.locator(`a[href="/admin/orders/${orderId}"]`) });
   await expect(item).toHaveAttribute("data-status", "PROPOSED");
   await expect(item).toContainText("Close as rejected");
   const itemId = await item.getAttribute("data-item-id");
@@ -81,7 +115,11 @@ test("an order harbor never received is proposed for closing, and the operator a
 
   const detail = await trpcQuery<{ order: { status: string } }>(operator, "admin.orders.detail", { orderId });
   expect(detail.body.result?.data.order.status).toBe("REJECTED");
-  const again = await trpcMutation(operator, "admin.recon.decide", { itemId, decision: "APPROVE", reason: "e2e: approve it twice" });
+  const again = await trpcMutation(operator, "admin.recon.decide", {
+    itemId,
+    decision: "APPROVE",
+    reason: "e2e: approve it twice",
+  });
   expect(again.status).toBe(412);
   expect(again.body.error?.message).toContain("already applied");
   await operator.dispose();

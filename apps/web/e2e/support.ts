@@ -21,7 +21,10 @@ export function cents(text: string | null): bigint {
   return BigInt(cleaned.replace(".", ""));
 }
 
-type TrpcResult<T> = { result?: { data: T }; error?: { message: string; data?: { code?: string; httpStatus?: number } } };
+type TrpcResult<T> = {
+  result?: { data: T };
+  error?: { message: string; data?: { code?: string; httpStatus?: number } };
+};
 
 export async function trpcMutation<T>(request: APIRequestContext, path: string, input: unknown) {
   const response = await request.post(`/api/trpc/${path}`, { data: input });
@@ -36,15 +39,25 @@ export async function trpcQuery<T>(request: APIRequestContext, path: string, inp
 
 /** Signs `request` in: its cookie jar then carries the session, as a browser's would. */
 export async function apiSignIn(request: APIRequestContext, email: string) {
-  const { status, body } = await trpcMutation<{ role: string }>(request, "auth.login", { email, password: DEMO_PASSWORD });
+  const { status, body } = await trpcMutation<{ role: string }>(request, "auth.login", {
+    email,
+    password: DEMO_PASSWORD,
+  });
   expect(status, JSON.stringify(body)).toBe(200);
 }
 
 type Order = { id: string; status: string; filledQuantity: string };
 
 /** Places a market order over the API and waits for it to fill: setup for tests that are about something else. */
-export async function placeFilledMarketOrder(request: APIRequestContext, input: { symbol: string; side: "BUY" | "SELL"; quantity: string }) {
-  const placed = await trpcMutation<Order>(request, "orders.place", { ...input, type: "MARKET", idempotencyKey: crypto.randomUUID() });
+export async function placeFilledMarketOrder(
+  request: APIRequestContext,
+  input: { symbol: string; side: "BUY" | "SELL"; quantity: string },
+) {
+  const placed = await trpcMutation<Order>(request, "orders.place", {
+    ...input,
+    type: "MARKET",
+    idempotencyKey: crypto.randomUUID(),
+  });
   expect(placed.status, JSON.stringify(placed.body)).toBe(200);
   const orderId = placed.body.result!.data.id;
   await expect
@@ -75,7 +88,12 @@ export const NO_FAULTS = {
   down: false,
 };
 
-export type BrokerOverview = { brokerId: string; symbols: string[]; isDefault: boolean; faults: typeof NO_FAULTS | null };
+export type BrokerOverview = {
+  brokerId: string;
+  symbols: string[];
+  isDefault: boolean;
+  faults: typeof NO_FAULTS | null;
+};
 
 /** The console's broker cards over the API; `operator` must be an operator's session. */
 export async function brokerOverview(operator: APIRequestContext): Promise<BrokerOverview[]> {
@@ -87,7 +105,11 @@ export async function brokerOverview(operator: APIRequestContext): Promise<Broke
 /** Every broker's simulator faults back to none, so a spec that changed them leaves the next one undisturbed. */
 export async function clearBrokerFaults(operator: APIRequestContext) {
   for (const { brokerId } of await brokerOverview(operator)) {
-    const cleared = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId, faults: NO_FAULTS, reason: "e2e: leave the simulator without faults" });
+    const cleared = await trpcMutation(operator, "admin.brokers.setFaults", {
+      brokerId,
+      faults: NO_FAULTS,
+      reason: "e2e: leave the simulator without faults",
+    });
     expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
   }
 }

@@ -2,20 +2,44 @@
 import bcrypt from "bcryptjs";
 import { Prisma, type PrismaClient } from "@meridian/db";
 
-export async function createFundedAccount(prisma: PrismaClient, accountNo: string, funds: { cash: string; points: string; holdings: Record<string, string> }) {
-  const user = await prisma.user.create({ data: { email: `${accountNo.toLowerCase()}@load.meridian`, name: accountNo, passwordHash: await bcrypt.hash("unused", 4) } });
+export async function createFundedAccount(
+  prisma: PrismaClient,
+  accountNo: string,
+  funds: { cash: string; points: string; holdings: Record<string, string> },
+) {
+  const user = await prisma.user.create({
+    data: {
+      email: `${accountNo.toLowerCase()}@load.meridian`,
+      name: accountNo,
+      passwordHash: await bcrypt.hash("unused", 4),
+    },
+  });
   const account = await prisma.account.create({ data: { accountNo, userId: user.id } });
-  await prisma.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: new Prisma.Decimal(funds.cash) } });
+  await prisma.cashBalance.create({
+    data: { accountId: account.id, currency: "USD", available: new Prisma.Decimal(funds.cash) },
+  });
   await prisma.pointsBalance.create({ data: { accountId: account.id, available: new Prisma.Decimal(funds.points) } });
   await prisma.ledgerEntry.createMany({
     data: [
       { accountId: account.id, asset: "USD", amount: new Prisma.Decimal(funds.cash), kind: "DEPOSIT" },
       { accountId: account.id, asset: "POINTS", amount: new Prisma.Decimal(funds.points), kind: "REWARD" },
-      ...Object.entries(funds.holdings).map(([symbol, quantity]) => ({ accountId: account.id, asset: symbol, amount: new Prisma.Decimal(quantity), kind: "TRANSFER_IN" })),
+      ...Object.entries(funds.holdings).map(([symbol, quantity]) => ({
+        accountId: account.id,
+        asset: symbol,
+        amount: new Prisma.Decimal(quantity),
+        kind: "TRANSFER_IN",
+      })),
     ],
   });
   for (const [symbol, quantity] of Object.entries(funds.holdings)) {
-    await prisma.holding.create({ data: { accountId: account.id, symbol, quantity: new Prisma.Decimal(quantity), costBasis: new Prisma.Decimal(quantity).times(100) } });
+    await prisma.holding.create({
+      data: {
+        accountId: account.id,
+        symbol,
+        quantity: new Prisma.Decimal(quantity),
+        costBasis: new Prisma.Decimal(quantity).times(100),
+      },
+    });
   }
   return { id: account.id, accountNo };
 }

@@ -22,7 +22,13 @@ describe("a cancel racing a late submit", () => {
   it("never leaves the broker working an order we closed", async () => {
     // The request reaches atlas's order book 2 s after it was sent; we give up after 0.4 s.
     await system.broker("atlas", "/faults", { method: "PUT", body: JSON.stringify({ latencyMs: 2000 }) });
-    const order = await system.place(account, { symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "1.00" });
+    const order = await system.place(account, {
+      symbol: "AAPL",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "3",
+      limitPrice: "1.00",
+    });
     await waitUntil(async () => (await status(order.id)) === "NEEDS_ATTENTION", 10_000, "the submit timed out");
 
     // The link is fast again: the cancel reaches the broker before the submit does.
@@ -31,9 +37,17 @@ describe("a cancel racing a late submit", () => {
     await waitUntil(async () => (await status(order.id)) === "CANCELLED", 20_000, "the order is cancelled");
 
     // Whatever reached the broker is cancelled there too, and stays so once the late submit has surely landed.
-    await waitUntil(async () => (await brokerOrder(order.id)) !== undefined, 10_000, "the late submit reached the broker");
+    await waitUntil(
+      async () => (await brokerOrder(order.id)) !== undefined,
+      10_000,
+      "the late submit reached the broker",
+    );
     expect((await brokerOrder(order.id))?.status).toBe("CANCELLED");
-    const events = await system.db.prisma.orderEvent.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" }, select: { kind: true } });
+    const events = await system.db.prisma.orderEvent.findMany({
+      where: { orderId: order.id },
+      orderBy: { id: "asc" },
+      select: { kind: true },
+    });
     expect(events.filter((event) => event.kind === "CANCELLED")).toHaveLength(1);
 
     const cash = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id } });
@@ -42,11 +56,15 @@ describe("a cancel racing a late submit", () => {
   });
 
   async function status(orderId: string) {
-    return (await system.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
+    return (await system.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } }))
+      .status;
   }
 
   async function brokerOrder(orderId: string) {
-    const orders = (await (await system.broker("atlas", "/orders")).json()) as { clientOrderId: string; status: string }[];
+    const orders = (await (await system.broker("atlas", "/orders")).json()) as {
+      clientOrderId: string;
+      status: string;
+    }[];
     return orders.find((candidate) => candidate.clientOrderId === orderId);
   }
 });

@@ -33,25 +33,54 @@ const SYMBOLS = { atlas: ["AAPL", "MSFT", "AMZN"], harbor: ["TSLA", "NVDA"] } as
  * `count` limit buys of `quantity` shares at $10 spread over fresh accounts and both brokers. The brokers' quotes are
  * pinned far above the limit, so the simulator never fills them: every execution comes from the test.
  */
-export async function placeRestingOrders(system: TestSystem, count: number, quantity: number, tag: string): Promise<Order[]> {
+export async function placeRestingOrders(
+  system: TestSystem,
+  count: number,
+  quantity: number,
+  tag: string,
+): Promise<Order[]> {
   for (const [brokerId, symbols] of Object.entries(SYMBOLS)) {
-    for (const symbol of symbols) await system.broker(brokerId, `/quotes/${symbol}`, { method: "POST", body: JSON.stringify({ last: "400.00" }) });
+    for (const symbol of symbols)
+      await system.broker(brokerId, `/quotes/${symbol}`, { method: "POST", body: JSON.stringify({ last: "400.00" }) });
   }
   const accounts: AccountRef[] = [];
   for (let i = 0; i < Math.min(count, 8); i++) {
-    accounts.push(await createFundedAccount(system.db.prisma, `K-${tag}-${i}`, { cash: "100000.00", points: "0", holdings: {} }));
+    accounts.push(
+      await createFundedAccount(system.db.prisma, `K-${tag}-${i}`, { cash: "100000.00", points: "0", holdings: {} }),
+    );
   }
   const symbols = [...SYMBOLS.atlas, ...SYMBOLS.harbor];
   const placed: Order[] = [];
   for (let i = 0; i < count; i++) {
-    placed.push(await system.place(accounts[i % accounts.length]!, { symbol: symbols[i % symbols.length], side: "BUY", type: "LIMIT", quantity: String(quantity), limitPrice: "10.00" }));
+    placed.push(
+      await system.place(accounts[i % accounts.length]!, {
+        symbol: symbols[i % symbols.length],
+        side: "BUY",
+        type: "LIMIT",
+        quantity: String(quantity),
+        limitPrice: "10.00",
+      }),
+    );
   }
   return waitForOrders(system, placed, ["ACCEPTED"], 120_000, "orders accepted by their brokers");
 }
 
-export async function waitForOrders(system: TestSystem, orders: Order[], statuses: string[], timeoutMs: number, what: string): Promise<Order[]> {
+export async function waitForOrders(
+  system: TestSystem,
+  orders: Order[],
+  statuses: string[],
+  timeoutMs: number,
+  what: string,
+): Promise<Order[]> {
   const ids = orders.map((order) => order.id);
-  await waitUntil(async () => (await system.db.prisma.order.count({ where: { id: { in: ids }, status: { in: statuses as Order["status"][] } } })) === ids.length, timeoutMs, what);
+  await waitUntil(
+    async () =>
+      (await system.db.prisma.order.count({
+        where: { id: { in: ids }, status: { in: statuses as Order["status"][] } },
+      })) === ids.length,
+    timeoutMs,
+    what,
+  );
   return system.db.prisma.order.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
 }
 
@@ -92,13 +121,21 @@ export function executionsFor(orders: Order[], random: () => number, idPrefix = 
 }
 
 /** The deliveries a lossy broker makes: every execution, `rate` of them twice, all in shuffled order. */
-export function withDuplicates(calls: BrokerExecutionCall[], rate: number, random: () => number): BrokerExecutionCall[] {
+export function withDuplicates(
+  calls: BrokerExecutionCall[],
+  rate: number,
+  random: () => number,
+): BrokerExecutionCall[] {
   const duplicates = shuffle(calls, random).slice(0, Math.round(calls.length * rate));
   return shuffle([...calls, ...duplicates], random);
 }
 
 /** POSTs each call as the broker would (signed), `concurrency` at a time; counts stored and duplicate answers. */
-export async function deliverExecutions(system: TestSystem, calls: BrokerExecutionCall[], concurrency = 8): Promise<{ stored: number; duplicate: number }> {
+export async function deliverExecutions(
+  system: TestSystem,
+  calls: BrokerExecutionCall[],
+  concurrency = 8,
+): Promise<{ stored: number; duplicate: number }> {
   const counts = { stored: 0, duplicate: 0 };
   let next = 0;
   const sendOne = async (call: BrokerExecutionCall) => {
@@ -107,10 +144,15 @@ export async function deliverExecutions(system: TestSystem, calls: BrokerExecuti
     const response = await fetch(`${system.receiverUrl}/brokers/${call.brokerId}/executions`, {
       method: "POST",
       body: call.body,
-      headers: { "content-type": "application/json", "x-meridian-timestamp": timestamp, "x-meridian-signature": signWebhook(secret, timestamp, call.body) },
+      headers: {
+        "content-type": "application/json",
+        "x-meridian-timestamp": timestamp,
+        "x-meridian-signature": signWebhook(secret, timestamp, call.body),
+      },
     });
     const answer = (await response.json()) as { status?: string; error?: string };
-    if (!response.ok) throw new Error(`receiver refused ${call.brokerId}/${call.execId}: ${response.status} ${answer.error}`);
+    if (!response.ok)
+      throw new Error(`receiver refused ${call.brokerId}/${call.execId}: ${response.status} ${answer.error}`);
     counts[answer.status === "stored" ? "stored" : "duplicate"]++;
   };
   await Promise.all(
@@ -127,5 +169,9 @@ export async function transportMode(system: TestSystem): Promise<string | undefi
 }
 
 export function waitForMode(system: TestSystem, mode: "kafka" | "polling", timeoutMs: number): Promise<void> {
-  return waitUntil(async () => (await transportMode(system)) === mode, timeoutMs, `transport mode ${mode} on GET /health`);
+  return waitUntil(
+    async () => (await transportMode(system)) === mode,
+    timeoutMs,
+    `transport mode ${mode} on GET /health`,
+  );
 }

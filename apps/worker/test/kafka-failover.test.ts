@@ -9,7 +9,17 @@ import type { KafkaTransport } from "@meridian/core";
 import { freePort } from "@meridian/db/testing";
 import { startKafkaNode, type KafkaNode } from "../../../infra/kafka/kafka";
 import { startSystem, waitUntil, type TestSystem } from "./system";
-import { deliverExecutions, describeKafka, executionsFor, expectExactlyOnce, placeRestingOrders, seededRandom, waitForMode, waitForOrders, withDuplicates } from "./kafkaSupport";
+import {
+  deliverExecutions,
+  describeKafka,
+  executionsFor,
+  expectExactlyOnce,
+  placeRestingOrders,
+  seededRandom,
+  waitForMode,
+  waitForOrders,
+  withDuplicates,
+} from "./kafkaSupport";
 
 describeKafka("Kafka outage mid-stream", () => {
   let system: TestSystem;
@@ -36,7 +46,8 @@ describeKafka("Kafka outage mid-stream", () => {
     const executions = executionsFor(orders, random);
     const deliveries = withDuplicates(executions, 0.15, random);
     const third = Math.ceil(deliveries.length / 3);
-    const consumedExecutions = () => prisma.outboxEvent.count({ where: { topic: "executions", consumedAt: { not: null } } });
+    const consumedExecutions = () =>
+      prisma.outboxEvent.count({ where: { topic: "executions", consumedAt: { not: null } } });
 
     // 1. Kafka carries the first part of the stream; it is killed while that part is still in flight.
     const firstPart = deliverExecutions(system, deliveries.slice(0, third), 4);
@@ -51,7 +62,11 @@ describeKafka("Kafka outage mid-stream", () => {
     const outageExecutions = executionsFor([outageOrder!], random, "OUT");
     await deliverExecutions(system, outageExecutions, 2);
     const receivedSoFar = await prisma.executionReceipt.count();
-    await waitUntil(async () => (await consumedExecutions()) === receivedSoFar, 120_000, "every execution received so far applied by polling");
+    await waitUntil(
+      async () => (await consumedExecutions()) === receivedSoFar,
+      120_000,
+      "every execution received so far applied by polling",
+    );
 
     // 3. Kafka comes back on the same data; the pipeline returns to it and carries the last part.
     kafka = await startKafkaNode({ ...ports, dataDir });
@@ -64,14 +79,22 @@ describeKafka("Kafka outage mid-stream", () => {
     const byTransport = Object.fromEntries(via.map((row) => [row.consumedVia, row._count]));
     expect(byTransport.kafka).toBeGreaterThan(0);
     expect(byTransport.polling).toBeGreaterThan(0);
-    const outageCommand = await prisma.outboxEvent.findFirstOrThrow({ where: { key: outageOrder!.id, eventType: "OrderPlaced" } });
+    const outageCommand = await prisma.outboxEvent.findFirstOrThrow({
+      where: { key: outageOrder!.id, eventType: "OrderPlaced" },
+    });
     expect(outageCommand.consumedVia).toBe("polling");
     // Started on Kafka, fell back during the outage, came back (a probe that flapped under load may add a round trip).
-    const changes = (system.transport as KafkaTransport).status().changes.map((change) => `${change.from}→${change.to}`);
+    const changes = (system.transport as KafkaTransport)
+      .status()
+      .changes.map((change) => `${change.from}→${change.to}`);
     expect(changes[0]).toBe("polling→kafka");
     expect(changes).toContain("kafka→polling");
     expect(changes.at(-1)).toBe("polling→kafka");
-    const strandedThenPolled = await prisma.outboxEvent.count({ where: { publishedAt: { not: null }, consumedVia: "polling" } });
-    console.log(`outage: ${JSON.stringify(byTransport)} executions by transport; ${strandedThenPolled} published to Kafka but consumed by polling; ${(system.transport as KafkaTransport).counters.ledger?.skippedConsumed} Kafka redeliveries skipped as consumed`);
+    const strandedThenPolled = await prisma.outboxEvent.count({
+      where: { publishedAt: { not: null }, consumedVia: "polling" },
+    });
+    console.log(
+      `outage: ${JSON.stringify(byTransport)} executions by transport; ${strandedThenPolled} published to Kafka but consumed by polling; ${(system.transport as KafkaTransport).counters.ledger?.skippedConsumed} Kafka redeliveries skipped as consumed`,
+    );
   });
 });

@@ -3,7 +3,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { deletePipelineTopics, KafkaTransport, listParkedMessages, TOPICS, writeOutbox, type KafkaTransportOptions, type OutboxMessage } from "@meridian/core";
+import {
+  deletePipelineTopics,
+  KafkaTransport,
+  listParkedMessages,
+  TOPICS,
+  writeOutbox,
+  type KafkaTransportOptions,
+  type OutboxMessage,
+} from "@meridian/core";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
 import { describeKafka, kafkaBrokers } from "./kafkaSupport";
 import { waitUntil } from "./system";
@@ -42,7 +50,14 @@ describeKafka("per-order order on Kafka", () => {
       return tx.outboxEvent.findFirstOrThrow({ where: { key, eventType } });
     });
   const startTransport = async (options: Partial<KafkaTransportOptions>) => {
-    transport = new KafkaTransport({ prisma: db.prisma, logger: silent, brokers: kafkaBrokers.split(","), namespace, probeMs: 250, ...options });
+    transport = new KafkaTransport({
+      prisma: db.prisma,
+      logger: silent,
+      brokers: kafkaBrokers.split(","),
+      namespace,
+      probeMs: 250,
+      ...options,
+    });
     await transport.start(stop.signal);
     return transport;
   };
@@ -60,7 +75,10 @@ describeKafka("per-order order on Kafka", () => {
     stop.abort();
     await transport?.close();
     transport = null;
-    await deletePipelineTopics({ brokers: kafkaBrokers.split(","), clientId: "meridian-test", namespace }, silent).catch(() => {});
+    await deletePipelineTopics(
+      { brokers: kafkaBrokers.split(","), clientId: "meridian-test", namespace },
+      silent,
+    ).catch(() => {});
   });
   afterAll(async () => db?.drop());
 
@@ -72,12 +90,28 @@ describeKafka("per-order order on Kafka", () => {
       if (failing && message.id === submitK.id) throw new Error("broker adapter down");
     });
     // The sweeper takes no row for its age here (10 min): order K's messages can only come back as a parked key.
-    const transport = await startTransport({ sweepAfterMs: 600_000, sweepIdleMs: 100, parking: { parkAfterAttempts: 3, parkedRetryMs: 1500 } });
-    const running = transport.consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal);
+    const transport = await startTransport({
+      sweepAfterMs: 600_000,
+      sweepIdleMs: 100,
+      parking: { parkAfterAttempts: 3, parkedRetryMs: 1500 },
+    });
+    const running = transport.consume(
+      { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+      stop.signal,
+    );
     const cancelK = await publish(orderK, "CANCEL");
     const otherOrder = [await publish(orderL, "SUBMIT"), await publish(orderL, "CANCEL")];
-    await waitUntil(async () => (await listParkedMessages(db.prisma)).some((parked) => parked.id === submitK.id && parked.waiting === 1), 60_000, "order K's SUBMIT parked, its CANCEL waiting");
-    await waitUntil(() => otherOrder.every((row) => probe.succeeded.includes(row.id)), 60_000, "order L's messages handled");
+    await waitUntil(
+      async () =>
+        (await listParkedMessages(db.prisma)).some((parked) => parked.id === submitK.id && parked.waiting === 1),
+      60_000,
+      "order K's SUBMIT parked, its CANCEL waiting",
+    );
+    await waitUntil(
+      () => otherOrder.every((row) => probe.succeeded.includes(row.id)),
+      60_000,
+      "order L's messages handled",
+    );
     expect(probe.started).not.toContain(cancelK.id);
     expect(transport.counters.gateway!.passedParked).toBe(1);
     // Published while the key is parked: Kafka passes it by too.
@@ -85,7 +119,11 @@ describeKafka("per-order order on Kafka", () => {
     await waitUntil(() => transport.counters.gateway!.passedParked === 2, 60_000, "order K's AMEND passed by");
 
     failing = false;
-    await waitUntil(() => probe.succeeded.includes(amendK.id), 60_000, "order K's messages handled after the slow retry");
+    await waitUntil(
+      () => probe.succeeded.includes(amendK.id),
+      60_000,
+      "order K's messages handled after the slow retry",
+    );
     stop.abort();
     await running;
     const orderKRuns = probe.started.filter((id) => id !== otherOrder[0]!.id && id !== otherOrder[1]!.id);
@@ -93,13 +131,23 @@ describeKafka("per-order order on Kafka", () => {
     expect(new Set(orderKRuns.slice(0, -2))).toEqual(new Set([submitK.id]));
     expect(await listParkedMessages(db.prisma)).toEqual([]);
     const via = Object.fromEntries((await db.prisma.outboxEvent.findMany()).map((row) => [row.id, row.consumedVia]));
-    expect([submitK, cancelK, amendK, ...otherOrder].map((row) => via[row.id])).toEqual(["polling", "polling", "polling", "kafka", "kafka"]);
+    expect([submitK, cancelK, amendK, ...otherOrder].map((row) => via[row.id])).toEqual([
+      "polling",
+      "polling",
+      "polling",
+      "kafka",
+      "kafka",
+    ]);
   });
 
   it("a handler slower than its claim is never run twice at once by the sweeper", async () => {
-    const probe = recorder((message) => (message.eventType === "WARMUP" ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, 1000))));
+    const probe = recorder((message) =>
+      message.eventType === "WARMUP" ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, 1000)),
+    );
     // Claims of 300 ms and a sweeper that looks every 50 ms for any row older than 500 ms whose claim has lapsed.
-    const running = (await startTransport({ claimMs: 300, sweepAfterMs: 500, sweepIdleMs: 50, consumerConcurrency: 2 })).consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal);
+    const running = (
+      await startTransport({ claimMs: 300, sweepAfterMs: 500, sweepIdleMs: 50, consumerConcurrency: 2 })
+    ).consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal);
     const viaKafka = () => db.prisma.outboxEvent.count({ where: { consumedVia: "kafka" } });
     // Until a message has gone through Kafka, the consumer may not have joined its group yet.
     let warmedAt = 0;
@@ -113,12 +161,18 @@ describeKafka("per-order order on Kafka", () => {
     await waitUntil(warmedUp, 60_000, "the Kafka consumer running");
     const rows: { id: string }[] = [];
     for (let i = 0; i < 8; i++) rows.push(await publish(randomUUID(), "SUBMIT"));
-    await waitUntil(async () => (await db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0, 60_000, "every message handled");
+    await waitUntil(
+      async () => (await db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0,
+      60_000,
+      "every message handled",
+    );
     stop.abort();
     await running;
     expect(probe.mostAtOnce()).toBe(1);
     expect(probe.started.filter((id) => rows.some((row) => row.id === id))).toHaveLength(rows.length);
     // Kafka delivered some of them (the rest of each chunk waited past its first claim) while the sweeper looked on.
-    expect(await db.prisma.outboxEvent.count({ where: { id: { in: rows.map((row) => row.id) }, consumedVia: "kafka" } })).toBeGreaterThan(0);
+    expect(
+      await db.prisma.outboxEvent.count({ where: { id: { in: rows.map((row) => row.id) }, consumedVia: "kafka" } }),
+    ).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyExecution, transportLag, TOPICS, type KafkaTransport } from "@meridian/core";
 import { Kafka, logLevel } from "kafkajs";
 import { startSystem, stopProcess, waitUntil, type TestSystem } from "./system";
-import { deliverExecutions, describeKafka, executionsFor, expectExactlyOnce, kafkaBrokers, placeRestingOrders, seededRandom, waitForOrders, withDuplicates } from "./kafkaSupport";
+import {
+  deliverExecutions,
+  describeKafka,
+  executionsFor,
+  expectExactlyOnce,
+  kafkaBrokers,
+  placeRestingOrders,
+  seededRandom,
+  waitForOrders,
+  withDuplicates,
+} from "./kafkaSupport";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -19,7 +29,11 @@ describeKafka("Kafka consumer killed mid-batch", () => {
   // A worker process with only the given roles, on this system's database and Kafka namespace.
   const spawnRoles = (roles: string, extraEnv: NodeJS.ProcessEnv = {}) => {
     const env = { ...system.env, RECEIVER_PORT: new URL(system.receiverUrl).port, KAFKA_PROBE_MS: "250", ...extraEnv };
-    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts", "--roles", roles], { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts", "--roles", roles], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     children.push(child);
     return child;
   };
@@ -27,7 +41,15 @@ describeKafka("Kafka consumer killed mid-batch", () => {
   beforeAll(async () => {
     system = await startSystem({ inProcessWorker: false, kafka: { brokers: kafkaBrokers, sweepAfterMs: 600_000 } });
     spawnRoles("gateway,receiver,recovery");
-    await waitUntil(() => fetch(`${system.receiverUrl}/health`).then((response) => response.ok, () => false), 30_000, "front worker up");
+    await waitUntil(
+      () =>
+        fetch(`${system.receiverUrl}/health`).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      30_000,
+      "front worker up",
+    );
   });
   afterAll(async () => {
     stopConsumers.abort();
@@ -41,7 +63,10 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     const random = seededRandom(42);
     const orders = await placeRestingOrders(system, 20, 20, "kill");
     const executions = executionsFor(orders, random);
-    expect(await deliverExecutions(system, withDuplicates(executions, 0.15, random))).toEqual({ stored: 400, duplicate: 60 });
+    expect(await deliverExecutions(system, withDuplicates(executions, 0.15, random))).toEqual({
+      stored: 400,
+      duplicate: 60,
+    });
     const lagOf = async () => (await transportLag(prisma)).find((lag) => lag.topic === TOPICS.executions)!;
     await waitUntil(async () => (await lagOf()).unpublished === 0, 60_000, "every execution published to Kafka");
     expect((await lagOf()).unconsumed).toBe(400);
@@ -49,11 +74,20 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     // The first ledger consumer dies while it is working through its batches. The account lock it may hold is a lease
     // (short here) that its replacement waits out.
     const doomed = spawnRoles("ledger", { LOCK_LEASE_MS: "5000" });
-    await waitUntil(async () => (await prisma.inboxEvent.count({ where: { consumer: "ledger" } })) >= 60, 60_000, "the first ledger consumer applying");
+    await waitUntil(
+      async () => (await prisma.inboxEvent.count({ where: { consumer: "ledger" } })) >= 60,
+      60_000,
+      "the first ledger consumer applying",
+    );
     await stopProcess(doomed, "SIGKILL");
     const appliedByDoomed = await prisma.inboxEvent.count({ where: { consumer: "ledger" } });
-    const markedByDoomed = await prisma.outboxEvent.count({ where: { topic: TOPICS.executions, consumedAt: { not: null } } });
-    const committed = await committedMessages(`${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`, `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`);
+    const markedByDoomed = await prisma.outboxEvent.count({
+      where: { topic: TOPICS.executions, consumedAt: { not: null } },
+    });
+    const committed = await committedMessages(
+      `${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`,
+      `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`,
+    );
     expect(appliedByDoomed).toBeLessThan(400);
 
     // Its replacement, in this process, counts what the handler sees.
@@ -77,7 +111,9 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     await expectExactlyOnce(system, orders, executions);
 
     const redelivered = transport.counters.ledger!.skippedConsumed + outcomes.duplicate;
-    console.log(`killed after ${appliedByDoomed} applied (${markedByDoomed} marked, ${committed} offsets committed); ${redelivered} redelivered, ${outcomes.applied} applied by the replacement`);
+    console.log(
+      `killed after ${appliedByDoomed} applied (${markedByDoomed} marked, ${committed} offsets committed); ${redelivered} redelivered, ${outcomes.applied} applied by the replacement`,
+    );
     expect(outcomes.applied + appliedByDoomed).toBe(400);
     expect(transport.counters.ledger!.skippedConsumed).toBe(markedByDoomed - committed);
     expect(redelivered).toBeGreaterThanOrEqual(markedByDoomed - committed);
@@ -86,10 +122,21 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     firstRun.abort();
     await running;
     // Offsets were committed for everything handled (on the way out at the latest).
-    expect(await committedMessages(`${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`, `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`)).toBe(400);
+    expect(
+      await committedMessages(
+        `${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`,
+        `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`,
+      ),
+    ).toBe(400);
     const books = await booksSnapshot(system);
-    await resetToEarliest(`${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`, `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`);
-    await prisma.outboxEvent.updateMany({ where: { topic: TOPICS.executions }, data: { consumedAt: null, consumedVia: null } });
+    await resetToEarliest(
+      `${system.env.KAFKA_TOPIC_PREFIX}meridian.ledger`,
+      `${system.env.KAFKA_TOPIC_PREFIX}${TOPICS.executions}`,
+    );
+    await prisma.outboxEvent.updateMany({
+      where: { topic: TOPICS.executions },
+      data: { consumedAt: null, consumedVia: null },
+    });
     Object.assign(outcomes, { applied: 0, "late-fill": 0, duplicate: 0, refused: 0 });
     const replay = ledgerOf(stopConsumers.signal);
     await waitUntil(async () => (await lagOf()).unconsumed === 0, 120_000, "every execution delivered again");
@@ -102,7 +149,11 @@ describeKafka("Kafka consumer killed mid-batch", () => {
 });
 
 function admin() {
-  return new Kafka({ clientId: "meridian-test-admin", brokers: kafkaBrokers.split(","), logLevel: logLevel.NOTHING }).admin();
+  return new Kafka({
+    clientId: "meridian-test-admin",
+    brokers: kafkaBrokers.split(","),
+    logLevel: logLevel.NOTHING,
+  }).admin();
 }
 
 async function committedMessages(groupId: string, topic: string): Promise<number> {
@@ -121,7 +172,11 @@ async function resetToEarliest(groupId: string, topic: string): Promise<void> {
   await client.connect();
   try {
     // The group must be empty; the consumer that just left may take a moment to be gone.
-    await waitUntil(async () => (await client.describeGroups([groupId])).groups[0]?.members.length === 0, 30_000, "ledger group empty");
+    await waitUntil(
+      async () => (await client.describeGroups([groupId])).groups[0]?.members.length === 0,
+      30_000,
+      "ledger group empty",
+    );
     await client.resetOffsets({ groupId, topic, earliest: true });
   } finally {
     await client.disconnect();

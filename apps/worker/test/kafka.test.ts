@@ -3,7 +3,18 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findLedgerViolations, type KafkaTransport } from "@meridian/core";
 import { startSystem, waitUntil, type TestSystem } from "./system";
-import { deliverExecutions, describeKafka, executionsFor, expectExactlyOnce, kafkaBrokers, placeRestingOrders, seededRandom, waitForMode, waitForOrders, withDuplicates } from "./kafkaSupport";
+import {
+  deliverExecutions,
+  describeKafka,
+  executionsFor,
+  expectExactlyOnce,
+  kafkaBrokers,
+  placeRestingOrders,
+  seededRandom,
+  waitForMode,
+  waitForOrders,
+  withDuplicates,
+} from "./kafkaSupport";
 
 describeKafka("execution pipeline on Kafka", () => {
   let system: TestSystem;
@@ -27,7 +38,9 @@ describeKafka("execution pipeline on Kafka", () => {
     await waitForOrders(system, orders, ["FILLED"], 180_000, "every order FILLED");
 
     await expectExactlyOnce(system, orders, executions);
-    const viaKafka = await system.db.prisma.outboxEvent.count({ where: { topic: "executions", consumedVia: "kafka", publishedAt: { not: null } } });
+    const viaKafka = await system.db.prisma.outboxEvent.count({
+      where: { topic: "executions", consumedVia: "kafka", publishedAt: { not: null } },
+    });
     expect(viaKafka).toBe(1000);
     const transport = system.transport as KafkaTransport;
     expect(transport.status().changes.filter((change) => change.to === "polling")).toEqual([]);
@@ -40,16 +53,29 @@ describeKafka("execution pipeline on Kafka", () => {
     const [first, second] = executionsFor([order!], seededRandom(7), "OVER");
     const overfill = { ...second!, body: second!.body.replace('"quantity":"1"', '"quantity":"2"'), quantity: 2 };
     expect(await deliverExecutions(system, [first!], 1)).toEqual({ stored: 1, duplicate: 0 });
-    await waitUntil(async () => (await prisma.order.findUniqueOrThrow({ where: { id: order!.id } })).filledQuantity.toString() === "1", 30_000, "first fill applied");
+    await waitUntil(
+      async () =>
+        (await prisma.order.findUniqueOrThrow({ where: { id: order!.id } })).filledQuantity.toString() === "1",
+      30_000,
+      "first fill applied",
+    );
     const before = await prisma.ledgerEntry.count({ where: { orderId: order!.id } });
     expect(await deliverExecutions(system, [overfill], 1)).toEqual({ stored: 1, duplicate: 0 });
-    await waitUntil(async () => (await prisma.orderEvent.count({ where: { orderId: order!.id, kind: "EXECUTION_REFUSED" } })) === 1, 30_000, "overfill refused");
-    const refused = await prisma.orderEvent.findFirstOrThrow({ where: { orderId: order!.id, kind: "EXECUTION_REFUSED" } });
+    await waitUntil(
+      async () => (await prisma.orderEvent.count({ where: { orderId: order!.id, kind: "EXECUTION_REFUSED" } })) === 1,
+      30_000,
+      "overfill refused",
+    );
+    const refused = await prisma.orderEvent.findFirstOrThrow({
+      where: { orderId: order!.id, kind: "EXECUTION_REFUSED" },
+    });
     expect(refused.cause).toMatch(/overfill/);
     const after = await prisma.order.findUniqueOrThrow({ where: { id: order!.id } });
     expect([after.filledQuantity.toString(), after.status]).toEqual(["1", "PARTIALLY_FILLED"]);
     expect(await prisma.ledgerEntry.count({ where: { orderId: order!.id } })).toBe(before);
-    expect(await prisma.outboxEvent.count({ where: { topic: "executions", key: order!.id, consumedVia: "kafka" } })).toBe(2);
+    expect(
+      await prisma.outboxEvent.count({ where: { topic: "executions", key: order!.id, consumedVia: "kafka" } }),
+    ).toBe(2);
     expect(await findLedgerViolations(prisma)).toEqual([]);
   });
 });

@@ -21,23 +21,37 @@ export function describeKafka(name: string, body: () => void): void {
 }
 
 /** Every unique execution applied once: one receipt, one inbox row, one FILL; fills equal the broker's totals; books exact. */
-export async function expectExactlyOnce(system: TestSystem, orders: Order[], calls: BrokerExecutionCall[]): Promise<void> {
+export async function expectExactlyOnce(
+  system: TestSystem,
+  orders: Order[],
+  calls: BrokerExecutionCall[],
+): Promise<void> {
   const { prisma } = system.db;
   const ids = orders.map((order) => order.id);
   const receipts = await prisma.executionReceipt.findMany({ where: { orderId: { in: ids } } });
   expect(receipts.length).toBe(calls.length);
   expect(new Set(receipts.map((receipt) => `${receipt.brokerId}/${receipt.execId}`)).size).toBe(calls.length);
-  const inbox = await prisma.inboxEvent.count({ where: { consumer: "ledger", eventId: { in: receipts.map((receipt) => receipt.id) } } });
+  const inbox = await prisma.inboxEvent.count({
+    where: { consumer: "ledger", eventId: { in: receipts.map((receipt) => receipt.id) } },
+  });
   expect(inbox).toBe(calls.length);
-  const fills = await prisma.orderEvent.findMany({ where: { orderId: { in: ids }, kind: "FILL" }, select: { detail: true } });
+  const fills = await prisma.orderEvent.findMany({
+    where: { orderId: { in: ids }, kind: "FILL" },
+    select: { detail: true },
+  });
   const filledReceipts = fills.map((fill) => (fill.detail as { receiptId: string }).receiptId);
   expect(filledReceipts.length).toBe(calls.length);
   expect(new Set(filledReceipts).size).toBe(calls.length);
   const brokerTotals = new Map<string, number>();
   for (const call of calls) brokerTotals.set(call.orderId, (brokerTotals.get(call.orderId) ?? 0) + call.quantity);
   for (const order of await prisma.order.findMany({ where: { id: { in: ids } } })) {
-    expect({ order: order.id, filled: order.filledQuantity.toNumber() }).toEqual({ order: order.id, filled: brokerTotals.get(order.id) });
+    expect({ order: order.id, filled: order.filledQuantity.toNumber() }).toEqual({
+      order: order.id,
+      filled: brokerTotals.get(order.id),
+    });
   }
   expect(await findLedgerViolations(prisma)).toEqual([]);
-  expect(await prisma.outboxEvent.count({ where: { consumedAt: null, topic: { in: ["executions", "orders.commands"] } } })).toBe(0);
+  expect(
+    await prisma.outboxEvent.count({ where: { consumedAt: null, topic: { in: ["executions", "orders.commands"] } } }),
+  ).toBe(0);
 }

@@ -4,7 +4,13 @@
 // filled quantity, an order set ACCEPTED or NEEDS_ATTENTION behind the gateway's back). A run must report each class
 // exactly where it was seeded, change nothing but the one automatic repair, and apply fixes only when approved.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelOrder, findLedgerViolations, type AccountRef, type ReconItemView, type ReconRunView } from "@meridian/core";
+import {
+  cancelOrder,
+  findLedgerViolations,
+  type AccountRef,
+  type ReconItemView,
+  type ReconRunView,
+} from "@meridian/core";
 import type { BrokerOrderView } from "@meridian/core/broker";
 import { appRouter, createCallerFactory, createTrpcContext } from "@meridian/core/trpc";
 import { runReconciliationSchedule } from "../src/roles/reconciliation";
@@ -26,24 +32,51 @@ describe("reconciliation against the broker simulator", () => {
   let since: string;
   const previousGrace = process.env.RECON_GRACE_MS;
   /** The seeded orders, by the mismatch they carry. */
-  const seeded = { clean: [] as string[], price: "", quantity: "", brokerCancelled: "", gaveUp: "", ghost: "", foreign: "", paused: "" };
+  const seeded = {
+    clean: [] as string[],
+    price: "",
+    quantity: "",
+    brokerCancelled: "",
+    gaveUp: "",
+    ghost: "",
+    foreign: "",
+    paused: "",
+  };
 
   const prisma = () => system.db.prisma;
   const order = (id: string) => prisma().order.findUniqueOrThrow({ where: { id } });
-  const settled = (id: string, status: string) => waitUntil(async () => (await order(id)).status === status, 20_000, `order ${id} → ${status}`);
-  const report = async (brokerId: string): Promise<BrokerOrderView[]> => (await (await system.broker(brokerId, "/orders")).json()) as BrokerOrderView[];
-  const atBroker = async (brokerId: string, clientOrderId: string) => (await report(brokerId)).find((entry) => entry.clientOrderId === clientOrderId);
+  const settled = (id: string, status: string) =>
+    waitUntil(async () => (await order(id)).status === status, 20_000, `order ${id} → ${status}`);
+  const report = async (brokerId: string): Promise<BrokerOrderView[]> =>
+    (await (await system.broker(brokerId, "/orders")).json()) as BrokerOrderView[];
+  const atBroker = async (brokerId: string, clientOrderId: string) =>
+    (await report(brokerId)).find((entry) => entry.clientOrderId === clientOrderId);
   const brokerSettled = (brokerId: string, clientOrderId: string, status: string) =>
-    waitUntil(async () => (await atBroker(brokerId, clientOrderId))?.status === status, 20_000, `${brokerId} order ${clientOrderId} → ${status}`);
+    waitUntil(
+      async () => (await atBroker(brokerId, clientOrderId))?.status === status,
+      20_000,
+      `${brokerId} order ${clientOrderId} → ${status}`,
+    );
   const deliveriesIdle = (brokerId: string) =>
-    waitUntil(async () => ((await (await system.broker(brokerId, "/stats")).json()) as { deliveriesPending: number }).deliveriesPending === 0, 20_000, `${brokerId} webhooks delivered`);
-  const put = (brokerId: string, path: string, body: unknown) => system.broker(brokerId, path, { method: "PUT", body: JSON.stringify(body) });
-  const post = (brokerId: string, path: string, body?: unknown) => system.broker(brokerId, path, { method: "POST", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const rows = (items: ReconItemView[]) => items.map((item) => `${item.class} ${item.clientOrderId} ${item.proposedFix} ${item.status}`).sort();
+    waitUntil(
+      async () =>
+        ((await (await system.broker(brokerId, "/stats")).json()) as { deliveriesPending: number })
+          .deliveriesPending === 0,
+      20_000,
+      `${brokerId} webhooks delivered`,
+    );
+  const put = (brokerId: string, path: string, body: unknown) =>
+    system.broker(brokerId, path, { method: "PUT", body: JSON.stringify(body) });
+  const post = (brokerId: string, path: string, body?: unknown) =>
+    system.broker(brokerId, path, { method: "POST", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const rows = (items: ReconItemView[]) =>
+    items.map((item) => `${item.class} ${item.clientOrderId} ${item.proposedFix} ${item.status}`).sort();
   const latestRun = async (brokerId: string) => (await ops.admin.recon.runs({ brokerId, limit: 1 }))[0]!;
   const itemsOf = (run: ReconRunView) => ops.admin.recon.items({ runId: run.id });
   const itemFor = async (run: ReconRunView, clientOrderId: string, mismatchClass: string) => {
-    const found = (await itemsOf(run)).filter((item) => item.clientOrderId === clientOrderId && item.class === mismatchClass);
+    const found = (await itemsOf(run)).filter(
+      (item) => item.clientOrderId === clientOrderId && item.class === mismatchClass,
+    );
     expect(found).toHaveLength(1);
     return found[0]!;
   };
@@ -52,7 +85,19 @@ describe("reconciliation against the broker simulator", () => {
   const books = async (except: AccountRef) => {
     const where = { accountId: { not: except.id } };
     const [orders, cash, holdings, points, ledgerEntries, receipts, audit] = await Promise.all([
-      prisma().order.findMany({ where, orderBy: { id: "asc" }, select: { id: true, status: true, version: true, filledQuantity: true, heldCash: true, heldQuantity: true, heldPoints: true } }),
+      prisma().order.findMany({
+        where,
+        orderBy: { id: "asc" },
+        select: {
+          id: true,
+          status: true,
+          version: true,
+          filledQuantity: true,
+          heldCash: true,
+          heldQuantity: true,
+          heldPoints: true,
+        },
+      }),
       prisma().cashBalance.findMany({ where, orderBy: { accountId: "asc" } }),
       prisma().holding.findMany({ where, orderBy: [{ accountId: "asc" }, { symbol: "asc" }] }),
       prisma().pointsBalance.findMany({ where, orderBy: { accountId: "asc" } }),
@@ -111,7 +156,14 @@ describe("reconciliation against the broker simulator", () => {
 
     // An order placed at atlas by someone else under a client order id we do not know; its webhooks are refused.
     seeded.foreign = crypto.randomUUID();
-    const foreign = await post("atlas", "/orders", { clientOrderId: seeded.foreign, accountRef: "not-ours", symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "1" });
+    const foreign = await post("atlas", "/orders", {
+      clientOrderId: seeded.foreign,
+      accountRef: "not-ours",
+      symbol: "AAPL",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "1",
+    });
     expect(((await foreign.json()) as { outcome: string }).outcome).toBe("ACCEPTED");
     await brokerSettled("atlas", seeded.foreign, "FILLED");
 
@@ -123,11 +175,17 @@ describe("reconciliation against the broker simulator", () => {
     seeded.paused = paused.id;
 
     // Divergences on our side (test-only direct writes) and at the broker (its own API, behind our back).
-    await prisma().$executeRaw`UPDATE execution_receipts SET price = price + 1 WHERE id = (SELECT id FROM execution_receipts WHERE order_id = ${seeded.price}::uuid ORDER BY exec_id LIMIT 1)`;
-    await prisma().$executeRaw`UPDATE orders SET filled_quantity = filled_quantity - 1, version = version + 1 WHERE id = ${seeded.quantity}::uuid`;
-    expect(((await (await post("atlas", `/orders/${seeded.brokerCancelled}/cancel`)).json()) as { outcome: string }).outcome).toBe("CANCELLED");
-    await prisma().$executeRaw`UPDATE orders SET status = 'NEEDS_ATTENTION', version = version + 1 WHERE id = ${seeded.gaveUp}::uuid AND status = 'ACCEPTED'`;
-    await prisma().$executeRaw`UPDATE orders SET status = 'ACCEPTED', broker_order_id = 'AT-NEVER', version = version + 1 WHERE id = ${seeded.ghost}::uuid AND status = 'NEEDS_ATTENTION'`;
+    await prisma()
+      .$executeRaw`UPDATE execution_receipts SET price = price + 1 WHERE id = (SELECT id FROM execution_receipts WHERE order_id = ${seeded.price}::uuid ORDER BY exec_id LIMIT 1)`;
+    await prisma()
+      .$executeRaw`UPDATE orders SET filled_quantity = filled_quantity - 1, version = version + 1 WHERE id = ${seeded.quantity}::uuid`;
+    expect(
+      ((await (await post("atlas", `/orders/${seeded.brokerCancelled}/cancel`)).json()) as { outcome: string }).outcome,
+    ).toBe("CANCELLED");
+    await prisma()
+      .$executeRaw`UPDATE orders SET status = 'NEEDS_ATTENTION', version = version + 1 WHERE id = ${seeded.gaveUp}::uuid AND status = 'ACCEPTED'`;
+    await prisma()
+      .$executeRaw`UPDATE orders SET status = 'ACCEPTED', broker_order_id = 'AT-NEVER', version = version + 1 WHERE id = ${seeded.ghost}::uuid AND status = 'NEEDS_ATTENTION'`;
     await deliveriesIdle("atlas");
     expect(await findLedgerViolations(prisma())).toEqual([]);
   });
@@ -160,16 +218,29 @@ describe("reconciliation against the broker simulator", () => {
         `STATUS ${seeded.gaveUp} MARK_ACCEPTED PROPOSED`,
       ].sort(),
     );
-    expect(atlasRun.countsByClass).toEqual({ MISSING_AT_BROKER: 1, MISSING_HERE: 1, QUANTITY: 1, PRICE: 1, STATUS: 2, MISSING_EXECUTION: 0 });
+    expect(atlasRun.countsByClass).toEqual({
+      MISSING_AT_BROKER: 1,
+      MISSING_HERE: 1,
+      QUANTITY: 1,
+      PRICE: 1,
+      STATUS: 2,
+      MISSING_EXECUTION: 0,
+    });
     const harborItems = await itemsOf(harborRun);
-    expect(rows(harborItems)).toEqual(brokerFills.map(() => `MISSING_EXECUTION ${seeded.paused} INGEST_EXECUTION AUTO_APPLIED`));
+    expect(rows(harborItems)).toEqual(
+      brokerFills.map(() => `MISSING_EXECUTION ${seeded.paused} INGEST_EXECUTION AUTO_APPLIED`),
+    );
     expect(harborItems.map((item) => item.execId).sort()).toEqual(brokerFills.map((fill) => fill.execId).sort());
     expect(harborRun).toMatchObject({ mismatches: brokerFills.length, autoApplied: brokerFills.length });
 
     // The item carries both sides in plain strings for the console.
     const price = await itemFor(atlasRun, seeded.price, "PRICE");
     expect(Number(price.detail.execution!.ourPrice) - Number(price.detail.execution!.price)).toBeCloseTo(1, 6);
-    expect(price).toMatchObject({ orderId: seeded.price, accountNo: "M-100-0001", detail: { ours: { status: "FILLED", filledQuantity: "2" }, broker: { status: "FILLED", filledQuantity: "2" } } });
+    expect(price).toMatchObject({
+      orderId: seeded.price,
+      accountNo: "M-100-0001",
+      detail: { ours: { status: "FILLED", filledQuantity: "2" }, broker: { status: "FILLED", filledQuantity: "2" } },
+    });
 
     // The automatic repair reaches the books through the receiver and the ledger, like the webhook would have.
     await settled(seeded.paused, "FILLED");
@@ -190,14 +261,24 @@ describe("reconciliation against the broker simulator", () => {
 
     const [atlasRun, harborRun] = (await ops.admin.recon.run({ since })) as [ReconRunView, ReconRunView];
     expect(await itemsOf(harborRun)).toEqual([]);
-    expect(atlasRun.countsByClass).toEqual({ MISSING_AT_BROKER: 1, MISSING_HERE: 1, QUANTITY: 1, PRICE: 1, STATUS: 2, MISSING_EXECUTION: 0 });
+    expect(atlasRun.countsByClass).toEqual({
+      MISSING_AT_BROKER: 1,
+      MISSING_HERE: 1,
+      QUANTITY: 1,
+      PRICE: 1,
+      STATUS: 2,
+      MISSING_EXECUTION: 0,
+    });
     // One open proposal per live mismatch: the first run's are carried by this run's.
     const firstRun = (await ops.admin.recon.runs({ brokerId: "atlas" }))[1]!;
     expect((await itemsOf(firstRun)).map((item) => item.status)).toEqual(Array(6).fill("SUPERSEDED"));
 
     await put("harbor", "/faults", { pauseExecutions: false });
     await deliveriesIdle("harbor");
-    const stats = (await (await system.broker("harbor", "/stats")).json()) as { executionsSent: number; webhooksAbandoned: number };
+    const stats = (await (await system.broker("harbor", "/stats")).json()) as {
+      executionsSent: number;
+      webhooksAbandoned: number;
+    };
     expect(stats.webhooksAbandoned).toBe(0);
 
     expect(await fillsOf(seeded.paused)).toEqual(fills);
@@ -214,17 +295,40 @@ describe("reconciliation against the broker simulator", () => {
     expect(applied).toMatchObject({ status: "APPLIED", decidedBy: operator, reason, version: cancelled.version + 1 });
 
     const closed = await order(seeded.brokerCancelled);
-    expect([closed.status, closed.heldCash.toString(), closed.statusReason]).toEqual(["CANCELLED", "0", "closed by reconciliation: atlas reports it CANCELLED"]);
-    expect((await prisma().tccTransaction.findUniqueOrThrow({ where: { orderId: closed.id } })).status).toBe("CANCELLED");
+    expect([closed.status, closed.heldCash.toString(), closed.statusReason]).toEqual([
+      "CANCELLED",
+      "0",
+      "closed by reconciliation: atlas reports it CANCELLED",
+    ]);
+    expect((await prisma().tccTransaction.findUniqueOrThrow({ where: { orderId: closed.id } })).status).toBe(
+      "CANCELLED",
+    );
     const audit = await prisma().auditLog.findMany({ where: { targetType: "recon_item", targetId: cancelled.id } });
-    expect(audit).toMatchObject([{ actor: operator, action: "recon.approve", reason, detail: { orderId: closed.id, proposedFix: "CLOSE_CANCELLED", orderStatusBefore: "ACCEPTED", orderStatusAfter: "CANCELLED" } }]);
+    expect(audit).toMatchObject([
+      {
+        actor: operator,
+        action: "recon.approve",
+        reason,
+        detail: {
+          orderId: closed.id,
+          proposedFix: "CLOSE_CANCELLED",
+          orderStatusBefore: "ACCEPTED",
+          orderStatusAfter: "CANCELLED",
+        },
+      },
+    ]);
     const events = await prisma().orderEvent.findMany({ where: { orderId: closed.id, kind: "RECON_CANCELLED" } });
     expect(events).toMatchObject([{ actor: operator, fromStatus: "ACCEPTED", toStatus: "CANCELLED" }]);
     expect(await findLedgerViolations(prisma())).toEqual([]);
 
     const before = await books(chloe);
-    await expect(ops.admin.recon.decide({ itemId: cancelled.id, decision: "APPROVE", reason })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("already applied") });
-    await expect(ops.admin.recon.decide({ itemId: cancelled.id, decision: "REJECT", reason })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(ops.admin.recon.decide({ itemId: cancelled.id, decision: "APPROVE", reason })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("already applied"),
+    });
+    await expect(ops.admin.recon.decide({ itemId: cancelled.id, decision: "REJECT", reason })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
     expect(await books(chloe)).toEqual(before);
   });
 
@@ -234,7 +338,11 @@ describe("reconciliation against the broker simulator", () => {
     const held = (await order(seeded.ghost)).heldCash;
     expect(held.greaterThan(0)).toBe(true);
     const cashBefore = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
-    await ops.admin.recon.decide({ itemId: ghost.id, decision: "APPROVE", reason: "atlas has no record of this order" });
+    await ops.admin.recon.decide({
+      itemId: ghost.id,
+      decision: "APPROVE",
+      reason: "atlas has no record of this order",
+    });
     const closed = await order(seeded.ghost);
     expect([closed.status, closed.heldCash.toString()]).toEqual(["REJECTED", "0"]);
     const cashAfter = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
@@ -246,29 +354,53 @@ describe("reconciliation against the broker simulator", () => {
   it("rejects with a reason, then refuses to approve the rejected item; acknowledgements change no order", async () => {
     const run = await latestRun("atlas");
     const gaveUp = await itemFor(run, seeded.gaveUp, "STATUS");
-    await expect(ops.admin.recon.decide({ itemId: gaveUp.id, decision: "REJECT", reason: "no" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    const rejected = await ops.admin.recon.decide({ itemId: gaveUp.id, decision: "REJECT", reason: "checking with harbor desk first" });
-    expect(rejected).toMatchObject({ status: "REJECTED", reason: "checking with harbor desk first", decidedBy: operator });
+    await expect(ops.admin.recon.decide({ itemId: gaveUp.id, decision: "REJECT", reason: "no" })).rejects.toMatchObject(
+      { code: "BAD_REQUEST" },
+    );
+    const rejected = await ops.admin.recon.decide({
+      itemId: gaveUp.id,
+      decision: "REJECT",
+      reason: "checking with harbor desk first",
+    });
+    expect(rejected).toMatchObject({
+      status: "REJECTED",
+      reason: "checking with harbor desk first",
+      decidedBy: operator,
+    });
 
     const before = await books(chloe);
-    await expect(ops.admin.recon.decide({ itemId: gaveUp.id, decision: "APPROVE", reason: "changed my mind after all" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("rejected") });
+    await expect(
+      ops.admin.recon.decide({ itemId: gaveUp.id, decision: "APPROVE", reason: "changed my mind after all" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("rejected") });
     expect((await order(seeded.gaveUp)).status).toBe("NEEDS_ATTENTION");
     expect(await books(chloe)).toEqual(before);
 
     // An item a newer run superseded, and one the run applied itself, cannot be decided either.
     const firstRun = (await ops.admin.recon.runs({ brokerId: "atlas", limit: 10 })).at(-1)!;
     const superseded = (await itemsOf(firstRun))[0]!;
-    await expect(ops.admin.recon.decide({ itemId: superseded.id, decision: "APPROVE", reason: "approving an old proposal" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("superseded") });
+    await expect(
+      ops.admin.recon.decide({ itemId: superseded.id, decision: "APPROVE", reason: "approving an old proposal" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("superseded") });
     const [auto] = await ops.admin.recon.items({ status: "AUTO_APPLIED", limit: 1 });
-    await expect(ops.admin.recon.decide({ itemId: auto!.id, decision: "APPROVE", reason: "approving an automatic fix" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(
+      ops.admin.recon.decide({ itemId: auto!.id, decision: "APPROVE", reason: "approving an automatic fix" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
     expect(await books(chloe)).toEqual(before);
 
     // Acknowledging a break with no safe fix records the decision and a timeline note, and touches no books.
     const foreign = await itemFor(run, seeded.foreign, "MISSING_HERE");
-    const acknowledged = await ops.admin.recon.decide({ itemId: foreign.id, decision: "APPROVE", reason: "not ours; atlas desk will bust it" });
+    const acknowledged = await ops.admin.recon.decide({
+      itemId: foreign.id,
+      decision: "APPROVE",
+      reason: "not ours; atlas desk will bust it",
+    });
     expect(acknowledged.status).toBe("APPLIED");
     const price = await itemFor(run, seeded.price, "PRICE");
-    await ops.admin.recon.decide({ itemId: price.id, decision: "APPROVE", reason: "receipt typo; the ledger used the right price" });
+    await ops.admin.recon.decide({
+      itemId: price.id,
+      decision: "APPROVE",
+      reason: "receipt typo; the ledger used the right price",
+    });
     expect(await prisma().orderEvent.count({ where: { orderId: seeded.price, kind: "RECON_ACKNOWLEDGED" } })).toBe(1);
     const after = await books(chloe);
     expect({ ...after, audit: before.audit }).toEqual(before);
@@ -287,10 +419,15 @@ describe("reconciliation against the broker simulator", () => {
       ].sort(),
     );
     const gaveUp = await itemFor(atlasRun, seeded.gaveUp, "STATUS");
-    await cancelOrder({ ctx: { services: system.services, account: bob, actor: "test" }, input: { orderId: seeded.gaveUp } });
+    await cancelOrder({
+      ctx: { services: system.services, account: bob, actor: "test" },
+      input: { orderId: seeded.gaveUp },
+    });
     await settled(seeded.gaveUp, "CANCELLED");
     const before = await books(chloe);
-    await expect(ops.admin.recon.decide({ itemId: gaveUp.id, decision: "APPROVE", reason: "the broker does have it" })).rejects.toMatchObject({
+    await expect(
+      ops.admin.recon.decide({ itemId: gaveUp.id, decision: "APPROVE", reason: "the broker does have it" }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: expect.stringContaining("run reconciliation again"),
     });
@@ -300,19 +437,36 @@ describe("reconciliation against the broker simulator", () => {
   });
 
   it("refuses bad console input with a clear error", async () => {
-    await expect(ops.admin.recon.run({ brokerId: "nowhere" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("no broker") });
-    await expect(ops.admin.recon.run({ since: new Date(Date.now() + 3_600_000).toISOString() })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(ops.admin.recon.run({ brokerId: "nowhere" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("no broker"),
+    });
+    await expect(ops.admin.recon.run({ since: new Date(Date.now() + 3_600_000).toISOString() })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(ops.admin.recon.run({ since: "yesterday" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(ops.admin.recon.decide({ itemId: crypto.randomUUID(), decision: "APPROVE", reason: "does not exist" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      ops.admin.recon.decide({ itemId: crypto.randomUUID(), decision: "APPROVE", reason: "does not exist" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("runs on a schedule: one pass per broker per interval however many workers run the role, windows chained", async () => {
     const stop = new AbortController();
     const schedule = { intervalMs: 1000, graceMs: 0, overlapMs: 500 };
-    const workers = [runReconciliationSchedule(system.services, schedule, stop.signal), runReconciliationSchedule(system.services, schedule, stop.signal)];
-    const scheduled = (brokerId: string) => prisma().reconRun.findMany({ where: { brokerId, triggeredBy: "schedule" }, orderBy: { startedAt: "asc" } });
+    const workers = [
+      runReconciliationSchedule(system.services, schedule, stop.signal),
+      runReconciliationSchedule(system.services, schedule, stop.signal),
+    ];
+    const scheduled = (brokerId: string) =>
+      prisma().reconRun.findMany({ where: { brokerId, triggeredBy: "schedule" }, orderBy: { startedAt: "asc" } });
     try {
-      await waitUntil(async () => (await scheduled("atlas")).filter((run) => run.finishedAt).length >= 3 && (await scheduled("harbor")).filter((run) => run.finishedAt).length >= 3, 30_000, "three scheduled runs per broker");
+      await waitUntil(
+        async () =>
+          (await scheduled("atlas")).filter((run) => run.finishedAt).length >= 3 &&
+          (await scheduled("harbor")).filter((run) => run.finishedAt).length >= 3,
+        30_000,
+        "three scheduled runs per broker",
+      );
     } finally {
       stop.abort();
       await Promise.all(workers);

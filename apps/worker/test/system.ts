@@ -5,7 +5,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { ServerType } from "@hono/node-server";
-import { createCoreServices, deletePipelineTopics, KafkaTransport, PollingTransport, placeOrder, ZPlaceOrderInput, type AccountRef, type CoreServices, type KafkaTransportOptions, type Transport } from "@meridian/core";
+import {
+  createCoreServices,
+  deletePipelineTopics,
+  KafkaTransport,
+  PollingTransport,
+  placeOrder,
+  ZPlaceOrderInput,
+  type AccountRef,
+  type CoreServices,
+  type KafkaTransportOptions,
+  type Transport,
+} from "@meridian/core";
 import { createTestDatabase, freePort, type TestDatabase } from "@meridian/db/testing";
 import { runGateway, runLedger } from "../src/roles/consumers";
 import { startReceiver } from "../src/roles/receiver";
@@ -56,23 +67,58 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     BROKER_WEBHOOK_SECRET_ATLAS: randomBytes(16).toString("hex"),
     BROKER_WEBHOOK_SECRET_HARBOR: randomBytes(16).toString("hex"),
   };
-  const brokerProcess = spawn(process.execPath, ["--import", "tsx", "apps/broker/src/main.ts"], { cwd: repoRoot, env, stdio: ["ignore", "inherit", "inherit"] });
-  await waitUntil(() => fetch(`${env.BROKER_URL}/health`).then((response) => response.ok, () => false), 30_000, "broker simulator did not start");
+  const brokerProcess = spawn(process.execPath, ["--import", "tsx", "apps/broker/src/main.ts"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitUntil(
+    () =>
+      fetch(`${env.BROKER_URL}/health`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    30_000,
+    "broker simulator did not start",
+  );
 
   // Spawned workers follow the system's transport, never a KAFKA_BROKERS the test run happens to have.
   const kafkaNamespace = `t${randomBytes(4).toString("hex")}.`;
   delete env.KAFKA_BROKERS;
-  if (options.kafka) Object.assign(env, { KAFKA_BROKERS: options.kafka.brokers, KAFKA_TOPIC_PREFIX: kafkaNamespace, KAFKA_PROBE_MS: String(options.kafka.probeMs ?? 250) });
-  const retryPolicy = { baseMs: options.retryBaseMs ?? 200, capMs: 2000, maxAttempts: options.maxAttempts ?? 5, lateArrivalMs: options.lateArrivalMs ?? 2 * brokerTimeoutMs };
+  if (options.kafka)
+    Object.assign(env, {
+      KAFKA_BROKERS: options.kafka.brokers,
+      KAFKA_TOPIC_PREFIX: kafkaNamespace,
+      KAFKA_PROBE_MS: String(options.kafka.probeMs ?? 250),
+    });
+  const retryPolicy = {
+    baseMs: options.retryBaseMs ?? 200,
+    capMs: 2000,
+    maxAttempts: options.maxAttempts ?? 5,
+    lateArrivalMs: options.lateArrivalMs ?? 2 * brokerTimeoutMs,
+  };
   const services = { ...createCoreServices({ env, prisma: db.prisma, name: "worker-test" }), retryPolicy };
   const stop = new AbortController();
   const inProcess = options.inProcessWorker !== false;
   const transport: Transport = options.kafka
-    ? new KafkaTransport({ prisma: db.prisma, logger: services.logger, namespace: kafkaNamespace, probeMs: 250, ...options.kafka, brokers: options.kafka.brokers.split(",") })
+    ? new KafkaTransport({
+        prisma: db.prisma,
+        logger: services.logger,
+        namespace: kafkaNamespace,
+        probeMs: 250,
+        ...options.kafka,
+        brokers: options.kafka.brokers.split(","),
+      })
     : new PollingTransport({ prisma: db.prisma, logger: services.logger });
   if (inProcess) await transport.start(stop.signal);
   const receiver: ServerType | null = inProcess ? await startReceiver(services, receiverPort, env, transport) : null;
-  const loops = inProcess ? [runGateway(services, transport, retryPolicy, stop.signal), runLedger(services, transport, stop.signal), runRecovery(services, stop.signal, 200)] : [];
+  const loops = inProcess
+    ? [
+        runGateway(services, transport, retryPolicy, stop.signal),
+        runLedger(services, transport, stop.signal),
+        runRecovery(services, stop.signal, 200),
+      ]
+    : [];
   const workers: ChildProcess[] = [];
 
   return {
@@ -92,22 +138,43 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     async spawnWorker(extraEnv = {}) {
       const worker = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
         cwd: repoRoot,
-        env: { ...env, RECEIVER_PORT: String(receiverPort), SUBMIT_RETRY_BASE_MS: String(retryPolicy.baseMs), SUBMIT_RETRY_CAP_MS: String(retryPolicy.capMs), SUBMIT_LATE_ARRIVAL_MS: String(retryPolicy.lateArrivalMs), ...extraEnv },
+        env: {
+          ...env,
+          RECEIVER_PORT: String(receiverPort),
+          SUBMIT_RETRY_BASE_MS: String(retryPolicy.baseMs),
+          SUBMIT_RETRY_CAP_MS: String(retryPolicy.capMs),
+          SUBMIT_LATE_ARRIVAL_MS: String(retryPolicy.lateArrivalMs),
+          ...extraEnv,
+        },
         stdio: ["ignore", "inherit", "inherit"],
       });
       workers.push(worker);
-      await waitUntil(() => fetch(`${env.RECEIVER_URL}/health`).then((response) => response.ok, () => false), 30_000, "worker did not start");
+      await waitUntil(
+        () =>
+          fetch(`${env.RECEIVER_URL}/health`).then(
+            (response) => response.ok,
+            () => false,
+          ),
+        30_000,
+        "worker did not start",
+      );
       return worker;
     },
     broker(brokerId, path, init) {
-      return fetch(`${env.BROKER_URL}/brokers/${brokerId}${path}`, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+      return fetch(`${env.BROKER_URL}/brokers/${brokerId}${path}`, {
+        ...init,
+        headers: { "content-type": "application/json", ...init?.headers },
+      });
     },
     async close() {
       stop.abort();
       await Promise.allSettled(loops);
       if (inProcess) await transport.close();
       if (options.kafka) {
-        await deletePipelineTopics({ brokers: options.kafka.brokers.split(","), clientId: "meridian-test", namespace: kafkaNamespace }, services.logger).catch(() => {});
+        await deletePipelineTopics(
+          { brokers: options.kafka.brokers.split(","), clientId: "meridian-test", namespace: kafkaNamespace },
+          services.logger,
+        ).catch(() => {});
       }
       receiver?.close();
       await Promise.all(workers.map((worker) => stopProcess(worker)));
@@ -118,7 +185,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   };
 }
 
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, message: string): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  message: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

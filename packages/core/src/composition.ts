@@ -15,13 +15,18 @@ import type { CoreServices } from "./services";
 
 const DEFAULT_RECEIVER_URL = "http://127.0.0.1:4200";
 
-export function createCoreServices(options: { env?: NodeJS.ProcessEnv; name?: string; prisma?: ReturnType<typeof createPrismaClient> } = {}): CoreServices {
+export function createCoreServices(
+  options: { env?: NodeJS.ProcessEnv; name?: string; prisma?: ReturnType<typeof createPrismaClient> } = {},
+): CoreServices {
   const env = options.env ?? process.env;
   const prisma = options.prisma ?? getPrisma();
   const plain = createBrokerRegistryFromEnv(env);
   const resilience = resilienceOptionsFromEnv(env);
   const callLog = databaseCallLog(prisma);
-  const brokers = new BrokerRegistry(plain.all().map((adapter) => new ResilientBroker(adapter, resilience, callLog)), plain.routing);
+  const brokers = new BrokerRegistry(
+    plain.all().map((adapter) => new ResilientBroker(adapter, resilience, callLog)),
+    plain.routing,
+  );
   const logger = pino({ name: options.name ?? "meridian", level: env.LOG_LEVEL ?? "info" });
   return {
     prisma,

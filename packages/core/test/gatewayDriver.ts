@@ -14,10 +14,19 @@ export function gatewayDriver(h: Harness, account: AccountRef) {
 
   /** Hands every unconsumed command of `orderId` to the gateway, oldest first; a command whose handler throws stays. */
   async function deliverCommands(orderId: string): Promise<{ handled: number; failed: string[] }> {
-    const rows = await h.db.prisma.outboxEvent.findMany({ where: { key: orderId, topic: "orders.commands", consumedAt: null }, orderBy: { seq: "asc" } });
+    const rows = await h.db.prisma.outboxEvent.findMany({
+      where: { key: orderId, topic: "orders.commands", consumedAt: null },
+      orderBy: { seq: "asc" },
+    });
     const failed: string[] = [];
     for (const row of rows) {
-      const message: OutboxMessage = { id: row.id, topic: row.topic, key: row.key, eventType: row.eventType, payload: row.payload };
+      const message: OutboxMessage = {
+        id: row.id,
+        topic: row.topic,
+        key: row.key,
+        eventType: row.eventType,
+        payload: row.payload,
+      };
       try {
         await handleOrderCommand(deps(), message);
       } catch (error) {
@@ -32,7 +41,14 @@ export function gatewayDriver(h: Harness, account: AccountRef) {
   async function place(input: Record<string, unknown> = {}) {
     return placeOrder({
       ctx: { services: h.services, account, actor: "test" },
-      input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100.00", ...input }),
+      input: ZPlaceOrderInput.parse({
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "1",
+        limitPrice: "100.00",
+        ...input,
+      }),
     });
   }
 
@@ -65,7 +81,11 @@ export function gatewayDriver(h: Harness, account: AccountRef) {
 }
 
 /** A broker's record of an order, as its lookup answers. */
-export function brokerView(clientOrderId: string, status: "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELLED" | "REJECTED" | "EXPIRED", filledQuantity = "0") {
+export function brokerView(
+  clientOrderId: string,
+  status: "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELLED" | "REJECTED" | "EXPIRED",
+  filledQuantity = "0",
+) {
   return {
     clientOrderId,
     brokerOrderId: `B-${clientOrderId}`,

@@ -3,7 +3,14 @@
 // apps/worker/test use the real simulator over HTTP.
 import { pino } from "pino";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
-import type { BrokerAdapter, BrokerOrderRequest, BrokerOrderView, CancelResult, Quote, SubmitResult } from "../src/broker/port";
+import type {
+  BrokerAdapter,
+  BrokerOrderRequest,
+  BrokerOrderView,
+  CancelResult,
+  Quote,
+  SubmitResult,
+} from "../src/broker/port";
 import { BrokerRegistry } from "../src/broker/registry";
 import { DatabaseAccountLock } from "../src/lock/databaseLock";
 import type { AccountLock } from "../src/lock/port";
@@ -19,8 +26,15 @@ export class ScriptedBroker implements BrokerAdapter {
   readonly capabilities = { lookupByClientOrderId: true };
   readonly submitted: BrokerOrderRequest[] = [];
   prices = new Map<string, string>(INSTRUMENTS.map((instrument) => [instrument.symbol, "100.00"]));
-  nextSubmit: (request: BrokerOrderRequest) => Promise<SubmitResult> = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
-  nextCancel: (clientOrderId: string) => Promise<CancelResult> = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
+  nextSubmit: (request: BrokerOrderRequest) => Promise<SubmitResult> = async (request) => ({
+    outcome: "ACCEPTED",
+    brokerOrderId: `B-${request.clientOrderId}`,
+  });
+  nextCancel: (clientOrderId: string) => Promise<CancelResult> = async () => ({
+    outcome: "CANCELLED",
+    brokerOrderId: "B",
+    filledQuantity: "0",
+  });
   /** The broker's record of an order, as a lookup (and the daily report) answers it; none by default. */
   nextLookup: (clientOrderId: string) => Promise<BrokerOrderView | null> = async () => null;
 
@@ -37,7 +51,15 @@ export class ScriptedBroker implements BrokerAdapter {
     return this.nextLookup(clientOrderId);
   }
   async getQuotes(): Promise<Quote[]> {
-    return [...this.prices].map(([symbol, last]) => ({ symbol, name: symbol, bid: last, ask: last, last, previousClose: last, timestamp: new Date().toISOString() }));
+    return [...this.prices].map(([symbol, last]) => ({
+      symbol,
+      name: symbol,
+      bid: last,
+      ask: last,
+      last,
+      previousClose: last,
+      timestamp: new Date().toISOString(),
+    }));
   }
 }
 
@@ -61,7 +83,17 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
   const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
   const logger = pino({ level: "silent" });
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
-  const services: CoreServices = { prisma: db.prisma, lock, brokers, quotes: new QuoteService(brokers), simulator: new SimulatorControl("http://127.0.0.1:9"), orderFeed, receiverUrl: "http://127.0.0.1:9", retryPolicy: { baseMs: 200, capMs: 2000, maxAttempts: 5, lateArrivalMs: 0 }, logger };
+  const services: CoreServices = {
+    prisma: db.prisma,
+    lock,
+    brokers,
+    quotes: new QuoteService(brokers),
+    simulator: new SimulatorControl("http://127.0.0.1:9"),
+    orderFeed,
+    receiverUrl: "http://127.0.0.1:9",
+    retryPolicy: { baseMs: 200, capMs: 2000, maxAttempts: 5, lateArrivalMs: 0 },
+    logger,
+  };
   return {
     db,
     services,
@@ -72,7 +104,11 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
     },
     async caller(email) {
       const user = email === null ? null : await db.prisma.user.findUniqueOrThrow({ where: { email } });
-      const session = { user: user && { userId: user.id, role: user.role }, save: async () => {}, destroy: async () => {} };
+      const session = {
+        user: user && { userId: user.id, role: user.role },
+        save: async () => {},
+        destroy: async () => {},
+      };
       return createCaller({ services, session });
     },
     async close() {

@@ -67,7 +67,11 @@ describe("packages/core layering", () => {
   });
 
   it("finds a loop when there is one", () => {
-    const graph = new Map([["orders", new Set(["tcc"])], ["tcc", new Set(["ledger"])], ["ledger", new Set(["orders"])]]);
+    const graph = new Map([
+      ["orders", new Set(["tcc"])],
+      ["tcc", new Set(["ledger"])],
+      ["ledger", new Set(["orders"])],
+    ]);
     expect(findCycle(graph)).toEqual(["orders", "tcc", "ledger", "orders"]);
   });
 });

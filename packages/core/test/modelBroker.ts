@@ -67,7 +67,9 @@ type LateRequest = { kind: "submit"; request: BrokerOrderRequest } | { kind: "ca
 
 const OPEN: ReadonlySet<BrokerOrderStatus> = new Set(["NEW", "PARTIALLY_FILLED"]);
 /** Every symbol trades at 100.00 except one, so orders of different sizes meet. */
-export const PRICE_CENTS: Readonly<Record<string, number>> = Object.fromEntries(INSTRUMENTS.map((instrument) => [instrument.symbol, instrument.symbol === "MSFT" ? 25_000 : 10_000]));
+export const PRICE_CENTS: Readonly<Record<string, number>> = Object.fromEntries(
+  INSTRUMENTS.map((instrument) => [instrument.symbol, instrument.symbol === "MSFT" ? 25_000 : 10_000]),
+);
 
 export class ModelBroker implements BrokerAdapter {
   readonly brokerId: string;
@@ -86,7 +88,10 @@ export class ModelBroker implements BrokerAdapter {
   private sequence = 0;
 
   /** `tag` makes execution and broker order ids unique across histories that share one database. */
-  constructor(readonly profile: BrokerProfile, private readonly tag: string) {
+  constructor(
+    readonly profile: BrokerProfile,
+    private readonly tag: string,
+  ) {
     this.brokerId = profile.lookup === "lookup" ? "atlas" : "harbor";
     this.capabilities = { lookupByClientOrderId: profile.lookup === "lookup" };
     if (profile.lookup !== "none") this.listOrdersSince = (since) => this.answerRead(() => this.report(since));
@@ -119,11 +124,19 @@ export class ModelBroker implements BrokerAdapter {
   }
 
   async submitOrder(request: BrokerOrderRequest): Promise<SubmitResult> {
-    return this.answer(request.clientOrderId, () => this.actSubmit(request), () => this.lateRequests.push({ kind: "submit", request }));
+    return this.answer(
+      request.clientOrderId,
+      () => this.actSubmit(request),
+      () => this.lateRequests.push({ kind: "submit", request }),
+    );
   }
 
   async cancelOrder(clientOrderId: string): Promise<CancelResult> {
-    return this.answer(clientOrderId, () => this.actCancel(clientOrderId), () => this.lateRequests.push({ kind: "cancel", clientOrderId }));
+    return this.answer(
+      clientOrderId,
+      () => this.actCancel(clientOrderId),
+      () => this.lateRequests.push({ kind: "cancel", clientOrderId }),
+    );
   }
 
   async lookupOrder(clientOrderId: string): Promise<BrokerOrderView | null> {
@@ -134,7 +147,15 @@ export class ModelBroker implements BrokerAdapter {
   async getQuotes(): Promise<Quote[]> {
     return INSTRUMENTS.map(({ symbol, name }) => {
       const price = formatCents(PRICE_CENTS[symbol]!);
-      return { symbol, name, bid: price, ask: price, last: price, previousClose: price, timestamp: new Date().toISOString() };
+      return {
+        symbol,
+        name,
+        bid: price,
+        ask: price,
+        last: price,
+        previousClose: price,
+        timestamp: new Date().toISOString(),
+      };
     });
   }
 
@@ -182,7 +203,11 @@ export class ModelBroker implements BrokerAdapter {
 
   /** A fingerprint of everything the broker knows, to tell whether a step changed anything. */
   state(): string {
-    return JSON.stringify([...this.records.values()].map((record) => [record.request.clientOrderId, record.status, record.filled]).concat([[this.executions.length, this.lateRequests.length]]));
+    return JSON.stringify(
+      [...this.records.values()]
+        .map((record) => [record.request.clientOrderId, record.status, record.filled])
+        .concat([[this.executions.length, this.lateRequests.length]]),
+    );
   }
 
   private async answer<T>(clientOrderId: string, act: () => T, goLate: () => void): Promise<T> {
@@ -228,7 +253,13 @@ export class ModelBroker implements BrokerAdapter {
   private slow<T>(clientOrderId: string, answer: T): Promise<T> {
     this.parked("slow");
     return new Promise<T>((resolve, reject) => {
-      this.slowCalls.push({ clientOrderId, release: (timedOut) => (timedOut ? reject(this.unavailable("TIMEOUT", "no answer within the timeout (the broker acted)")) : resolve(answer)) });
+      this.slowCalls.push({
+        clientOrderId,
+        release: (timedOut) =>
+          timedOut
+            ? reject(this.unavailable("TIMEOUT", "no answer within the timeout (the broker acted)"))
+            : resolve(answer),
+      });
     });
   }
 
@@ -245,12 +276,24 @@ export class ModelBroker implements BrokerAdapter {
     const existing = this.records.get(request.clientOrderId);
     if (existing) {
       const { firstAnswer } = existing;
-      return firstAnswer.outcome === "ACCEPTED" ? { ...firstAnswer, status: existing.status, filledQuantity: String(existing.filled) } : firstAnswer;
+      return firstAnswer.outcome === "ACCEPTED"
+        ? { ...firstAnswer, status: existing.status, filledQuantity: String(existing.filled) }
+        : firstAnswer;
     }
     const brokerOrderId = `${this.tag}-B${++this.sequence}`;
     const accepted = this.decisions.get(request.clientOrderId) !== "reject";
-    const firstAnswer: SubmitResult = accepted ? { outcome: "ACCEPTED", brokerOrderId } : { outcome: "REJECTED", reason: "rejected by the model broker" };
-    this.records.set(request.clientOrderId, { request, brokerOrderId, status: accepted ? "NEW" : "REJECTED", filled: 0, executions: [], createdAt: new Date(), firstAnswer });
+    const firstAnswer: SubmitResult = accepted
+      ? { outcome: "ACCEPTED", brokerOrderId }
+      : { outcome: "REJECTED", reason: "rejected by the model broker" };
+    this.records.set(request.clientOrderId, {
+      request,
+      brokerOrderId,
+      status: accepted ? "NEW" : "REJECTED",
+      filled: 0,
+      executions: [],
+      createdAt: new Date(),
+      firstAnswer,
+    });
     return firstAnswer;
   }
 
@@ -259,7 +302,12 @@ export class ModelBroker implements BrokerAdapter {
     if (!record) return { outcome: "NOT_FOUND" };
     const filledQuantity = String(record.filled);
     if (!OPEN.has(record.status)) {
-      return { outcome: "TOO_LATE", reason: `order is ${record.status}`, filledQuantity, ...(this.profile.tooLateSaysStatus ? { status: record.status } : {}) };
+      return {
+        outcome: "TOO_LATE",
+        reason: `order is ${record.status}`,
+        filledQuantity,
+        ...(this.profile.tooLateSaysStatus ? { status: record.status } : {}),
+      };
     }
     record.status = "CANCELLED";
     return { outcome: "CANCELLED", brokerOrderId: record.brokerOrderId, filledQuantity };
@@ -285,7 +333,9 @@ export class ModelBroker implements BrokerAdapter {
   }
 
   private report(since: Date): BrokerOrderView[] {
-    return [...this.records.values()].filter((record) => record.createdAt >= since).map((record) => this.view(record.request.clientOrderId)!);
+    return [...this.records.values()]
+      .filter((record) => record.createdAt >= since)
+      .map((record) => this.view(record.request.clientOrderId)!);
   }
 }
 

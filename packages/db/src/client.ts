@@ -18,7 +18,10 @@ export function databaseUrl(): string {
   return url;
 }
 
-export function createPrismaClient(url = databaseUrl(), poolSize = Number(process.env.DB_POOL_SIZE ?? 10)): PrismaClient {
+export function createPrismaClient(
+  url = databaseUrl(),
+  poolSize = Number(process.env.DB_POOL_SIZE ?? 10),
+): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: poolSize });
   return new PrismaClient({ adapter });
 }

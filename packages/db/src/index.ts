@@ -1,4 +1,15 @@
 export { createPrismaClient, databaseUrl, getPrisma, Prisma, PrismaClient } from "./client";
 export type { Db, DbOrTx, Tx } from "./client";
 export * from "./generated/prisma/enums";
-export type { User, Account, CashBalance, Holding, Order, OrderEvent, ExecutionReceipt, LedgerEntry, OutboxEvent, InboxEvent } from "./generated/prisma/client";
+export type {
+  User,
+  Account,
+  CashBalance,
+  Holding,
+  Order,
+  OrderEvent,
+  ExecutionReceipt,
+  LedgerEntry,
+  OutboxEvent,
+  InboxEvent,
+} from "./generated/prisma/client";

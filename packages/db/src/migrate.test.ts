@@ -13,7 +13,9 @@ describe("migrate + schema validation", () => {
   it("records every migration in _prisma_migrations with Prisma's sha256 checksum", async () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query(`SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`);
+    const { rows } = await client.query(
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     await client.end();
     const files = readMigrations();
     expect(rows.map((row) => row.migration_name)).toEqual(files.map((file) => file.name));

@@ -60,9 +60,14 @@ export async function migrate(url: string, dir = migrationsDir): Promise<Migrate
     for (const migration of readMigrations(dir)) {
       const row = recorded.get(migration.name);
       if (row) {
-        if (!row.finished_at) throw new Error(`Migration ${migration.name} started earlier but never finished; repair it by hand before starting.`);
+        if (!row.finished_at)
+          throw new Error(
+            `Migration ${migration.name} started earlier but never finished; repair it by hand before starting.`,
+          );
         if (row.checksum !== migration.checksum) {
-          throw new Error(`Migration ${migration.name} was edited after it was applied (checksum differs). Add a new migration instead.`);
+          throw new Error(
+            `Migration ${migration.name} was edited after it was applied (checksum differs). Add a new migration instead.`,
+          );
         }
         result.alreadyApplied.push(migration.name);
         continue;
@@ -86,7 +91,9 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
       [id, migration.checksum, migration.name],
     );
     await client.query(migration.sql);
-    await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+    await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+      id,
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");

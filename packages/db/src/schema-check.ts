@@ -37,7 +37,13 @@ const SCALAR_TYPES: Record<string, string> = {
 export function readDatamodel(source = readFileSync(schemaPath, "utf8")): Datamodel {
   const enums = new Map<string, string[]>();
   for (const [, name, body] of source.matchAll(/^enum\s+(\w+)\s*\{([^}]*)\}/gm)) {
-    enums.set(name!, body!.split("\n").map((line) => line.trim()).filter((line) => /^\w+$/.test(line)));
+    enums.set(
+      name!,
+      body!
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => /^\w+$/.test(line)),
+    );
   }
   const modelNames = new Set([...source.matchAll(/^model\s+(\w+)/gm)].map((match) => match[1]!));
   const tables: ExpectedTable[] = [];
@@ -47,7 +53,13 @@ export function readDatamodel(source = readFileSync(schemaPath, "utf8")): Datamo
     for (const line of body!.split("\n")) {
       const field = line.trim().match(/^(\w+)\s+(\w+)(\?|\[\])?(.*)$/);
       if (!field) continue;
-      const [, name, typeName, modifier, attributes] = field as unknown as [string, string, string, string | undefined, string];
+      const [, name, typeName, modifier, attributes] = field as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string,
+      ];
       if (modifier === "[]" || modelNames.has(typeName)) continue; // relation fields have no column
       const column = attributes.match(/@map\("([^"]+)"\)/)?.[1] ?? name;
       columns.push({ column, type: columnType(typeName, attributes, enums), nullable: modifier === "?" });
@@ -139,9 +151,14 @@ export async function findSchemaDrift(url: string, datamodel = readDatamodel()):
           continue;
         }
         const actualType = liveType(actual);
-        if (actualType !== expected.type) drift.push(`column "${table.table}"."${expected.column}" is ${actualType}, the datamodel says ${expected.type}`);
+        if (actualType !== expected.type)
+          drift.push(
+            `column "${table.table}"."${expected.column}" is ${actualType}, the datamodel says ${expected.type}`,
+          );
         if ((actual.is_nullable === "YES") !== expected.nullable) {
-          drift.push(`column "${table.table}"."${expected.column}" is ${actual.is_nullable === "YES" ? "nullable" : "NOT NULL"}, the datamodel says ${expected.nullable ? "optional" : "required"}`);
+          drift.push(
+            `column "${table.table}"."${expected.column}" is ${actual.is_nullable === "YES" ? "nullable" : "NOT NULL"}, the datamodel says ${expected.nullable ? "optional" : "required"}`,
+          );
         }
       }
     }
@@ -150,7 +167,8 @@ export async function findSchemaDrift(url: string, datamodel = readDatamodel()):
     for (const [name, values] of datamodel.enums) {
       const actual = liveEnums.get(name);
       if (!actual) drift.push(`enum "${name}" is missing`);
-      else if (actual.join(",") !== values.join(",")) drift.push(`enum "${name}" has (${actual.join(", ")}), the datamodel says (${values.join(", ")})`);
+      else if (actual.join(",") !== values.join(","))
+        drift.push(`enum "${name}" has (${actual.join(", ")}), the datamodel says (${values.join(", ")})`);
     }
     return drift;
   } finally {
@@ -160,7 +178,9 @@ export async function findSchemaDrift(url: string, datamodel = readDatamodel()):
 
 export class SchemaDriftError extends Error {
   constructor(readonly differences: string[]) {
-    super(`The database schema does not match the Prisma datamodel; refusing to start:\n  - ${differences.join("\n  - ")}\nRun \`npm run db:migrate\` or add the missing migration.`);
+    super(
+      `The database schema does not match the Prisma datamodel; refusing to start:\n  - ${differences.join("\n  - ")}\nRun \`npm run db:migrate\` or add the missing migration.`,
+    );
     this.name = "SchemaDriftError";
   }
 }

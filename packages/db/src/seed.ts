@@ -7,10 +7,45 @@ import { Prisma, type PrismaClient } from "./client";
 export const DEMO_PASSWORD = "meridian-demo";
 
 export const DEMO_USERS = [
-  { email: "alice@demo.meridian", name: "Alice Kim", role: "CUSTOMER", accountNo: "M-100-0001", cash: "25000.00", points: "5000", holdings: [{ symbol: "AAPL", quantity: "10", costBasis: "1900.00" }, { symbol: "MSFT", quantity: "5", costBasis: "2050.00" }] },
-  { email: "bob@demo.meridian", name: "Bob Park", role: "CUSTOMER", accountNo: "M-100-0002", cash: "10000.00", points: "300", holdings: [{ symbol: "TSLA", quantity: "8", costBasis: "1960.00" }] },
-  { email: "chloe@demo.meridian", name: "Chloe Lee", role: "CUSTOMER", accountNo: "M-100-0003", cash: "50000.00", points: "0", holdings: [] },
-  { email: "ops@demo.meridian", name: "Operator Jung", role: "OPERATOR", accountNo: null, cash: null, points: null, holdings: [] },
+  {
+    email: "alice@demo.meridian",
+    name: "Alice Kim",
+    role: "CUSTOMER",
+    accountNo: "M-100-0001",
+    cash: "25000.00",
+    points: "5000",
+    holdings: [
+      { symbol: "AAPL", quantity: "10", costBasis: "1900.00" },
+      { symbol: "MSFT", quantity: "5", costBasis: "2050.00" },
+    ],
+  },
+  {
+    email: "bob@demo.meridian",
+    name: "Bob Park",
+    role: "CUSTOMER",
+    accountNo: "M-100-0002",
+    cash: "10000.00",
+    points: "300",
+    holdings: [{ symbol: "TSLA", quantity: "8", costBasis: "1960.00" }],
+  },
+  {
+    email: "chloe@demo.meridian",
+    name: "Chloe Lee",
+    role: "CUSTOMER",
+    accountNo: "M-100-0003",
+    cash: "50000.00",
+    points: "0",
+    holdings: [],
+  },
+  {
+    email: "ops@demo.meridian",
+    name: "Operator Jung",
+    role: "OPERATOR",
+    accountNo: null,
+    cash: null,
+    points: null,
+    holdings: [],
+  },
 ] as const;
 
 export async function seed(prisma: PrismaClient): Promise<{ created: boolean }> {
@@ -18,16 +53,39 @@ export async function seed(prisma: PrismaClient): Promise<{ created: boolean }> 
   const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 10);
   await prisma.$transaction(async (tx) => {
     for (const demo of DEMO_USERS) {
-      const user = await tx.user.create({ data: { email: demo.email, name: demo.name, role: demo.role, passwordHash } });
+      const user = await tx.user.create({
+        data: { email: demo.email, name: demo.name, role: demo.role, passwordHash },
+      });
       if (!demo.accountNo) continue;
       const account = await tx.account.create({ data: { accountNo: demo.accountNo, userId: user.id } });
-      await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: new Prisma.Decimal(demo.cash) } });
-      await tx.ledgerEntry.create({ data: { accountId: account.id, asset: "USD", amount: new Prisma.Decimal(demo.cash), kind: "DEPOSIT" } });
+      await tx.cashBalance.create({
+        data: { accountId: account.id, currency: "USD", available: new Prisma.Decimal(demo.cash) },
+      });
+      await tx.ledgerEntry.create({
+        data: { accountId: account.id, asset: "USD", amount: new Prisma.Decimal(demo.cash), kind: "DEPOSIT" },
+      });
       await tx.pointsBalance.create({ data: { accountId: account.id, available: new Prisma.Decimal(demo.points) } });
-      if (demo.points !== "0") await tx.ledgerEntry.create({ data: { accountId: account.id, asset: "POINTS", amount: new Prisma.Decimal(demo.points), kind: "REWARD" } });
+      if (demo.points !== "0")
+        await tx.ledgerEntry.create({
+          data: { accountId: account.id, asset: "POINTS", amount: new Prisma.Decimal(demo.points), kind: "REWARD" },
+        });
       for (const holding of demo.holdings) {
-        await tx.holding.create({ data: { accountId: account.id, symbol: holding.symbol, quantity: new Prisma.Decimal(holding.quantity), costBasis: new Prisma.Decimal(holding.costBasis) } });
-        await tx.ledgerEntry.create({ data: { accountId: account.id, asset: holding.symbol, amount: new Prisma.Decimal(holding.quantity), kind: "TRANSFER_IN" } });
+        await tx.holding.create({
+          data: {
+            accountId: account.id,
+            symbol: holding.symbol,
+            quantity: new Prisma.Decimal(holding.quantity),
+            costBasis: new Prisma.Decimal(holding.costBasis),
+          },
+        });
+        await tx.ledgerEntry.create({
+          data: {
+            accountId: account.id,
+            asset: holding.symbol,
+            amount: new Prisma.Decimal(holding.quantity),
+            kind: "TRANSFER_IN",
+          },
+        });
       }
     }
   });

@@ -35,7 +35,10 @@ export async function createTestDatabase(options: { seed?: boolean; poolSize?: n
     const parsed = new URL(serverUrl);
     parsed.pathname = `/${name}`;
     url = parsed.toString();
-    dropServer = () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+    dropServer = () =>
+      withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      );
   } else {
     const embedded = await startEmbeddedPostgres({ port: await freePort() });
     url = embedded.url;

@@ -1,7 +1,15 @@
 import clsx from "clsx";
 import type { ReactNode } from "react";
 
-export function Banner({ tone, children, onDismiss }: { tone: "error" | "success" | "info"; children: ReactNode; onDismiss?: () => void }) {
+export function Banner({
+  tone,
+  children,
+  onDismiss,
+}: {
+  tone: "error" | "success" | "info";
+  children: ReactNode;
+  onDismiss?: () => void;
+}) {
   return (
     <div
       role={tone === "error" ? "alert" : "status"}
@@ -14,7 +22,12 @@ export function Banner({ tone, children, onDismiss }: { tone: "error" | "success
     >
       <div className="min-w-0">{children}</div>
       {onDismiss && (
-        <button type="button" onClick={onDismiss} className="shrink-0 text-xs opacity-70 hover:opacity-100" aria-label="Dismiss">
+        <button
+          type="button"
+          onClick={onDismiss}
+          className="shrink-0 text-xs opacity-70 hover:opacity-100"
+          aria-label="Dismiss"
+        >
           ✕
         </button>
       )}

@@ -14,7 +14,10 @@ function NavLink({ href, active, children }: { href: string; active: boolean; ch
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={clsx("inline-flex h-7 items-center gap-1.5 rounded px-2 text-xs", active ? "bg-neutral-700 text-white" : "text-neutral-300 hover:bg-neutral-800")}
+      className={clsx(
+        "inline-flex h-7 items-center gap-1.5 rounded px-2 text-xs",
+        active ? "bg-neutral-700 text-white" : "text-neutral-300 hover:bg-neutral-800",
+      )}
     >
       {children}
     </Link>
@@ -38,7 +41,14 @@ function CountBadge({ count, testId, title }: { count: number | undefined; testI
   );
 }
 
-const SECTIONS = ["/admin/pending", "/admin/attention", "/admin/quarantine", "/admin/invariants", "/admin/brokers", "/admin/recon"] as const;
+const SECTIONS = [
+  "/admin/pending",
+  "/admin/attention",
+  "/admin/quarantine",
+  "/admin/invariants",
+  "/admin/brokers",
+  "/admin/recon",
+] as const;
 
 /**
  * The operator console's sections; Pending and Attention show how many orders wait there, Quarantine how many refusals

@@ -43,4 +43,10 @@ export const STATUS_CLASS: Record<OrderStatus, string> = {
 };
 
 /** Statuses a customer may still try to cancel; the server has the last word. */
-export const CANCELLABLE: ReadonlySet<string> = new Set(["PENDING_NEW", "SUBMITTING", "ACCEPTED", "PARTIALLY_FILLED", "UNKNOWN"]);
+export const CANCELLABLE: ReadonlySet<string> = new Set([
+  "PENDING_NEW",
+  "SUBMITTING",
+  "ACCEPTED",
+  "PARTIALLY_FILLED",
+  "UNKNOWN",
+]);

@@ -21,7 +21,11 @@ function getQueryClient(): QueryClient {
 
 /** A session that expired while a screen was polling: send the person to sign in again instead of showing stale data. */
 function sendToLoginWhenSignedOut(error: unknown) {
-  if (error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED" && window.location.pathname !== "/login") {
+  if (
+    error instanceof TRPCClientError &&
+    error.data?.code === "UNAUTHORIZED" &&
+    window.location.pathname !== "/login"
+  ) {
     const next = encodeURIComponent(window.location.pathname);
     window.location.assign(`/login?next=${next}`);
   }

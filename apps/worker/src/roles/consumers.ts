@@ -1,8 +1,27 @@
-import { applyExecution, handleOrderCommand, TOPICS, type CoreServices, type RetryPolicy, type Transport } from "@meridian/core";
+import {
+  applyExecution,
+  handleOrderCommand,
+  TOPICS,
+  type CoreServices,
+  type RetryPolicy,
+  type Transport,
+} from "@meridian/core";
 
 /** The gateway role: sends orders, retries and cancels to the brokers. */
-export function runGateway(services: CoreServices, transport: Transport, retryPolicy: RetryPolicy, signal: AbortSignal): Promise<void> {
-  return transport.consume({ role: "gateway", topic: TOPICS.orderCommands, handler: (message) => handleOrderCommand({ services, retryPolicy }, message) }, signal);
+export function runGateway(
+  services: CoreServices,
+  transport: Transport,
+  retryPolicy: RetryPolicy,
+  signal: AbortSignal,
+): Promise<void> {
+  return transport.consume(
+    {
+      role: "gateway",
+      topic: TOPICS.orderCommands,
+      handler: (message) => handleOrderCommand({ services, retryPolicy }, message),
+    },
+    signal,
+  );
 }
 
 /** The ledger role: applies stored executions to orders, cash and holdings (exactly once: see applyExecution). */

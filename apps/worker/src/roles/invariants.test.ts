@@ -15,7 +15,14 @@ const env: NodeJS.ProcessEnv = {
   INVARIANTS_INTERVAL_MS: "50",
 };
 
-type Health = { ok: boolean; invariants: { ok: boolean; open: number; checker: { lastPassAt: string; lastPassMs: number; lastPassKind: string } | null } };
+type Health = {
+  ok: boolean;
+  invariants: {
+    ok: boolean;
+    open: number;
+    checker: { lastPassAt: string; lastPassMs: number; lastPassKind: string } | null;
+  };
+};
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 10_000;
@@ -53,23 +60,37 @@ describe("invariants role", () => {
       return (await response.json()) as Health;
     };
     const first = await waitFor(health, (body) => body.invariants.checker !== null, "the first pass");
-    expect(first).toMatchObject({ ok: true, invariants: { ok: true, open: 0, checker: { lastPassKind: expect.any(String) } } });
+    expect(first).toMatchObject({
+      ok: true,
+      invariants: { ok: true, open: 0, checker: { lastPassKind: expect.any(String) } },
+    });
 
     const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email: "chloe@demo.meridian" } } });
     await db.prisma.$executeRaw`UPDATE points_balances SET held = held + 5 WHERE account_id = ${account.id}::uuid`;
-    expect(await waitFor(health, (body) => body.invariants.open > 0, "the violation")).toMatchObject({ ok: false, invariants: { ok: false, open: 2 } });
-    const open = await db.prisma.invariantViolation.findMany({ where: { resolvedAt: null }, orderBy: { invariant: "asc" } });
+    expect(await waitFor(health, (body) => body.invariants.open > 0, "the violation")).toMatchObject({
+      ok: false,
+      invariants: { ok: false, open: 2 },
+    });
+    const open = await db.prisma.invariantViolation.findMany({
+      where: { resolvedAt: null },
+      orderBy: { invariant: "asc" },
+    });
     expect(open.map((row) => [row.invariant, row.accountId])).toEqual([
       ["HELD_POINTS_NE_ORDER_HOLDS", account.id],
       ["POINTS_BALANCE_NE_LEDGER", account.id],
     ]);
 
     await db.prisma.$executeRaw`UPDATE points_balances SET held = held - 5 WHERE account_id = ${account.id}::uuid`;
-    expect(await waitFor(health, (body) => body.invariants.open === 0, "the fix")).toMatchObject({ ok: true, invariants: { ok: true, open: 0 } });
+    expect(await waitFor(health, (body) => body.invariants.open === 0, "the fix")).toMatchObject({
+      ok: true,
+      invariants: { ok: true, open: 0 },
+    });
   });
 
   it("refuses a setting that is not a positive whole number, by name", () => {
-    expect(() => invariantsOptionsFromEnv({ INVARIANTS_GRACE_MS: "60s" })).toThrow('INVARIANTS_GRACE_MS must be a positive whole number, got "60s"');
+    expect(() => invariantsOptionsFromEnv({ INVARIANTS_GRACE_MS: "60s" })).toThrow(
+      'INVARIANTS_GRACE_MS must be a positive whole number, got "60s"',
+    );
     expect(invariantsOptionsFromEnv({})).toMatchObject({ intervalMs: 5_000, graceMs: 60_000, fullSweepMs: 3_600_000 });
   });
 });

@@ -5,7 +5,15 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Hono } from "hono";
 import { pino } from "pino";
-import { applyExecution, createCoreServices, listQuarantine, placeOrder, ZPlaceOrderInput, type CoreServices, type RefusalCode } from "@meridian/core";
+import {
+  applyExecution,
+  createCoreServices,
+  listQuarantine,
+  placeOrder,
+  ZPlaceOrderInput,
+  type CoreServices,
+  type RefusalCode,
+} from "@meridian/core";
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from "@meridian/core/broker";
 import type { Order, PrismaClient } from "@meridian/db";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
@@ -26,7 +34,10 @@ async function books(prisma: PrismaClient) {
     prisma.ledgerEntry.count(),
     prisma.cashBalance.findMany({ orderBy: [{ accountId: "asc" }, { currency: "asc" }] }),
     prisma.holding.findMany({ orderBy: [{ accountId: "asc" }, { symbol: "asc" }] }),
-    prisma.order.findMany({ orderBy: { id: "asc" }, select: { id: true, status: true, filledQuantity: true, version: true } }),
+    prisma.order.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, status: true, filledQuantity: true, version: true },
+    }),
   ]);
   return JSON.stringify({ receipts, outbox, entries, cash, holdings, orders });
 }
@@ -51,10 +62,18 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     };
   }
 
-  async function post(brokerId: string, body: string, secret: string | null = env[`BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase()}`] ?? null): Promise<Response> {
+  async function post(
+    brokerId: string,
+    body: string,
+    secret: string | null = env[`BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase()}`] ?? null,
+  ): Promise<Response> {
     const timestamp = String(Date.now());
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (secret !== null) Object.assign(headers, { [WEBHOOK_TIMESTAMP_HEADER]: timestamp, [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body) });
+    if (secret !== null)
+      Object.assign(headers, {
+        [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+        [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+      });
     return await app.request(`/brokers/${brokerId}/executions`, { method: "POST", body, headers });
   }
 
@@ -77,30 +96,103 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     await db?.drop();
   });
 
-  const refusals: { name: string; send: () => Promise<Response>; status: number; code: RefusalCode; reason: RegExp; claimsOrder: boolean }[] = [
-    { name: "a wrong signature", send: () => post("atlas", JSON.stringify(execution()), "not-the-secret"), status: 401, code: "SIGNATURE", reason: /signature mismatch/, claimsOrder: true },
-    { name: "no signature", send: () => post("atlas", JSON.stringify(execution()), null), status: 401, code: "SIGNATURE", reason: /missing x-meridian-timestamp/, claimsOrder: true },
-    { name: "a negative quantity", send: () => post("atlas", JSON.stringify(execution({ quantity: "-1" }))), status: 400, code: "MALFORMED", reason: /quantity/, claimsOrder: true },
-    { name: "a zero quantity", send: () => post("atlas", JSON.stringify(execution({ quantity: "0" }))), status: 400, code: "MALFORMED", reason: /quantity: must be greater than zero/, claimsOrder: true },
-    { name: "a body that is not JSON", send: () => post("atlas", "{not json"), status: 400, code: "MALFORMED", reason: /not JSON/, claimsOrder: false },
-    { name: "an unknown order id", send: () => post("atlas", JSON.stringify(execution({ clientOrderId: crypto.randomUUID() }))), status: 404, code: "UNKNOWN_ORDER", reason: /no order .* was sent to atlas/, claimsOrder: true },
-    { name: "an order sent to another broker", send: () => post("harbor", JSON.stringify(execution())), status: 404, code: "UNKNOWN_ORDER", reason: /was sent to harbor/, claimsOrder: true },
-    { name: "a side that does not match the order", send: () => post("atlas", JSON.stringify(execution({ side: "SELL" }))), status: 422, code: "MISMATCH", reason: /the order is BUY AAPL/, claimsOrder: true },
-    { name: "an unknown broker", send: () => post("nowhere", JSON.stringify(execution()), "any-secret"), status: 404, code: "UNKNOWN_BROKER", reason: /unknown broker nowhere/, claimsOrder: true },
+  const refusals: {
+    name: string;
+    send: () => Promise<Response>;
+    status: number;
+    code: RefusalCode;
+    reason: RegExp;
+    claimsOrder: boolean;
+  }[] = [
+    {
+      name: "a wrong signature",
+      send: () => post("atlas", JSON.stringify(execution()), "not-the-secret"),
+      status: 401,
+      code: "SIGNATURE",
+      reason: /signature mismatch/,
+      claimsOrder: true,
+    },
+    {
+      name: "no signature",
+      send: () => post("atlas", JSON.stringify(execution()), null),
+      status: 401,
+      code: "SIGNATURE",
+      reason: /missing x-meridian-timestamp/,
+      claimsOrder: true,
+    },
+    {
+      name: "a negative quantity",
+      send: () => post("atlas", JSON.stringify(execution({ quantity: "-1" }))),
+      status: 400,
+      code: "MALFORMED",
+      reason: /quantity/,
+      claimsOrder: true,
+    },
+    {
+      name: "a zero quantity",
+      send: () => post("atlas", JSON.stringify(execution({ quantity: "0" }))),
+      status: 400,
+      code: "MALFORMED",
+      reason: /quantity: must be greater than zero/,
+      claimsOrder: true,
+    },
+    {
+      name: "a body that is not JSON",
+      send: () => post("atlas", "{not json"),
+      status: 400,
+      code: "MALFORMED",
+      reason: /not JSON/,
+      claimsOrder: false,
+    },
+    {
+      name: "an unknown order id",
+      send: () => post("atlas", JSON.stringify(execution({ clientOrderId: crypto.randomUUID() }))),
+      status: 404,
+      code: "UNKNOWN_ORDER",
+      reason: /no order .* was sent to atlas/,
+      claimsOrder: true,
+    },
+    {
+      name: "an order sent to another broker",
+      send: () => post("harbor", JSON.stringify(execution())),
+      status: 404,
+      code: "UNKNOWN_ORDER",
+      reason: /was sent to harbor/,
+      claimsOrder: true,
+    },
+    {
+      name: "a side that does not match the order",
+      send: () => post("atlas", JSON.stringify(execution({ side: "SELL" }))),
+      status: 422,
+      code: "MISMATCH",
+      reason: /the order is BUY AAPL/,
+      claimsOrder: true,
+    },
+    {
+      name: "an unknown broker",
+      send: () => post("nowhere", JSON.stringify(execution()), "any-secret"),
+      status: 404,
+      code: "UNKNOWN_BROKER",
+      reason: /unknown broker nowhere/,
+      claimsOrder: true,
+    },
   ];
 
-  it.each(refusals)("refuses $name with $status, records $code, changes nothing", async ({ send, status, code, reason, claimsOrder }) => {
-    const before = await books(db.prisma);
-    const refusedBefore = await db.prisma.refusedCallback.count();
-    const response = await send();
-    expect(response.status).toBe(status);
-    expect(await books(db.prisma)).toBe(before);
-    expect(await db.prisma.refusedCallback.count()).toBe(refusedBefore + 1);
-    const refused = await newestRefusal();
-    expect(refused).toMatchObject({ reasonCode: code, reason: expect.stringMatching(reason) });
-    if (claimsOrder) expect(refused!.execId).toMatch(/^E-/);
-    expect(refused!.orderId === null).toBe(!claimsOrder);
-  });
+  it.each(refusals)(
+    "refuses $name with $status, records $code, changes nothing",
+    async ({ send, status, code, reason, claimsOrder }) => {
+      const before = await books(db.prisma);
+      const refusedBefore = await db.prisma.refusedCallback.count();
+      const response = await send();
+      expect(response.status).toBe(status);
+      expect(await books(db.prisma)).toBe(before);
+      expect(await db.prisma.refusedCallback.count()).toBe(refusedBefore + 1);
+      const refused = await newestRefusal();
+      expect(refused).toMatchObject({ reasonCode: code, reason: expect.stringMatching(reason) });
+      if (claimsOrder) expect(refused!.execId).toMatch(/^E-/);
+      expect(refused!.orderId === null).toBe(!claimsOrder);
+    },
+  );
 
   it("refuses an execution id already stored with other terms as MISMATCH (422), changing nothing", async () => {
     const first = execution();
@@ -109,7 +201,11 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     const response = await post("atlas", JSON.stringify({ ...first, quantity: "2" }));
     expect(response.status).toBe(422);
     expect(await books(db.prisma)).toBe(before);
-    expect(await newestRefusal()).toMatchObject({ reasonCode: "MISMATCH", execId: first.execId, reason: expect.stringMatching(/already used/) });
+    expect(await newestRefusal()).toMatchObject({
+      reasonCode: "MISMATCH",
+      execId: first.execId,
+      reason: expect.stringMatching(/already used/),
+    });
   });
 
   it("keeps the broker id as given and the order id as claimed, even when neither exists", async () => {
@@ -129,21 +225,34 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
 
   it("still answers the refusal when recording it fails, and logs why", async () => {
     const failing = new Proxy(db.prisma, {
-      get: (target, property) => (property === "refusedCallback" ? { create: () => Promise.reject(new Error("disk full")) } : Reflect.get(target, property)),
+      get: (target, property) =>
+        property === "refusedCallback"
+          ? { create: () => Promise.reject(new Error("disk full")) }
+          : Reflect.get(target, property),
     });
     const logger = pino({ level: "silent" });
     const logged = vi.spyOn(logger, "error");
     const broken = createReceiverApp({ ...services, prisma: failing, logger }, env);
     const before = await db.prisma.refusedCallback.count();
-    const response = await broken.request("/brokers/atlas/executions", { method: "POST", body: JSON.stringify(execution()) });
+    const response = await broken.request("/brokers/atlas/executions", {
+      method: "POST",
+      body: JSON.stringify(execution()),
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: expect.stringMatching(/signature refused/) });
-    expect(logged).toHaveBeenCalledWith(expect.objectContaining({ code: "SIGNATURE", brokerId: "atlas" }), "refused execution webhook not recorded");
+    expect(logged).toHaveBeenCalledWith(
+      expect.objectContaining({ code: "SIGNATURE", brokerId: "atlas" }),
+      "refused execution webhook not recorded",
+    );
     expect(await db.prisma.refusedCallback.count()).toBe(before);
   });
 
   it("stores a valid signed execution (receipt and outbox row) and quarantines nothing", async () => {
-    const [receipts, outbox, refused] = [await db.prisma.executionReceipt.count(), await db.prisma.outboxEvent.count(), await db.prisma.refusedCallback.count()];
+    const [receipts, outbox, refused] = [
+      await db.prisma.executionReceipt.count(),
+      await db.prisma.outboxEvent.count(),
+      await db.prisma.refusedCallback.count(),
+    ];
     const body = execution();
     const response = await post("atlas", JSON.stringify(body));
     expect(response.status).toBe(200);
@@ -156,7 +265,10 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
 
   it("lists an execution the ledger refused as an overfill, beside the refused callbacks, newest first", async () => {
     const overfill = execution({ quantity: "5" });
-    const stored = (await (await post("atlas", JSON.stringify(overfill))).json()) as { status: string; receiptId: string };
+    const stored = (await (await post("atlas", JSON.stringify(overfill))).json()) as {
+      status: string;
+      receiptId: string;
+    };
     expect(stored.status).toBe("stored");
     const entries = await db.prisma.ledgerEntry.count();
     expect(await applyExecution(services, stored.receiptId)).toBe("refused");
@@ -177,20 +289,37 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
       price: "10",
       reason: expect.stringMatching(/would overfill the order \(2 left\)/),
     });
-    const receiverCodes = new Set(quarantine.filter((entry) => entry.source === "RECEIVER").map((entry) => entry.reasonCode));
-    expect([...receiverCodes].sort()).toEqual(["MALFORMED", "MISMATCH", "SIGNATURE", "UNKNOWN_BROKER", "UNKNOWN_ORDER"]);
+    const receiverCodes = new Set(
+      quarantine.filter((entry) => entry.source === "RECEIVER").map((entry) => entry.reasonCode),
+    );
+    expect([...receiverCodes].sort()).toEqual([
+      "MALFORMED",
+      "MISMATCH",
+      "SIGNATURE",
+      "UNKNOWN_BROKER",
+      "UNKNOWN_ORDER",
+    ]);
     const times = quarantine.map((entry) => entry.at);
     expect(times).toEqual([...times].sort().reverse());
     // A refused callback names our order: linked. An unknown order id is not.
-    expect(quarantine.find((entry) => entry.reasonCode === "SIGNATURE" && entry.orderId === order.id)).toMatchObject({ orderExists: true, accountNo: "M-100-0001" });
-    expect(quarantine.find((entry) => entry.reasonCode === "UNKNOWN_ORDER" && entry.brokerId === "atlas")).toMatchObject({ orderExists: false, accountNo: null });
+    expect(quarantine.find((entry) => entry.reasonCode === "SIGNATURE" && entry.orderId === order.id)).toMatchObject({
+      orderExists: true,
+      accountNo: "M-100-0001",
+    });
+    expect(
+      quarantine.find((entry) => entry.reasonCode === "UNKNOWN_ORDER" && entry.brokerId === "atlas"),
+    ).toMatchObject({ orderExists: false, accountNo: null });
   });
 
   it("filters the quarantine by broker and limits it", async () => {
     const harbor = await listQuarantine(db.prisma, { brokerId: "harbor" });
     expect(harbor.length).toBeGreaterThan(0);
     expect(harbor.every((entry) => entry.brokerId === "harbor")).toBe(true);
-    expect((await listQuarantine(db.prisma, { brokerId: "nowhere" })).every((entry) => entry.reasonCode === "UNKNOWN_BROKER")).toBe(true);
+    expect(
+      (await listQuarantine(db.prisma, { brokerId: "nowhere" })).every(
+        (entry) => entry.reasonCode === "UNKNOWN_BROKER",
+      ),
+    ).toBe(true);
     expect(await listQuarantine(db.prisma, { limit: 3 })).toHaveLength(3);
   });
 });

@@ -4,19 +4,45 @@
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { claimedIds, DomainError, invariantsHealth, recordRefusal, refusalCodeOf, storeExecution, transportHealth, ZBrokerExecution, type CoreServices, type Refusal, type Transport } from "@meridian/core";
-import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSecretFor } from "@meridian/core/broker";
+import {
+  claimedIds,
+  DomainError,
+  invariantsHealth,
+  recordRefusal,
+  refusalCodeOf,
+  storeExecution,
+  transportHealth,
+  ZBrokerExecution,
+  type CoreServices,
+  type Refusal,
+  type Transport,
+} from "@meridian/core";
+import {
+  verifyWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  webhookSecretFor,
+} from "@meridian/core/broker";
 
-export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv = process.env, transport?: Pick<Transport, "status">): Hono {
+export function createReceiverApp(
+  services: CoreServices,
+  env: NodeJS.ProcessEnv = process.env,
+  transport?: Pick<Transport, "status">,
+): Hono {
   const { logger } = services;
-  const secrets = new Map(services.brokers.all().map((broker) => [broker.brokerId, webhookSecretFor(broker.brokerId, env)]));
+  const secrets = new Map(
+    services.brokers.all().map((broker) => [broker.brokerId, webhookSecretFor(broker.brokerId, env)]),
+  );
   const app = new Hono();
 
   /** Keeps the refusal for operators (the Quarantine), then answers it. A failed insert is logged and the broker still
    * gets the refusal: recording must never turn a 4xx into a 500, which the broker would retry as our fault. */
   async function refuse(c: Context, refusal: Refusal, status: ContentfulStatusCode, answer: Record<string, unknown>) {
     await recordRefusal(services.prisma, refusal).catch((error: unknown) => {
-      logger.error({ err: error, brokerId: refusal.brokerId, code: refusal.code }, "refused execution webhook not recorded");
+      logger.error(
+        { err: error, brokerId: refusal.brokerId, code: refusal.code },
+        "refused execution webhook not recorded",
+      );
     });
     return c.json(answer, status);
   }
@@ -26,7 +52,11 @@ export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv
   // whatever waits for the worker to start (npm start, the tests) reads the status code.
   app.get("/health", async (c) => {
     const invariants = await invariantsHealth(services.prisma);
-    return c.json({ ok: invariants.ok, ...(transport ? { transport: await transportHealth(services.prisma, transport) } : {}), invariants });
+    return c.json({
+      ok: invariants.ok,
+      ...(transport ? { transport: await transportHealth(services.prisma, transport) } : {}),
+      invariants,
+    });
   });
   app.post("/brokers/:brokerId/executions", async (c) => {
     const brokerId = c.req.param("brokerId");
@@ -35,29 +65,56 @@ export function createReceiverApp(services: CoreServices, env: NodeJS.ProcessEnv
     if (!secret) {
       logger.warn({ brokerId }, "execution webhook refused: unknown broker");
       const reason = `unknown broker ${brokerId}`;
-      return refuse(c, { brokerId, code: "UNKNOWN_BROKER", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 404, { error: reason });
+      return refuse(c, { brokerId, code: "UNKNOWN_BROKER", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 404, {
+        error: reason,
+      });
     }
-    const verdict = verifyWebhook({ secret, rawBody, timestamp: c.req.header(WEBHOOK_TIMESTAMP_HEADER), signature: c.req.header(WEBHOOK_SIGNATURE_HEADER) });
+    const verdict = verifyWebhook({
+      secret,
+      rawBody,
+      timestamp: c.req.header(WEBHOOK_TIMESTAMP_HEADER),
+      signature: c.req.header(WEBHOOK_SIGNATURE_HEADER),
+    });
     if (!verdict.ok) {
       logger.warn({ brokerId, reason: verdict.reason }, "execution webhook refused: signature");
       const reason = `signature refused: ${verdict.reason}`;
-      return refuse(c, { brokerId, code: "SIGNATURE", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 401, { error: reason });
+      return refuse(c, { brokerId, code: "SIGNATURE", reason, rawBody, ...claimedIds(safeJson(rawBody)) }, 401, {
+        error: reason,
+      });
     }
     const body = safeJson(rawBody);
     const parsed = ZBrokerExecution.safeParse(body);
     if (!parsed.success) {
-      logger.warn({ brokerId, issues: parsed.error.issues, rawBody: rawBody.slice(0, 2000) }, "execution webhook refused: malformed");
+      logger.warn(
+        { brokerId, issues: parsed.error.issues, rawBody: rawBody.slice(0, 2000) },
+        "execution webhook refused: malformed",
+      );
       const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-      const reason = body === undefined ? "malformed execution: the body is not JSON" : `malformed execution: ${issues.join("; ")}`;
-      return refuse(c, { brokerId, code: "MALFORMED", reason, rawBody, ...claimedIds(body) }, 400, { error: "malformed execution", issues });
+      const reason =
+        body === undefined ? "malformed execution: the body is not JSON" : `malformed execution: ${issues.join("; ")}`;
+      return refuse(c, { brokerId, code: "MALFORMED", reason, rawBody, ...claimedIds(body) }, 400, {
+        error: "malformed execution",
+        issues,
+      });
     }
     try {
       const result = await storeExecution(services.prisma, brokerId, parsed.data);
-      return c.json(result.stored ? { status: "stored", receiptId: result.receiptId } : { status: "duplicate", receiptId: result.duplicateOf });
+      return c.json(
+        result.stored
+          ? { status: "stored", receiptId: result.receiptId }
+          : { status: "duplicate", receiptId: result.duplicateOf },
+      );
     } catch (error) {
       if (error instanceof DomainError) {
         logger.warn({ brokerId, execId: parsed.data.execId, reason: error.message }, "execution webhook refused");
-        const refusal = { brokerId, code: refusalCodeOf(error), reason: error.message, rawBody, execId: parsed.data.execId, orderId: parsed.data.clientOrderId };
+        const refusal = {
+          brokerId,
+          code: refusalCodeOf(error),
+          reason: error.message,
+          rawBody,
+          execId: parsed.data.execId,
+          orderId: parsed.data.clientOrderId,
+        };
         return refuse(c, refusal, error.code === "NOT_FOUND" ? 404 : 422, { error: error.message });
       }
       throw error;
@@ -74,8 +131,16 @@ function safeJson(text: string): unknown {
   }
 }
 
-export function startReceiver(services: CoreServices, port: number, env: NodeJS.ProcessEnv = process.env, transport?: Pick<Transport, "status">): Promise<ServerType> {
+export function startReceiver(
+  services: CoreServices,
+  port: number,
+  env: NodeJS.ProcessEnv = process.env,
+  transport?: Pick<Transport, "status">,
+): Promise<ServerType> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: createReceiverApp(services, env, transport).fetch, port, hostname: "127.0.0.1" }, () => resolve(server));
+    const server = serve(
+      { fetch: createReceiverApp(services, env, transport).fetch, port, hostname: "127.0.0.1" },
+      () => resolve(server),
+    );
   });
 }

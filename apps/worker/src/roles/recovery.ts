@@ -36,7 +36,8 @@ export async function runRecovery(
       const revived = await reviveAbandonedSubmits(services, abandonedSubmitMs);
       const retried = await scheduleDueRetries(services);
       const tcc = await resolveExpiredTcc(services);
-      if (revived || retried || tcc.confirmed || tcc.expired || tcc.escalated) logger.info({ revived, retried, tcc }, "recovery pass");
+      if (revived || retried || tcc.confirmed || tcc.expired || tcc.escalated)
+        logger.info({ revived, retried, tcc }, "recovery pass");
       if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = Date.now();
         await prune(services, logger, retention, refusedCallbackDays);
@@ -48,10 +49,16 @@ export async function runRecovery(
   }
 }
 
-async function prune(services: CoreServices, logger: Logger, retention: RetentionPolicy, refusedCallbackDays: number): Promise<void> {
+async function prune(
+  services: CoreServices,
+  logger: Logger,
+  retention: RetentionPolicy,
+  refusedCallbackDays: number,
+): Promise<void> {
   await pruneBrokerCalls(services.prisma);
   const pruned = await pruneDeliveredMessages(services.prisma, retention);
   if (pruned.outbox || pruned.inbox) logger.info({ pruned }, "pruned delivered messages");
   const refusedCallbacks = await pruneRefusedCallbacks(services.prisma, refusedCallbackDays);
-  if (refusedCallbacks) logger.info({ refusedCallbacks, retentionDays: refusedCallbackDays }, "pruned refused callbacks");
+  if (refusedCallbacks)
+    logger.info({ refusedCallbacks, retentionDays: refusedCallbackDays }, "pruned refused callbacks");
 }

@@ -17,6 +17,11 @@ export async function recordAudit(tx: Tx, entry: OperatorAction): Promise<void> 
 
 export function requireReason(reason: string | undefined | null): string {
   const trimmed = reason?.trim() ?? "";
-  if (trimmed.length < 5) throw new DomainError("BAD_REQUEST", "Give a reason of at least 5 characters; it is kept in the audit log.", "reason");
+  if (trimmed.length < 5)
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Give a reason of at least 5 characters; it is kept in the audit log.",
+      "reason",
+    );
   return trimmed;
 }

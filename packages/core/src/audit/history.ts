@@ -14,20 +14,30 @@ export interface HistoryEntry {
 
 const IGNORED = new Set(["updated_at", "version"]);
 
-function diff(oldValues: Record<string, unknown> | null, newValues: Record<string, unknown> | null): HistoryEntry["changes"] {
+function diff(
+  oldValues: Record<string, unknown> | null,
+  newValues: Record<string, unknown> | null,
+): HistoryEntry["changes"] {
   const changes: HistoryEntry["changes"] = {};
   for (const [field, value] of Object.entries(newValues ?? {})) {
     if (IGNORED.has(field)) continue;
     const before = oldValues ? oldValues[field] : null;
-    if (!oldValues || JSON.stringify(before) !== JSON.stringify(value)) changes[field] = { from: before ?? null, to: value };
+    if (!oldValues || JSON.stringify(before) !== JSON.stringify(value))
+      changes[field] = { from: before ?? null, to: value };
   }
   return changes;
 }
 
 /** The change history of rows (orders, cash balances, holdings, points), newest first. */
-export async function readHistory(prisma: PrismaClient, where: { entity: string; entityKeyPrefix: string }[], limit = 200): Promise<HistoryEntry[]> {
+export async function readHistory(
+  prisma: PrismaClient,
+  where: { entity: string; entityKeyPrefix: string }[],
+  limit = 200,
+): Promise<HistoryEntry[]> {
   const rows = await prisma.entityHistory.findMany({
-    where: { OR: where.map((filter) => ({ entity: filter.entity, entityKey: { startsWith: filter.entityKeyPrefix } })) },
+    where: {
+      OR: where.map((filter) => ({ entity: filter.entity, entityKey: { startsWith: filter.entityKeyPrefix } })),
+    },
     orderBy: { id: "desc" },
     take: limit,
   });

@@ -13,7 +13,10 @@ export function databaseCallLog(prisma: PrismaClient): BrokerCallLog {
       return row.id;
     },
     async finish(id, outcome, latencyMs, error) {
-      await prisma.brokerCall.update({ where: { id }, data: { finishedAt: new Date(), outcome, latencyMs, error: error?.slice(0, 500) } });
+      await prisma.brokerCall.update({
+        where: { id },
+        data: { finishedAt: new Date(), outcome, latencyMs, error: error?.slice(0, 500) },
+      });
     },
   };
 }
@@ -29,7 +32,9 @@ export interface BrokerCallStats {
 
 /** The last `windowMinutes` of calls per broker, across every worker. */
 export async function brokerCallStats(prisma: PrismaClient, windowMinutes = 5): Promise<BrokerCallStats[]> {
-  const rows = await prisma.$queryRaw<{ broker_id: string; in_flight: bigint; calls: bigint; errors: bigint; p50: number | null; p99: number | null }[]>`
+  const rows = await prisma.$queryRaw<
+    { broker_id: string; in_flight: bigint; calls: bigint; errors: bigint; p50: number | null; p99: number | null }[]
+  >`
     SELECT broker_id,
            count(*) FILTER (WHERE finished_at IS NULL AND started_at > now() - interval '2 minutes') AS in_flight,
            count(*) FILTER (WHERE finished_at IS NOT NULL) AS calls,

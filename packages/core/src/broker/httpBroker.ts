@@ -19,13 +19,23 @@ const ZSide = z.enum(["BUY", "SELL"]);
 const ZBrokerOrderStatus = z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED", "REJECTED", "EXPIRED"]);
 
 const ZSubmitResult = z.discriminatedUnion("outcome", [
-  z.object({ outcome: z.literal("ACCEPTED"), brokerOrderId: z.string().min(1), status: ZBrokerOrderStatus.optional(), filledQuantity: ZDecimal.optional() }),
+  z.object({
+    outcome: z.literal("ACCEPTED"),
+    brokerOrderId: z.string().min(1),
+    status: ZBrokerOrderStatus.optional(),
+    filledQuantity: ZDecimal.optional(),
+  }),
   z.object({ outcome: z.literal("REJECTED"), reason: z.string() }),
 ]);
 
 const ZCancelResult = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("CANCELLED"), brokerOrderId: z.string().min(1), filledQuantity: ZDecimal }),
-  z.object({ outcome: z.literal("TOO_LATE"), reason: z.string(), filledQuantity: ZDecimal, status: ZBrokerOrderStatus.optional() }),
+  z.object({
+    outcome: z.literal("TOO_LATE"),
+    reason: z.string(),
+    filledQuantity: ZDecimal,
+    status: ZBrokerOrderStatus.optional(),
+  }),
   z.object({ outcome: z.literal("NOT_FOUND") }),
 ]);
 
@@ -139,7 +149,10 @@ export class HttpBrokerAdapter implements BrokerAdapter {
     try {
       const response = await fetch(`${this.brokerRoot}${path}`, {
         method,
-        headers: body === undefined ? { accept: "application/json" } : { "content-type": "application/json", accept: "application/json" },
+        headers:
+          body === undefined
+            ? { accept: "application/json" }
+            : { "content-type": "application/json", accept: "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: combined,
       });
@@ -154,7 +167,11 @@ export class HttpBrokerAdapter implements BrokerAdapter {
       const parsed = schema.safeParse(parseJson(text));
       if (!parsed.success) {
         // The broker may have acted on the call; we cannot tell what it did, so the outcome is unknown.
-        throw new BrokerUnavailableError(this.brokerId, "SERVER_ERROR", `${what}: unreadable ${status} response: ${z.prettifyError(parsed.error)}`);
+        throw new BrokerUnavailableError(
+          this.brokerId,
+          "SERVER_ERROR",
+          `${what}: unreadable ${status} response: ${z.prettifyError(parsed.error)}`,
+        );
       }
       return parsed.data;
     }
@@ -171,7 +188,12 @@ export class HttpBrokerAdapter implements BrokerAdapter {
     throw new BrokerProtocolError(this.brokerId, `${what}: broker answered ${status}: ${detail}`);
   }
 
-  private transportFailure(error: unknown, what: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): unknown {
+  private transportFailure(
+    error: unknown,
+    what: string,
+    callerSignal: AbortSignal | undefined,
+    timeout: AbortSignal,
+  ): unknown {
     // The caller gave up (shutdown, its own deadline): hand its reason back rather than blaming the broker.
     if (callerSignal?.aborted) return callerSignal.reason;
     if (timeout.aborted) {

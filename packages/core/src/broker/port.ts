@@ -91,7 +91,10 @@ export class BrokerUnavailableError extends Error {
 
 /** Thrown when the broker answered but refused the call as malformed (4xx other than a business reject). */
 export class BrokerProtocolError extends Error {
-  constructor(readonly brokerId: string, message: string) {
+  constructor(
+    readonly brokerId: string,
+    message: string,
+  ) {
     super(message);
     this.name = "BrokerProtocolError";
   }

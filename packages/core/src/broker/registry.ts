@@ -25,7 +25,10 @@ export interface BrokerRouting {
 export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
   private readonly adapters = new Map<string, A>();
 
-  constructor(adapters: readonly A[], readonly routing: BrokerRouting) {
+  constructor(
+    adapters: readonly A[],
+    readonly routing: BrokerRouting,
+  ) {
     for (const adapter of adapters) {
       if (this.adapters.has(adapter.brokerId)) throw new Error(`broker ${adapter.brokerId} registered twice`);
       this.adapters.set(adapter.brokerId, adapter);
@@ -54,7 +57,10 @@ export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
 /** Parses "TSLA=harbor,NVDA=harbor" (and optionally "*=atlas" for the default). Unlisted symbols go to atlas. */
 export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): BrokerRouting {
   const routing: BrokerRouting = { defaultBrokerId, bySymbol: {} };
-  for (const entry of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^(\*|[A-Za-z][A-Za-z.]*)\s*=\s*([a-z0-9_-]+)$/i.exec(entry);
     if (!match) throw new Error(`BROKER_ROUTING: cannot read "${entry}" (expected SYMBOL=brokerId, e.g. TSLA=harbor)`);
     const [, symbol, brokerId] = match as unknown as [string, string, string];

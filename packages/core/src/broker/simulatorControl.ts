@@ -26,7 +26,9 @@ export class SimulatorControl {
   constructor(private readonly baseUrl: string) {}
 
   async faults(brokerId: string): Promise<BrokerFaults | null> {
-    const response = await fetch(`${this.baseUrl}/brokers/${brokerId}/faults`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    const response = await fetch(`${this.baseUrl}/brokers/${brokerId}/faults`, {
+      signal: AbortSignal.timeout(2000),
+    }).catch(() => null);
     if (!response?.ok) return null;
     return ZBrokerFaults.parse(await response.json());
   }
@@ -42,7 +44,8 @@ export class SimulatorControl {
       throw new SimulatorFaultError(`The broker simulator did not answer (${error.message}). Is it running?`);
     });
     const body = (await response.json().catch(() => ({}))) as { error?: string };
-    if (!response.ok) throw new SimulatorFaultError(body.error ?? `The simulator refused the change (HTTP ${response.status}).`);
+    if (!response.ok)
+      throw new SimulatorFaultError(body.error ?? `The simulator refused the change (HTTP ${response.status}).`);
     return ZBrokerFaults.parse(body);
   }
 

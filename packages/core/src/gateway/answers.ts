@@ -20,22 +20,43 @@ function fromStatus(status: BrokerOrderStatus, brokerOrderId: string, filledQuan
       return { kind: "REJECTED", reason: `${brokerOrderId} is rejected at the broker` };
     case "CANCELLED":
     case "EXPIRED":
-      return { kind: "CLOSED", status, filledQuantity: dec(filledQuantity), brokerOrderId, reason: `the broker has it ${status}` };
+      return {
+        kind: "CLOSED",
+        status,
+        filledQuantity: dec(filledQuantity),
+        brokerOrderId,
+        reason: `the broker has it ${status}`,
+      };
     default:
       return { kind: "WORKING", brokerOrderId };
   }
 }
 
 /** A cancel's answer; NOT_FOUND is left to the caller, which must first wait out a submit that may still arrive. */
-export async function answerFromCancel(broker: BrokerAdapter, orderId: string, result: Exclude<CancelResult, { outcome: "NOT_FOUND" }>): Promise<BrokerAnswer> {
+export async function answerFromCancel(
+  broker: BrokerAdapter,
+  orderId: string,
+  result: Exclude<CancelResult, { outcome: "NOT_FOUND" }>,
+): Promise<BrokerAnswer> {
   if (result.outcome === "CANCELLED") {
-    return { kind: "CLOSED", status: "CANCELLED", filledQuantity: dec(result.filledQuantity), brokerOrderId: result.brokerOrderId, reason: `cancelled at ${broker.brokerId}` };
+    return {
+      kind: "CLOSED",
+      status: "CANCELLED",
+      filledQuantity: dec(result.filledQuantity),
+      brokerOrderId: result.brokerOrderId,
+      reason: `cancelled at ${broker.brokerId}`,
+    };
   }
   const status = result.status ?? (await statusByLookup(broker, orderId));
   switch (status) {
     case "CANCELLED":
     case "EXPIRED":
-      return { kind: "CLOSED", status, filledQuantity: dec(result.filledQuantity), reason: `the broker had already closed it (${status}): ${result.reason}` };
+      return {
+        kind: "CLOSED",
+        status,
+        filledQuantity: dec(result.filledQuantity),
+        reason: `the broker had already closed it (${status}): ${result.reason}`,
+      };
     case "REJECTED":
       return { kind: "REJECTED", reason: `the broker had rejected it: ${result.reason}` };
     default:
@@ -50,13 +71,21 @@ async function statusByLookup(broker: BrokerAdapter, orderId: string): Promise<B
 }
 
 /** "The broker has no such order", as a cancel's close: nothing traded there. */
-export const NOT_AT_BROKER: BrokerAnswer = { kind: "CLOSED", status: "CANCELLED", filledQuantity: ZERO, reason: "the broker has no such order; cancelled here" };
+export const NOT_AT_BROKER: BrokerAnswer = {
+  kind: "CLOSED",
+  status: "CANCELLED",
+  filledQuantity: ZERO,
+  reason: "the broker has no such order; cancelled here",
+};
 
 /**
  * The broker's record of our order: by lookup where it has one, else from its daily report; "cannot-ask" for a
  * broker with neither. Throws when the broker does not answer.
  */
-export async function askBroker(broker: BrokerAdapter, order: { id: string; createdAt: Date }): Promise<BrokerOrderView | null | "cannot-ask"> {
+export async function askBroker(
+  broker: BrokerAdapter,
+  order: { id: string; createdAt: Date },
+): Promise<BrokerOrderView | null | "cannot-ask"> {
   if (broker.capabilities.lookupByClientOrderId) return broker.lookupOrder(order.id);
   if (!broker.listOrdersSince) return "cannot-ask";
   const report = await broker.listOrdersSince(new Date(order.createdAt.getTime() - REPORT_SLACK_MS));

@@ -14,7 +14,8 @@ describe("broker answers", () => {
   let h: Harness;
   let alice: AccountRef;
   let gw: ReturnType<typeof gatewayDriver>;
-  const cancel = (orderId: string) => cancelOrder({ ctx: { services: h.services, account: alice, actor: "customer" }, input: { orderId } });
+  const cancel = (orderId: string) =>
+    cancelOrder({ ctx: { services: h.services, account: alice, actor: "customer" }, input: { orderId } });
   const cash = () => h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
 
   beforeAll(async () => {
@@ -35,7 +36,12 @@ describe("broker answers", () => {
     await cancel(order.id);
     // The broker cancels, but the answer is lost; the retried cancel is "too late": the order is already cancelled.
     h.broker.nextCancel = async () => {
-      h.broker.nextCancel = async () => ({ outcome: "TOO_LATE", reason: "order is CANCELLED", filledQuantity: "0", status: "CANCELLED" });
+      h.broker.nextCancel = async () => ({
+        outcome: "TOO_LATE",
+        reason: "order is CANCELLED",
+        filledQuantity: "0",
+        status: "CANCELLED",
+      });
       throw new BrokerUnavailableError("atlas", "TIMEOUT", "response dropped (scripted)");
     };
     expect((await gw.deliverCommands(order.id)).failed).toHaveLength(1);
@@ -58,7 +64,12 @@ describe("broker answers", () => {
   it("'too late' because the broker filled it: back to ACCEPTED, and the fills decide", async () => {
     const order = await gw.placeAccepted();
     await cancel(order.id);
-    h.broker.nextCancel = async () => ({ outcome: "TOO_LATE", reason: "order is FILLED", filledQuantity: "1", status: "FILLED" });
+    h.broker.nextCancel = async () => ({
+      outcome: "TOO_LATE",
+      reason: "order is FILLED",
+      filledQuantity: "1",
+      status: "FILLED",
+    });
     await gw.deliverCommands(order.id);
     const after = await gw.order(order.id);
     expect([after.status, after.heldCash.toFixed(2)]).toEqual(["ACCEPTED", order.heldCash.toFixed(2)]);
@@ -67,7 +78,12 @@ describe("broker answers", () => {
   it("'too late' because the broker rejected it: REJECTED, holds released", async () => {
     const order = await gw.placeAccepted();
     await cancel(order.id);
-    h.broker.nextCancel = async () => ({ outcome: "TOO_LATE", reason: "order is REJECTED", filledQuantity: "0", status: "REJECTED" });
+    h.broker.nextCancel = async () => ({
+      outcome: "TOO_LATE",
+      reason: "order is REJECTED",
+      filledQuantity: "0",
+      status: "REJECTED",
+    });
     await gw.deliverCommands(order.id);
     expect(await gw.order(order.id)).toMatchObject({ status: "REJECTED" });
     expect((await gw.order(order.id)).heldCash.toString()).toBe("0");
@@ -82,8 +98,16 @@ describe("broker answers", () => {
     // While the submit is in flight the customer cancels, and the broker confirms it has nothing: CANCELLED.
     await cancel(order.id);
     h.broker.nextCancel = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
-    const cancelCommand = await h.db.prisma.outboxEvent.findFirstOrThrow({ where: { key: order.id, eventType: "CancelRequested" } });
-    await handleOrderCommand(gw.deps(), { id: cancelCommand.id, topic: cancelCommand.topic, key: cancelCommand.key, eventType: cancelCommand.eventType, payload: cancelCommand.payload });
+    const cancelCommand = await h.db.prisma.outboxEvent.findFirstOrThrow({
+      where: { key: order.id, eventType: "CancelRequested" },
+    });
+    await handleOrderCommand(gw.deps(), {
+      id: cancelCommand.id,
+      topic: cancelCommand.topic,
+      key: cancelCommand.key,
+      eventType: cancelCommand.eventType,
+      payload: cancelCommand.payload,
+    });
     expect((await gw.order(order.id)).status).toBe("CANCELLED");
     answer({ outcome: "REJECTED", reason: "late reject (scripted)" });
     await submitting;
@@ -106,7 +130,12 @@ describe("broker answers", () => {
 
   it("regression: a repeated submit answered with the broker's EXPIRED status is not taken as an acceptance", async () => {
     const order = await gw.placeUnanswered();
-    h.broker.nextSubmit = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}`, status: "EXPIRED", filledQuantity: "0" });
+    h.broker.nextSubmit = async (request) => ({
+      outcome: "ACCEPTED",
+      brokerOrderId: `B-${request.clientOrderId}`,
+      status: "EXPIRED",
+      filledQuantity: "0",
+    });
     await h.db.prisma.order.update({ where: { id: order.id }, data: { nextAttemptAt: new Date(0) } });
     await scheduleDueRetries(h.services);
     await gw.deliverCommands(order.id);

@@ -31,9 +31,15 @@ export async function cancelAtBroker({ services, retryPolicy }: GatewayDeps, ord
 }
 
 /** Thrown (so the transport asks again after a backoff) while the order's last submit may still reach the broker. */
-async function refuseWhileSubmitMayArrive(services: CoreServices, order: { id: string; status: OrderStatus }, lateArrivalMs: number): Promise<void> {
+async function refuseWhileSubmitMayArrive(
+  services: CoreServices,
+  order: { id: string; status: OrderStatus },
+  lateArrivalMs: number,
+): Promise<void> {
   const waitMs = await submitMayArriveForMs(services.prisma, order, lateArrivalMs);
   if (waitMs > 0) {
-    throw new Error(`cancel of ${order.id}: the broker has no such order yet, but the last submit may still arrive for ${Math.ceil(waitMs / 1000)} s; will ask again`);
+    throw new Error(
+      `cancel of ${order.id}: the broker has no such order yet, but the last submit may still arrive for ${Math.ceil(waitMs / 1000)} s; will ask again`,
+    );
   }
 }

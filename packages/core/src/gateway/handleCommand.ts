@@ -7,7 +7,10 @@ import { lookupBeforeRetry, recordBrokerAnswer, submitOrder, type GatewayDeps } 
 export async function handleOrderCommand(deps: GatewayDeps, message: OutboxMessage): Promise<void> {
   const command = readOrderCommand(message);
   if (!command) {
-    deps.services.logger.warn({ eventType: message.eventType, eventId: message.id }, "unreadable order command ignored");
+    deps.services.logger.warn(
+      { eventType: message.eventType, eventId: message.id },
+      "unreadable order command ignored",
+    );
     return;
   }
   switch (command.kind) {

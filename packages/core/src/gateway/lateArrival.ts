@@ -10,7 +10,12 @@ import type { Order, PrismaClient, Tx } from "@meridian/db";
 const SETTLED_REASONS = new Set(["SERVER_ERROR", "NOT_SENT"]);
 
 /** Milliseconds until no submit of ours can still arrive at the broker; 0 when none can, Infinity while one is in flight. */
-export async function submitMayArriveForMs(db: PrismaClient | Tx, order: Pick<Order, "id" | "status">, lateArrivalMs: number, now = Date.now()): Promise<number> {
+export async function submitMayArriveForMs(
+  db: PrismaClient | Tx,
+  order: Pick<Order, "id" | "status">,
+  lateArrivalMs: number,
+  now = Date.now(),
+): Promise<number> {
   if (order.status === "SUBMITTING") return Number.POSITIVE_INFINITY;
   const events = await db.orderEvent.findMany({
     where: { orderId: order.id, kind: { in: ["SUBMIT_ATTEMPT", "OUTCOME_UNKNOWN", "GAVE_UP"] } },

@@ -19,7 +19,10 @@ describe("operator decisions", () => {
 
   /** An order of unknown outcome whose reservation deadline has passed, so recovery escalated it. */
   async function escalated<T extends { id: string }>(order: T): Promise<T> {
-    await h.db.prisma.tccTransaction.update({ where: { orderId: order.id }, data: { deadline: new Date(Date.now() - 1000) } });
+    await h.db.prisma.tccTransaction.update({
+      where: { orderId: order.id },
+      data: { deadline: new Date(Date.now() - 1000) },
+    });
     await resolveExpiredTcc(h.services);
     return order;
   }
@@ -42,15 +45,23 @@ describe("operator decisions", () => {
     it("regression: refuses a reservation recovery did not escalate, changing nothing", async () => {
       const order = await gw.placeUnanswered();
       const before = await accountSnapshot(h.services, alice.id);
-      await expect(ops.admin.pending.resolve({ orderId: order.id, decision: "CANCEL", reason: "looks stuck to me" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
-      await expect(ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "looks stuck to me" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+      await expect(
+        ops.admin.pending.resolve({ orderId: order.id, decision: "CANCEL", reason: "looks stuck to me" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+      await expect(
+        ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "looks stuck to me" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
       expect(await accountSnapshot(h.services, alice.id)).toBe(before);
       expect((await gw.order(order.id)).status).toBe("UNKNOWN");
     });
 
     it("regression: CANCEL asks the broker to cancel first; the hold is released when the broker confirms", async () => {
       const order = await escalated(await gw.placeUnanswered());
-      const decided = await ops.admin.pending.resolve({ orderId: order.id, decision: "CANCEL", reason: "broker says it never got it" });
+      const decided = await ops.admin.pending.resolve({
+        orderId: order.id,
+        decision: "CANCEL",
+        reason: "broker says it never got it",
+      });
       expect(decided.status).toBe("PENDING_CANCEL");
       expect((await gw.order(order.id)).heldCash.toFixed(2)).toBe(order.heldCash.toFixed(2)); // nothing released yet
       await gw.deliverCommands(order.id);
@@ -76,34 +87,53 @@ describe("operator decisions", () => {
     it("regression: CONFIRM is refused while the broker does not know the order", async () => {
       const order = await escalated(await gw.placeUnanswered());
       const before = await accountSnapshot(h.services, alice.id);
-      await expect(ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "I think it went through" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/no such order/) });
+      await expect(
+        ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "I think it went through" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/no such order/) });
       expect(await accountSnapshot(h.services, alice.id)).toBe(before);
     });
 
     it("CONFIRM applies what the broker shows: ACCEPTED, reservation confirmed", async () => {
       const order = await escalated(await gw.placeUnanswered());
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");
-      const decided = await ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "visible in the back office" });
+      const decided = await ops.admin.pending.resolve({
+        orderId: order.id,
+        decision: "CONFIRM",
+        reason: "visible in the back office",
+      });
       expect(decided.status).toBe("ACCEPTED");
-      expect((await h.db.prisma.tccTransaction.findUniqueOrThrow({ where: { orderId: order.id } })).status).toBe("CONFIRMED");
+      expect((await h.db.prisma.tccTransaction.findUniqueOrThrow({ where: { orderId: order.id } })).status).toBe(
+        "CONFIRMED",
+      );
     });
 
     it("regression: CONFIRM on an order the customer is cancelling keeps the cancel", async () => {
       const order = await gw.placeUnanswered();
-      await cancelOrder({ ctx: { services: h.services, account: alice, actor: "customer" }, input: { orderId: order.id } });
+      await cancelOrder({
+        ctx: { services: h.services, account: alice, actor: "customer" },
+        input: { orderId: order.id },
+      });
       await escalated(order);
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");
-      const decided = await ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "visible in the back office" });
+      const decided = await ops.admin.pending.resolve({
+        orderId: order.id,
+        decision: "CONFIRM",
+        reason: "visible in the back office",
+      });
       expect(decided.status).toBe("PENDING_CANCEL");
     });
 
     it("a customer calling an operator procedure is refused before anything is read or changed", async () => {
       const order = await escalated(await gw.placeUnanswered());
       const customer = await h.caller("alice@demo.meridian");
-      const error = await customer.admin.pending.resolve({ orderId: order.id, decision: "CANCEL", reason: "customer trying it" }).catch((caught) => caught);
+      const error = await customer.admin.pending
+        .resolve({ orderId: order.id, decision: "CANCEL", reason: "customer trying it" })
+        .catch((caught) => caught);
       expect(error).toBeInstanceOf(TRPCError);
       expect((error as TRPCError).code).toBe("FORBIDDEN");
-      expect((await h.db.prisma.tccTransaction.findUniqueOrThrow({ where: { orderId: order.id } })).status).toBe("TRYING");
+      expect((await h.db.prisma.tccTransaction.findUniqueOrThrow({ where: { orderId: order.id } })).status).toBe(
+        "TRYING",
+      );
       await expect((await h.caller(null)).admin.pending.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     });
   });
@@ -113,7 +143,9 @@ describe("operator decisions", () => {
       h.services.retryPolicy.lateArrivalMs = 60_000;
       const order = await gw.placeUnanswered();
       const before = await accountSnapshot(h.services, alice.id);
-      await expect(ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/may still reach/) });
+      await expect(
+        ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/may still reach/) });
       expect(await accountSnapshot(h.services, alice.id)).toBe(before);
     });
 
@@ -134,17 +166,27 @@ describe("operator decisions", () => {
     });
 
     it("regression: a broker without lookup is asked by its daily report; one that cannot be asked at all is refused", async () => {
-      const broker = h.broker as unknown as { capabilities: { lookupByClientOrderId: boolean }; listOrdersSince?: () => Promise<unknown[]> };
+      const broker = h.broker as unknown as {
+        capabilities: { lookupByClientOrderId: boolean };
+        listOrdersSince?: () => Promise<unknown[]>;
+      };
       broker.capabilities = { lookupByClientOrderId: false };
       try {
         // The submit's answer was lost after the broker took the order: only its report knows.
         const taken = await gw.placeUnanswered();
         broker.listOrdersSince = async () => [brokerView(taken.id, "NEW")];
-        await expect(ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/has this order \(NEW\)/) });
+        await expect(
+          ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" }),
+        ).rejects.toMatchObject({
+          code: "PRECONDITION_FAILED",
+          message: expect.stringMatching(/has this order \(NEW\)/),
+        });
         expect((await gw.order(taken.id)).status).toBe("UNKNOWN");
 
         broker.listOrdersSince = undefined;
-        await expect(ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/cannot be asked/) });
+        await expect(
+          ops.admin.attention.act({ orderId: taken.id, action: "REJECT", reason: "broker never saw it" }),
+        ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/cannot be asked/) });
 
         const never = await gw.placeUnanswered();
         broker.listOrdersSince = async () => [];
@@ -158,15 +200,28 @@ describe("operator decisions", () => {
 
     it("regression: refused once the broker has sent an execution for the order", async () => {
       const order = await gw.placeUnanswered();
-      await h.db.prisma.executionReceipt.create({ data: { brokerId: "atlas", execId: `E-${order.id}`, orderId: order.id, quantity: 1, price: "100.00", executedAt: new Date() } });
-      await expect(ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/execution/) });
+      await h.db.prisma.executionReceipt.create({
+        data: {
+          brokerId: "atlas",
+          execId: `E-${order.id}`,
+          orderId: order.id,
+          quantity: 1,
+          price: "100.00",
+          executedAt: new Date(),
+        },
+      });
+      await expect(
+        ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/execution/) });
       expect((await gw.order(order.id)).status).toBe("UNKNOWN");
     });
 
     it("is refused when the broker has the order", async () => {
       const order = await gw.placeUnanswered();
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");
-      await expect(ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+      await expect(
+        ops.admin.attention.act({ orderId: order.id, action: "REJECT", reason: "broker never saw it" }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
       expect((await gw.order(order.id)).status).toBe("UNKNOWN");
     });
   });

@@ -13,12 +13,22 @@ export async function scheduleDueRetries(services: CoreServices, limit = 50): Pr
     take: limit,
   });
   for (const candidate of due) {
-    await inAccountTransaction(services, candidate.accountId, { actor: "recovery", cause: "retry of an unknown outcome" }, async (tx) => {
-      const order = await tx.order.findUniqueOrThrow({ where: { id: candidate.id } });
-      if (order.status !== "UNKNOWN" || !order.nextAttemptAt || order.nextAttemptAt > new Date()) return;
-      await changeOrder(tx, order, { kind: "RETRY_SCHEDULED", actor: "recovery", cause: `retry ${order.submitAttempts + 1} queued`, data: { nextAttemptAt: null } });
-      await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
-    });
+    await inAccountTransaction(
+      services,
+      candidate.accountId,
+      { actor: "recovery", cause: "retry of an unknown outcome" },
+      async (tx) => {
+        const order = await tx.order.findUniqueOrThrow({ where: { id: candidate.id } });
+        if (order.status !== "UNKNOWN" || !order.nextAttemptAt || order.nextAttemptAt > new Date()) return;
+        await changeOrder(tx, order, {
+          kind: "RETRY_SCHEDULED",
+          actor: "recovery",
+          cause: `retry ${order.submitAttempts + 1} queued`,
+          data: { nextAttemptAt: null },
+        });
+        await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
+      },
+    );
   }
   return due.length;
 }
@@ -30,17 +40,22 @@ export async function reviveAbandonedSubmits(services: CoreServices, abandonedMs
     take: 50,
   });
   for (const candidate of stuck) {
-    await inAccountTransaction(services, candidate.accountId, { actor: "recovery", cause: "submit abandoned by a stopped worker" }, async (tx) => {
-      const order = await tx.order.findUniqueOrThrow({ where: { id: candidate.id } });
-      if (order.status !== "SUBMITTING") return;
-      await changeOrder(tx, order, {
-        kind: "OUTCOME_UNKNOWN",
-        actor: "recovery",
-        cause: "the submitting worker stopped before the broker answered; retrying with the same order id",
-        status: "UNKNOWN",
-        data: { nextAttemptAt: new Date() },
-      });
-    });
+    await inAccountTransaction(
+      services,
+      candidate.accountId,
+      { actor: "recovery", cause: "submit abandoned by a stopped worker" },
+      async (tx) => {
+        const order = await tx.order.findUniqueOrThrow({ where: { id: candidate.id } });
+        if (order.status !== "SUBMITTING") return;
+        await changeOrder(tx, order, {
+          kind: "OUTCOME_UNKNOWN",
+          actor: "recovery",
+          cause: "the submitting worker stopped before the broker answered; retrying with the same order id",
+          status: "UNKNOWN",
+          data: { nextAttemptAt: new Date() },
+        });
+      },
+    );
   }
   return stuck.length;
 }

@@ -4,7 +4,9 @@ import { backoffDelayMs, retryPolicyFromEnv } from "./retryPolicy";
 describe("retry policy", () => {
   it("production waits up to 1, 2, 4, 8 minutes; the jitter never exceeds the ceiling", () => {
     const policy = retryPolicyFromEnv({ SUBMIT_RETRY_PROFILE: "production" });
-    expect([1, 2, 3, 4].map((attempt) => backoffDelayMs(policy, attempt, () => 1))).toEqual([60_000, 120_000, 240_000, 480_000]);
+    expect([1, 2, 3, 4].map((attempt) => backoffDelayMs(policy, attempt, () => 1))).toEqual([
+      60_000, 120_000, 240_000, 480_000,
+    ]);
     expect(backoffDelayMs(policy, 9, () => 1)).toBe(480_000);
     expect(backoffDelayMs(policy, 3, () => 0)).toBe(0);
   });
@@ -14,8 +16,13 @@ describe("retry policy", () => {
   });
 
   it("takes overrides as whole numbers and refuses anything else by name", () => {
-    expect(retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "4000", SUBMIT_MAX_ATTEMPTS: "3" })).toMatchObject({ lateArrivalMs: 4000, maxAttempts: 3 });
-    expect(() => retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "soon" })).toThrow(/SUBMIT_LATE_ARRIVAL_MS must be a positive whole number, got "soon"/);
+    expect(retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "4000", SUBMIT_MAX_ATTEMPTS: "3" })).toMatchObject({
+      lateArrivalMs: 4000,
+      maxAttempts: 3,
+    });
+    expect(() => retryPolicyFromEnv({ SUBMIT_LATE_ARRIVAL_MS: "soon" })).toThrow(
+      /SUBMIT_LATE_ARRIVAL_MS must be a positive whole number, got "soon"/,
+    );
     expect(() => retryPolicyFromEnv({ SUBMIT_MAX_ATTEMPTS: "0" })).toThrow(/SUBMIT_MAX_ATTEMPTS/);
     expect(() => retryPolicyFromEnv({ SUBMIT_RETRY_BASE_MS: "-5" })).toThrow(/SUBMIT_RETRY_BASE_MS/);
   });

@@ -23,7 +23,10 @@ const PROFILES: Record<string, RetryPolicy> = {
 
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
   const profile = PROFILES[env.SUBMIT_RETRY_PROFILE ?? "demo"];
-  if (!profile) throw new Error(`SUBMIT_RETRY_PROFILE must be one of ${Object.keys(PROFILES).join(", ")}, got "${env.SUBMIT_RETRY_PROFILE}"`);
+  if (!profile)
+    throw new Error(
+      `SUBMIT_RETRY_PROFILE must be one of ${Object.keys(PROFILES).join(", ")}, got "${env.SUBMIT_RETRY_PROFILE}"`,
+    );
   // A typo here must stop the worker: NaN would silently disable retries or the late-arrival wait.
   return {
     baseMs: positiveIntFromEnv(env, "SUBMIT_RETRY_BASE_MS", profile.baseMs),

@@ -54,39 +54,62 @@ async function claimForSubmit(services: CoreServices, orderId: string): Promise<
 }
 
 /** Applies what the broker said about the order, under the account lock, to the order as it is now. */
-export async function recordBrokerAnswer(services: CoreServices, claimed: Pick<Order, "id" | "accountId">, answer: BrokerAnswer): Promise<void> {
-  await inAccountTransaction(services, claimed.accountId, { actor: ACTOR, cause: `broker answered: ${answer.kind}` }, async (tx) => {
-    const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
-    await applyBrokerAnswer(tx, order, answer, { actor: ACTOR, via: "gateway" });
-  });
+export async function recordBrokerAnswer(
+  services: CoreServices,
+  claimed: Pick<Order, "id" | "accountId">,
+  answer: BrokerAnswer,
+): Promise<void> {
+  await inAccountTransaction(
+    services,
+    claimed.accountId,
+    { actor: ACTOR, cause: `broker answered: ${answer.kind}` },
+    async (tx) => {
+      const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
+      await applyBrokerAnswer(tx, order, answer, { actor: ACTOR, via: "gateway" });
+    },
+  );
 }
 
 async function recordUnknownOutcome(deps: GatewayDeps, claimed: Order, error: BrokerUnavailableError): Promise<void> {
   const { services, retryPolicy } = deps;
   // NOT_SENT (bulkhead full, circuit open): the broker never saw the call, so it does not use up an attempt.
   const counted = error.reason !== "NOT_SENT";
-  await inAccountTransaction(services, claimed.accountId, { actor: ACTOR, cause: `no answer: ${error.reason}` }, async (tx) => {
-    const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
-    if (order.status !== "SUBMITTING") {
-      // A fill or a cancel moved the order on meanwhile. The event still marks when we stopped waiting: the request
-      // may reach the broker later (lateArrival.ts).
-      await recordOrderEvent(tx, order.id, { kind: "OUTCOME_UNKNOWN", actor: ACTOR, cause: `${error.reason}: ${error.message}; the order is ${order.status} by now`, detail: { reason: error.reason, counted } });
-      return;
-    }
-    const attempts = counted ? order.submitAttempts : order.submitAttempts - 1;
-    const exhausted = counted && attempts >= retryPolicy.maxAttempts;
-    const delayMs = backoffDelayMs(retryPolicy, Math.max(1, attempts));
-    await changeOrder(tx, order, {
-      kind: exhausted ? "GAVE_UP" : "OUTCOME_UNKNOWN",
-      actor: ACTOR,
-      cause: exhausted
-        ? `no answer after ${attempts} attempts (${error.reason}); an operator must resolve it`
-        : `${error.reason}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s with the same order id`,
-      status: exhausted ? "NEEDS_ATTENTION" : "UNKNOWN",
-      data: { statusReason: `${error.reason}: ${error.message}`, submitAttempts: attempts, nextAttemptAt: exhausted ? null : new Date(Date.now() + delayMs) },
-      detail: { reason: error.reason, attempt: attempts, counted },
-    });
-  });
+  await inAccountTransaction(
+    services,
+    claimed.accountId,
+    { actor: ACTOR, cause: `no answer: ${error.reason}` },
+    async (tx) => {
+      const order = await tx.order.findUniqueOrThrow({ where: { id: claimed.id } });
+      if (order.status !== "SUBMITTING") {
+        // A fill or a cancel moved the order on meanwhile. The event still marks when we stopped waiting: the request
+        // may reach the broker later (lateArrival.ts).
+        await recordOrderEvent(tx, order.id, {
+          kind: "OUTCOME_UNKNOWN",
+          actor: ACTOR,
+          cause: `${error.reason}: ${error.message}; the order is ${order.status} by now`,
+          detail: { reason: error.reason, counted },
+        });
+        return;
+      }
+      const attempts = counted ? order.submitAttempts : order.submitAttempts - 1;
+      const exhausted = counted && attempts >= retryPolicy.maxAttempts;
+      const delayMs = backoffDelayMs(retryPolicy, Math.max(1, attempts));
+      await changeOrder(tx, order, {
+        kind: exhausted ? "GAVE_UP" : "OUTCOME_UNKNOWN",
+        actor: ACTOR,
+        cause: exhausted
+          ? `no answer after ${attempts} attempts (${error.reason}); an operator must resolve it`
+          : `${error.reason}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s with the same order id`,
+        status: exhausted ? "NEEDS_ATTENTION" : "UNKNOWN",
+        data: {
+          statusReason: `${error.reason}: ${error.message}`,
+          submitAttempts: attempts,
+          nextAttemptAt: exhausted ? null : new Date(Date.now() + delayMs),
+        },
+        detail: { reason: error.reason, attempt: attempts, counted },
+      });
+    },
+  );
 }
 
 /** For an UNKNOWN order on a broker that can look orders up: ask before resubmitting, and take its answer. */

@@ -32,7 +32,10 @@ const PRIME_LOOKBACK = 1_000n;
 /** A cursor keeps at most this many gaps; past it, the full sweep is the net. */
 const MAX_GAPS = 10_000;
 
-const READERS: Record<ChangeSource, (db: DbOrTx, after: bigint, gapIds: string[], limit: number) => Promise<ChangeRow[]>> = {
+const READERS: Record<
+  ChangeSource,
+  (db: DbOrTx, after: bigint, gapIds: string[], limit: number) => Promise<ChangeRow[]>
+> = {
   // The history key is `<account>/<currency|symbol>` for balances, the account for points, the order id for orders.
   history: (db, after, gapIds, limit) => db.$queryRaw<ChangeRow[]>`
     SELECT id,
@@ -52,22 +55,35 @@ const READERS: Record<ChangeSource, (db: DbOrTx, after: bigint, gapIds: string[]
 };
 
 const NEWEST: Record<ChangeSource, (db: DbOrTx) => Promise<bigint>> = {
-  history: async (db) => (await db.$queryRaw<{ id: bigint | null }[]>`SELECT max(id) AS id FROM entity_history`)[0]?.id ?? 0n,
-  ledger: async (db) => (await db.$queryRaw<{ id: bigint | null }[]>`SELECT max(id) AS id FROM ledger_entries`)[0]?.id ?? 0n,
+  history: async (db) =>
+    (await db.$queryRaw<{ id: bigint | null }[]>`SELECT max(id) AS id FROM entity_history`)[0]?.id ?? 0n,
+  ledger: async (db) =>
+    (await db.$queryRaw<{ id: bigint | null }[]>`SELECT max(id) AS id FROM ledger_entries`)[0]?.id ?? 0n,
 };
 
 /** Ids only (an index-only read), for moving a cursor without looking at what the rows say. */
 const IDS: Record<ChangeSource, (db: DbOrTx, after: bigint, limit: number) => Promise<{ id: bigint }[]>> = {
-  history: (db, after, limit) => db.$queryRaw`SELECT id FROM entity_history WHERE id > ${after} ORDER BY id LIMIT ${limit}`,
-  ledger: (db, after, limit) => db.$queryRaw`SELECT id FROM ledger_entries WHERE id > ${after} ORDER BY id LIMIT ${limit}`,
+  history: (db, after, limit) =>
+    db.$queryRaw`SELECT id FROM entity_history WHERE id > ${after} ORDER BY id LIMIT ${limit}`,
+  ledger: (db, after, limit) =>
+    db.$queryRaw`SELECT id FROM ledger_entries WHERE id > ${after} ORDER BY id LIMIT ${limit}`,
 };
 const FAST_FORWARD_CHUNK = 50_000;
 
 /** Rows past the cursor and late arrivals in its gaps, and the cursor moved over them. */
-export async function readChanges(db: DbOrTx, source: ChangeSource, cursor: Cursor, clock: { nowMs: number; gapWaitMs: number }): Promise<{ rows: ChangeRow[]; cursor: Cursor; full: boolean }> {
+export async function readChanges(
+  db: DbOrTx,
+  source: ChangeSource,
+  cursor: Cursor,
+  clock: { nowMs: number; gapWaitMs: number },
+): Promise<{ rows: ChangeRow[]; cursor: Cursor; full: boolean }> {
   const live = Object.fromEntries(Object.entries(cursor.gaps).filter(([, waitUntil]) => waitUntil > clock.nowMs));
   const rows = await READERS[source](db, cursor.lastId, Object.keys(live), CHANGE_BATCH);
-  const moved = advance({ lastId: cursor.lastId, gaps: live }, rows.map((row) => row.id), clock.nowMs + clock.gapWaitMs);
+  const moved = advance(
+    { lastId: cursor.lastId, gaps: live },
+    rows.map((row) => row.id),
+    clock.nowMs + clock.gapWaitMs,
+  );
   return { rows, cursor: moved, full: rows.length === CHANGE_BATCH };
 }
 
@@ -75,11 +91,19 @@ export async function readChanges(db: DbOrTx, source: ChangeSource, cursor: Curs
  * A first pass starts at the newest row (the full sweep that comes with it has read everything before), with the ids
  * missing just below it kept as gaps: they may be commits still to come.
  */
-export async function primeCursor(db: DbOrTx, source: ChangeSource, clock: { nowMs: number; gapWaitMs: number }): Promise<Cursor> {
+export async function primeCursor(
+  db: DbOrTx,
+  source: ChangeSource,
+  clock: { nowMs: number; gapWaitMs: number },
+): Promise<Cursor> {
   const newest = await NEWEST[source](db);
   const floor = newest > PRIME_LOOKBACK ? newest - PRIME_LOOKBACK : 0n;
   const rows = await READERS[source](db, floor, [], Number(PRIME_LOOKBACK) + 1);
-  return advance({ lastId: floor, gaps: {} }, rows.map((row) => row.id).filter((id) => id <= newest), clock.nowMs + clock.gapWaitMs);
+  return advance(
+    { lastId: floor, gaps: {} },
+    rows.map((row) => row.id).filter((id) => id <= newest),
+    clock.nowMs + clock.gapWaitMs,
+  );
 }
 
 /**
@@ -87,8 +111,16 @@ export async function primeCursor(db: DbOrTx, source: ChangeSource, clock: { now
  * rows in between say (a backlog after a bulk load or downtime costs one pass, not one per batch). Ids missing on the
  * way are kept as gaps, as in any read. Returns the cursor and how many ids it passed.
  */
-export async function fastForward(db: DbOrTx, source: ChangeSource, cursor: Cursor, clock: { nowMs: number; gapWaitMs: number }): Promise<{ cursor: Cursor; passed: number }> {
-  let moved: Cursor = { lastId: cursor.lastId, gaps: Object.fromEntries(Object.entries(cursor.gaps).filter(([, waitUntil]) => waitUntil > clock.nowMs)) };
+export async function fastForward(
+  db: DbOrTx,
+  source: ChangeSource,
+  cursor: Cursor,
+  clock: { nowMs: number; gapWaitMs: number },
+): Promise<{ cursor: Cursor; passed: number }> {
+  let moved: Cursor = {
+    lastId: cursor.lastId,
+    gaps: Object.fromEntries(Object.entries(cursor.gaps).filter(([, waitUntil]) => waitUntil > clock.nowMs)),
+  };
   let passed = 0;
   for (;;) {
     const ids = (await IDS[source](db, moved.lastId, FAST_FORWARD_CHUNK)).map((row) => row.id);
@@ -107,7 +139,8 @@ export function advance(cursor: Cursor, ids: bigint[], waitUntil: number): Curso
       delete gaps[id.toString()];
       continue;
     }
-    for (let missing = lastId + 1n; missing < id && Object.keys(gaps).length < MAX_GAPS; missing += 1n) gaps[missing.toString()] = waitUntil;
+    for (let missing = lastId + 1n; missing < id && Object.keys(gaps).length < MAX_GAPS; missing += 1n)
+      gaps[missing.toString()] = waitUntil;
     lastId = id;
   }
   return { lastId, gaps };

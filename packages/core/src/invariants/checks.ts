@@ -58,7 +58,9 @@ const cashBalanceNeLedger: InvariantCheck = {
   invariant: "CASH_BALANCE_NE_LEDGER",
   scopedBy: "account",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; currency: string; balance: string; entries: string; debit: string; debit_entries: string }[]>`
+    const rows = await db.$queryRaw<
+      { account_id: string; currency: string; balance: string; entries: string; debit: string; debit_entries: string }[]
+    >`
       SELECT c.account_id::text, c.currency, (${CASH_TOTAL})::text AS balance, COALESCE(e.total, 0)::text AS entries,
              c.debit::text AS debit, COALESCE(d.total, 0)::text AS debit_entries
         FROM cash_balances c
@@ -69,7 +71,10 @@ const cashBalanceNeLedger: InvariantCheck = {
       invariant: "CASH_BALANCE_NE_LEDGER",
       accountId: row.account_id,
       subject: row.currency,
-      message: mismatches([`${row.currency} balance`, row.balance, row.entries], [`${row.currency} debit`, row.debit, row.debit_entries]),
+      message: mismatches(
+        [`${row.currency} balance`, row.balance, row.entries],
+        [`${row.currency} debit`, row.debit, row.debit_entries],
+      ),
     }));
   },
 };
@@ -78,7 +83,9 @@ const holdingNeLedger: InvariantCheck = {
   invariant: "HOLDING_NE_LEDGER",
   scopedBy: "account",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; symbol: string; balance: string; entries: string; debit: string; debit_entries: string }[]>`
+    const rows = await db.$queryRaw<
+      { account_id: string; symbol: string; balance: string; entries: string; debit: string; debit_entries: string }[]
+    >`
       SELECT h.account_id::text, h.symbol, (${HOLDING_TOTAL})::text AS balance, COALESCE(e.total, 0)::text AS entries,
              h.debit_quantity::text AS debit, COALESCE(d.total, 0)::text AS debit_entries
         FROM holdings h
@@ -89,7 +96,10 @@ const holdingNeLedger: InvariantCheck = {
       invariant: "HOLDING_NE_LEDGER",
       accountId: row.account_id,
       subject: row.symbol,
-      message: mismatches([`${row.symbol} holding`, row.balance, row.entries], [`${row.symbol} owed`, row.debit, row.debit_entries]),
+      message: mismatches(
+        [`${row.symbol} holding`, row.balance, row.entries],
+        [`${row.symbol} owed`, row.debit, row.debit_entries],
+      ),
     }));
   },
 };
@@ -103,7 +113,11 @@ const pointsBalanceNeLedger: InvariantCheck = {
         FROM points_balances p
         LEFT JOIN LATERAL (SELECT sum(amount) AS total FROM ledger_entries WHERE account_id = p.account_id AND asset = ${POINTS}) e ON TRUE
        WHERE ${inScope("p.account_id")} AND p.available + p.held <> COALESCE(e.total, 0)`;
-    return rows.map((row) => ({ invariant: "POINTS_BALANCE_NE_LEDGER", accountId: row.account_id, message: `points balance ${n(row.balance)} ≠ ledger ${n(row.entries)}` }));
+    return rows.map((row) => ({
+      invariant: "POINTS_BALANCE_NE_LEDGER",
+      accountId: row.account_id,
+      message: `points balance ${n(row.balance)} ≠ ledger ${n(row.entries)}`,
+    }));
   },
 };
 
@@ -116,7 +130,12 @@ const heldCashNeOrderHolds: InvariantCheck = {
         FROM cash_balances c
         LEFT JOIN LATERAL (SELECT sum(held_cash) AS total FROM orders WHERE account_id = c.account_id) o ON TRUE
        WHERE ${inScope("c.account_id")} AND c.currency = ${CASH} AND c.held <> COALESCE(o.total, 0)`;
-    return rows.map((row) => ({ invariant: "HELD_CASH_NE_ORDER_HOLDS", accountId: row.account_id, subject: CASH, message: `held cash ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}` }));
+    return rows.map((row) => ({
+      invariant: "HELD_CASH_NE_ORDER_HOLDS",
+      accountId: row.account_id,
+      subject: CASH,
+      message: `held cash ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}`,
+    }));
   },
 };
 
@@ -147,7 +166,11 @@ const heldPointsNeOrderHolds: InvariantCheck = {
         FROM points_balances p
         LEFT JOIN LATERAL (SELECT sum(held_points) AS total FROM orders WHERE account_id = p.account_id) o ON TRUE
        WHERE ${inScope("p.account_id")} AND p.held <> COALESCE(o.total, 0)`;
-    return rows.map((row) => ({ invariant: "HELD_POINTS_NE_ORDER_HOLDS", accountId: row.account_id, message: `held points ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}` }));
+    return rows.map((row) => ({
+      invariant: "HELD_POINTS_NE_ORDER_HOLDS",
+      accountId: row.account_id,
+      message: `held points ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}`,
+    }));
   },
 };
 
@@ -164,7 +187,12 @@ const negativeBalance: InvariantCheck = {
       UNION ALL
       SELECT account_id::text, ${POINTS}, available::text, held::text FROM points_balances
        WHERE ${inScope("account_id")} AND (available < 0 OR held < 0)`;
-    return rows.map((row) => ({ invariant: "NEGATIVE_BALANCE", accountId: row.account_id, subject: row.what, message: `${row.what} is negative: free ${n(row.free)}, held ${n(row.held)}` }));
+    return rows.map((row) => ({
+      invariant: "NEGATIVE_BALANCE",
+      accountId: row.account_id,
+      subject: row.what,
+      message: `${row.what} is negative: free ${n(row.free)}, held ${n(row.held)}`,
+    }));
   },
 };
 
@@ -174,7 +202,9 @@ const filledNeReceipts: InvariantCheck = {
   async find(db, inScope) {
     // Booked = a ledger entry names the receipt. A receipt not booked yet is in flight (or refused): TRADE_UNBOOKED
     // judges it once its grace period is over; the filled quantity must only ever move with a booking.
-    const rows = await db.$queryRaw<{ order_id: string; account_id: string; status: string; filled: string; booked: string }[]>`
+    const rows = await db.$queryRaw<
+      { order_id: string; account_id: string; status: string; filled: string; booked: string }[]
+    >`
       SELECT o.id::text AS order_id, o.account_id::text, o.status::text, o.filled_quantity::text AS filled, COALESCE(b.total, 0)::text AS booked
         FROM orders o
         LEFT JOIN LATERAL (
@@ -194,7 +224,16 @@ const terminalHolds: InvariantCheck = {
   invariant: "TERMINAL_HOLDS",
   scopedBy: "order",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ order_id: string; account_id: string; status: string; held_cash: string; held_quantity: string; held_points: string }[]>`
+    const rows = await db.$queryRaw<
+      {
+        order_id: string;
+        account_id: string;
+        status: string;
+        held_cash: string;
+        held_quantity: string;
+        held_points: string;
+      }[]
+    >`
       SELECT o.id::text AS order_id, o.account_id::text, o.status::text, o.held_cash::text, o.held_quantity::text, o.held_points::text
         FROM orders o
        WHERE ${inScope("o.id")} AND o.status::text = ANY(${TERMINAL}) AND (o.held_cash <> 0 OR o.held_quantity <> 0 OR o.held_points <> 0)`;
@@ -230,7 +269,17 @@ const openHereClosedAtBroker: InvariantCheck = {
   async find(db, inScope) {
     // The checker never calls a broker: it reads what the last reconciliation run found and an operator has not
     // decided yet. An order-level item (no exec id) saying the broker closed the order, or has no such order.
-    const rows = await db.$queryRaw<{ order_id: string; account_id: string; status: string; broker_id: string; class: string; broker_status: string | null; run_at: Date }[]>`
+    const rows = await db.$queryRaw<
+      {
+        order_id: string;
+        account_id: string;
+        status: string;
+        broker_id: string;
+        class: string;
+        broker_status: string | null;
+        run_at: Date;
+      }[]
+    >`
       SELECT DISTINCT ON (o.id) o.id::text AS order_id, o.account_id::text, o.status::text, i.broker_id, i.class::text,
              i.detail->'broker'->>'status' AS broker_status, r.started_at AS run_at
         FROM recon_items i JOIN orders o ON o.id = i.order_id JOIN recon_runs r ON r.id = i.run_id
@@ -251,7 +300,19 @@ const tradeUnbooked: InvariantCheck = {
   scopedBy: "order",
   async find(db, inScope, clock) {
     // Booked is decided by the ledger entries alone, so it stays true whichever path books a trade (a fill, a late fill).
-    const rows = await db.$queryRaw<{ receipt_id: string; exec_id: string; broker_id: string; quantity: string; price: string; received_at: Date; order_id: string; account_id: string; refusal: string | null }[]>`
+    const rows = await db.$queryRaw<
+      {
+        receipt_id: string;
+        exec_id: string;
+        broker_id: string;
+        quantity: string;
+        price: string;
+        received_at: Date;
+        order_id: string;
+        account_id: string;
+        refusal: string | null;
+      }[]
+    >`
       SELECT r.id::text AS receipt_id, r.exec_id, r.broker_id, r.quantity::text, r.price::text, r.received_at,
              r.order_id::text, o.account_id::text,
              (SELECT ev.cause FROM order_events ev
@@ -285,7 +346,12 @@ export const INVARIANT_CHECKS: readonly InvariantCheck[] = [
 ];
 
 /** Runs `checks` over `scope`, one statement after another (a pass holds one connection). */
-export async function findViolations(db: DbOrTx, scope: Scope, clock: CheckClock, checks: readonly InvariantCheck[] = INVARIANT_CHECKS): Promise<Violation[]> {
+export async function findViolations(
+  db: DbOrTx,
+  scope: Scope,
+  clock: CheckClock,
+  checks: readonly InvariantCheck[] = INVARIANT_CHECKS,
+): Promise<Violation[]> {
   const found: Violation[] = [];
   for (const check of checks) {
     const inScope = scopeCondition(scope, check.scopedBy);

@@ -18,8 +18,10 @@ export const INVARIANT_CODES = [
 export type InvariantCode = (typeof INVARIANT_CODES)[number];
 
 export const INVARIANT_MEANINGS: Record<InvariantCode, string> = {
-  CASH_BALANCE_NE_LEDGER: "Cash (available + held − debit) equals the sum of the account's ledger entries in that currency, and the debit the sum of its own (USD:DEBIT).",
-  HOLDING_NE_LEDGER: "Shares (free + held − owed) equal the sum of the account's ledger entries in that symbol, and the shares owed the sum of their own (AAPL:DEBIT).",
+  CASH_BALANCE_NE_LEDGER:
+    "Cash (available + held − debit) equals the sum of the account's ledger entries in that currency, and the debit the sum of its own (USD:DEBIT).",
+  HOLDING_NE_LEDGER:
+    "Shares (free + held − owed) equal the sum of the account's ledger entries in that symbol, and the shares owed the sum of their own (AAPL:DEBIT).",
   POINTS_BALANCE_NE_LEDGER: "Fee points (available + held) equal the sum of the account's POINTS ledger entries.",
   HELD_CASH_NE_ORDER_HOLDS: "Held cash equals the cash its orders hold.",
   HELD_SHARES_NE_ORDER_HOLDS: "Held shares of a symbol equal the shares its sell orders hold.",
@@ -60,5 +62,7 @@ export interface Violation {
 
 /** The identity of a break across passes: the same invariant on the same thing. */
 export function violationFingerprint(violation: Violation): string {
-  return [violation.invariant, violation.accountId ?? "-", violation.orderId ?? "-", violation.subject ?? "-"].join(":");
+  return [violation.invariant, violation.accountId ?? "-", violation.orderId ?? "-", violation.subject ?? "-"].join(
+    ":",
+  );
 }

@@ -15,7 +15,9 @@ export interface FullCheckOptions {
 
 export async function checkAllInvariants(db: DbOrTx, options: FullCheckOptions = {}): Promise<Violation[]> {
   const receiptCutoff = await databaseTimeAgo(db, options.graceMs ?? DEFAULT_GRACE_MS);
-  const checks = options.only ? INVARIANT_CHECKS.filter((check) => options.only!.includes(check.invariant)) : INVARIANT_CHECKS;
+  const checks = options.only
+    ? INVARIANT_CHECKS.filter((check) => options.only!.includes(check.invariant))
+    : INVARIANT_CHECKS;
   return findViolations(db, "all", { receiptCutoff }, checks);
 }
 
@@ -36,6 +38,8 @@ export function describeViolation(violation: Violation): string {
 
 /** The database's clock, `ms` ago: receipts are stamped by it, so the grace period is measured on it too. */
 export async function databaseTimeAgo(db: DbOrTx, ms: number): Promise<Date> {
-  const [row] = await db.$queryRaw<{ at: Date }[]>`SELECT clock_timestamp() - make_interval(secs => ${ms / 1000}) AS at`;
+  const [row] = await db.$queryRaw<
+    { at: Date }[]
+  >`SELECT clock_timestamp() - make_interval(secs => ${ms / 1000}) AS at`;
   return row!.at;
 }

@@ -13,7 +13,12 @@ export interface InvariantsOptions {
   gapWaitMs: number;
 }
 
-export const DEFAULT_INVARIANTS_OPTIONS: InvariantsOptions = { intervalMs: 5_000, graceMs: DEFAULT_GRACE_MS, fullSweepMs: 60 * 60_000, gapWaitMs: 60_000 };
+export const DEFAULT_INVARIANTS_OPTIONS: InvariantsOptions = {
+  intervalMs: 5_000,
+  graceMs: DEFAULT_GRACE_MS,
+  fullSweepMs: 60 * 60_000,
+  gapWaitMs: 60_000,
+};
 
 export function invariantsOptionsFromEnv(env: Record<string, string | undefined>): InvariantsOptions {
   // A typo must stop the worker: NaN would silently turn the checks off or make every execution "unbooked".

@@ -15,7 +15,8 @@ import { invariantsHealth, listInvariantViolations } from "./queries";
 const OPTIONS: PassOptions = { graceMs: 60_000, fullSweepMs: 3_600_000, gapWaitMs: 60_000 };
 // Embedded Postgres (PGlite) runs one transaction at a time: a transaction held open across a pass needs a server.
 const concurrentDatabase = Boolean(process.env.DATABASE_URL);
-if (!concurrentDatabase) console.warn("DATABASE_URL is unset: the checker's cursor-gap case is skipped (CI sets it; a skip fails CI)");
+if (!concurrentDatabase)
+  console.warn("DATABASE_URL is unset: the checker's cursor-gap case is skipped (CI sets it; a skip fails CI)");
 
 describe("invariant checker", () => {
   let h: Harness;
@@ -34,7 +35,19 @@ describe("invariant checker", () => {
 
   /** An open buy order of `accountId`, holding nothing (so the books stay consistent), straight into the table. */
   async function acceptedOrder(accountId: string) {
-    return h.db.prisma.order.create({ data: { accountId, brokerId: "atlas", symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: 1, limitPrice: 100, status: "ACCEPTED", submitAttempts: 1 } });
+    return h.db.prisma.order.create({
+      data: {
+        accountId,
+        brokerId: "atlas",
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: 1,
+        limitPrice: 100,
+        status: "ACCEPTED",
+        submitAttempts: 1,
+      },
+    });
   }
 
   beforeAll(async () => {
@@ -53,11 +66,21 @@ describe("invariant checker", () => {
   });
 
   it("finds cash bumped without a ledger entry, names the account, keeps it open, and resolves it once the entry exists", async () => {
-    await h.db.prisma.$executeRaw`UPDATE cash_balances SET available = available + 100 WHERE account_id = ${alice.id}::uuid`;
+    await h.db.prisma
+      .$executeRaw`UPDATE cash_balances SET available = available + 100 WHERE account_id = ${alice.id}::uuid`;
     const found = await pass();
     expect(found).toMatchObject({ kind: "incremental", accountsChecked: 1, ordersChecked: 0, open: 1 });
-    expect(found.opened).toEqual([{ invariant: "CASH_BALANCE_NE_LEDGER", accountId: alice.id, subject: "USD", message: "USD balance 25100 ≠ ledger 25000" }]);
-    expect(await findLedgerViolations(h.db.prisma)).toEqual([`CASH_BALANCE_NE_LEDGER account ${alice.id}: USD balance 25100 ≠ ledger 25000`]);
+    expect(found.opened).toEqual([
+      {
+        invariant: "CASH_BALANCE_NE_LEDGER",
+        accountId: alice.id,
+        subject: "USD",
+        message: "USD balance 25100 ≠ ledger 25000",
+      },
+    ]);
+    expect(await findLedgerViolations(h.db.prisma)).toEqual([
+      `CASH_BALANCE_NE_LEDGER account ${alice.id}: USD balance 25100 ≠ ledger 25000`,
+    ]);
     expect(await invariantsHealth(h.db.prisma)).toMatchObject({ ok: false, open: 1 });
 
     // Nothing changed: the open violation alone is checked again, and stays one row.
@@ -66,23 +89,36 @@ describe("invariant checker", () => {
     expect(row).toMatchObject({ invariant: "CASH_BALANCE_NE_LEDGER", accountId: alice.id, orderId: null });
     expect(row!.lastSeenAt.getTime()).toBeGreaterThan(row!.firstSeenAt.getTime());
     const report = await listInvariantViolations(h.db.prisma);
-    expect(report.open).toMatchObject([{ invariant: "CASH_BALANCE_NE_LEDGER", accountNo: alice.accountNo, message: "USD balance 25100 ≠ ledger 25000" }]);
+    expect(report.open).toMatchObject([
+      { invariant: "CASH_BALANCE_NE_LEDGER", accountNo: alice.accountNo, message: "USD balance 25100 ≠ ledger 25000" },
+    ]);
 
     await h.db.prisma.ledgerEntry.create({ data: { accountId: alice.id, asset: "USD", amount: 100, kind: "DEPOSIT" } });
     expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
     expect(await openViolations()).toEqual([]);
-    expect((await listInvariantViolations(h.db.prisma)).resolved).toMatchObject([{ id: row!.id.toString(), invariant: "CASH_BALANCE_NE_LEDGER" }]);
+    expect((await listInvariantViolations(h.db.prisma)).resolved).toMatchObject([
+      { id: row!.id.toString(), invariant: "CASH_BALANCE_NE_LEDGER" },
+    ]);
     expect(await invariantsHealth(h.db.prisma)).toMatchObject({ ok: true, open: 0 });
   });
 
   it("finds an order FILLED with more than its booked executions, by order and account", async () => {
     const order = await acceptedOrder(bob.id);
     expect(await pass()).toMatchObject({ ordersChecked: 1, open: 0 });
-    await h.db.prisma.$executeRaw`UPDATE orders SET status = 'FILLED', filled_quantity = 1 WHERE id = ${order.id}::uuid`;
+    await h.db.prisma
+      .$executeRaw`UPDATE orders SET status = 'FILLED', filled_quantity = 1 WHERE id = ${order.id}::uuid`;
     const found = await pass();
     expect(found).toMatchObject({ ordersChecked: 1, open: 1 });
-    expect(found.opened).toEqual([{ invariant: "FILLED_NE_RECEIPTS", accountId: bob.id, orderId: order.id, message: "FILLED order has 1 filled, its booked executions add up to 0" }]);
-    await h.db.prisma.$executeRaw`UPDATE orders SET status = 'ACCEPTED', filled_quantity = 0 WHERE id = ${order.id}::uuid`;
+    expect(found.opened).toEqual([
+      {
+        invariant: "FILLED_NE_RECEIPTS",
+        accountId: bob.id,
+        orderId: order.id,
+        message: "FILLED order has 1 filled, its booked executions add up to 0",
+      },
+    ]);
+    await h.db.prisma
+      .$executeRaw`UPDATE orders SET status = 'ACCEPTED', filled_quantity = 0 WHERE id = ${order.id}::uuid`;
     expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
   });
 
@@ -91,21 +127,39 @@ describe("invariant checker", () => {
     // A consistent hold (the order's and the balance's agree), then closed without releasing it.
     await h.db.prisma.$transaction([
       h.db.prisma.$executeRaw`UPDATE orders SET held_cash = 50 WHERE id = ${order.id}::uuid`,
-      h.db.prisma.$executeRaw`UPDATE cash_balances SET available = available - 50, held = held + 50 WHERE account_id = ${bob.id}::uuid`,
+      h.db.prisma
+        .$executeRaw`UPDATE cash_balances SET available = available - 50, held = held + 50 WHERE account_id = ${bob.id}::uuid`,
     ]);
     expect(await pass()).toMatchObject({ open: 0 });
     await h.db.prisma.$executeRaw`UPDATE orders SET status = 'CANCELLED' WHERE id = ${order.id}::uuid`;
     const found = await pass();
-    expect(found.opened).toEqual([{ invariant: "TERMINAL_HOLDS", accountId: bob.id, orderId: order.id, message: "order is CANCELLED but still holds cash 50, shares 0, points 0" }]);
+    expect(found.opened).toEqual([
+      {
+        invariant: "TERMINAL_HOLDS",
+        accountId: bob.id,
+        orderId: order.id,
+        message: "order is CANCELLED but still holds cash 50, shares 0, points 0",
+      },
+    ]);
     await h.db.prisma.$transaction([
       h.db.prisma.$executeRaw`UPDATE orders SET held_cash = 0 WHERE id = ${order.id}::uuid`,
-      h.db.prisma.$executeRaw`UPDATE cash_balances SET available = available + 50, held = held - 50 WHERE account_id = ${bob.id}::uuid`,
+      h.db.prisma
+        .$executeRaw`UPDATE cash_balances SET available = available + 50, held = held - 50 WHERE account_id = ${bob.id}::uuid`,
     ]);
     expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
   });
 
   it("judges an execution only after its grace period: then, unbooked, it is a violation until the ledger books it", async () => {
-    const order = await placeOrder({ ctx: { services: h.services, account: alice, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100.00" }) });
+    const order = await placeOrder({
+      ctx: { services: h.services, account: alice, actor: "test" },
+      input: ZPlaceOrderInput.parse({
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "1",
+        limitPrice: "100.00",
+      }),
+    });
     await h.db.prisma.order.update({ where: { id: order.id }, data: { status: "ACCEPTED", submitAttempts: 1 } });
     await pass();
     const [receipt] = await h.db.prisma.$queryRaw<{ id: string }[]>`
@@ -118,9 +172,15 @@ describe("invariant checker", () => {
     // With 20 s of grace it has aged past it since the last pass: judged now, though nothing else touched its order.
     const found = await pass({ graceMs: 20_000 });
     expect(found).toMatchObject({ accountsChecked: 0, ordersChecked: 1, open: 1 });
-    expect(found.opened).toMatchObject([{ invariant: "TRADE_UNBOOKED", accountId: alice.id, orderId: order.id, subject: receipt!.id }]);
-    expect(found.opened[0]!.message).toMatch(/^atlas execution X-late-1 \(1 @ 100, received .*\) is not booked: the ledger has not consumed it$/);
-    expect(await checkAllInvariants(h.db.prisma, { graceMs: 20_000 })).toMatchObject([{ invariant: "TRADE_UNBOOKED", orderId: order.id }]);
+    expect(found.opened).toMatchObject([
+      { invariant: "TRADE_UNBOOKED", accountId: alice.id, orderId: order.id, subject: receipt!.id },
+    ]);
+    expect(found.opened[0]!.message).toMatch(
+      /^atlas execution X-late-1 \(1 @ 100, received .*\) is not booked: the ledger has not consumed it$/,
+    );
+    expect(await checkAllInvariants(h.db.prisma, { graceMs: 20_000 })).toMatchObject([
+      { invariant: "TRADE_UNBOOKED", orderId: order.id },
+    ]);
 
     expect(await applyExecution(h.services, receipt!.id)).toBe("applied");
     expect(await pass({ graceMs: 20_000 })).toMatchObject({ open: 0, resolved: 1 });
@@ -136,7 +196,9 @@ describe("invariant checker", () => {
     expect(await applyExecution(h.services, receipt!.id)).toBe("refused");
     const found = await pass();
     expect(found.opened).toMatchObject([{ invariant: "TRADE_UNBOOKED", orderId: order.id, subject: receipt!.id }]);
-    expect(found.opened[0]!.message).toContain("is not booked: the ledger refused it (execution X-over-1 for 5 would overfill the order");
+    expect(found.opened[0]!.message).toContain(
+      "is not booked: the ledger refused it (execution X-over-1 for 5 would overfill the order",
+    );
     // Operators settle such a trade with the broker by hand; here the order is closed and the receipt removed.
     await h.db.prisma.$executeRaw`DELETE FROM execution_receipts WHERE id = ${receipt!.id}::uuid`;
     await h.db.prisma.$executeRaw`UPDATE orders SET status = 'CANCELLED' WHERE id = ${order.id}::uuid`;
@@ -146,7 +208,15 @@ describe("invariant checker", () => {
   it("finds an order open here that the last reconciliation run found closed at the broker", async () => {
     const order = await acceptedOrder(bob.id);
     await pass();
-    const run = await h.db.prisma.reconRun.create({ data: { brokerId: "atlas", windowStart: new Date(Date.now() - 3_600_000), windowEnd: new Date(), triggeredBy: "schedule", finishedAt: new Date() } });
+    const run = await h.db.prisma.reconRun.create({
+      data: {
+        brokerId: "atlas",
+        windowStart: new Date(Date.now() - 3_600_000),
+        windowEnd: new Date(),
+        triggeredBy: "schedule",
+        finishedAt: new Date(),
+      },
+    });
     const item = await h.db.prisma.reconItem.create({
       data: {
         runId: run.id,
@@ -160,8 +230,12 @@ describe("invariant checker", () => {
       },
     });
     const found = await pass();
-    expect(found.opened).toMatchObject([{ invariant: "OPEN_HERE_CLOSED_AT_BROKER", accountId: bob.id, orderId: order.id }]);
-    expect(found.opened[0]!.message).toMatch(/^order is ACCEPTED here; atlas has it CANCELLED \(reconciliation run of .*, fix awaiting an operator\)$/);
+    expect(found.opened).toMatchObject([
+      { invariant: "OPEN_HERE_CLOSED_AT_BROKER", accountId: bob.id, orderId: order.id },
+    ]);
+    expect(found.opened[0]!.message).toMatch(
+      /^order is ACCEPTED here; atlas has it CANCELLED \(reconciliation run of .*, fix awaiting an operator\)$/,
+    );
     // The operator approves the fix: the order closes (its release is left out: nothing is held).
     await h.db.prisma.$transaction([
       h.db.prisma.reconItem.update({ where: { id: item.id }, data: { status: "APPLIED" } }),
@@ -170,28 +244,34 @@ describe("invariant checker", () => {
     expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
   });
 
-  it.skipIf(!concurrentDatabase)("sees a change committed after a later one was read (a cursor gap), and the full check agrees", async () => {
-    let inserted!: () => void;
-    const insertedEntry = new Promise<void>((resolve) => (inserted = resolve));
-    let commit!: () => void;
-    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-    // A slow transaction takes a ledger id first and commits last; its entry has no balance change (a bug to catch).
-    const slow = h.db.prisma.$transaction(async (tx) => {
-      await tx.ledgerEntry.create({ data: { accountId: bob.id, asset: "USD", amount: 7, kind: "DEPOSIT" } });
-      inserted();
-      await mayCommit;
-    });
-    await insertedEntry;
-    await deposit(h.db.prisma, [alice.id], 1);
-    expect(await pass()).toMatchObject({ accountsChecked: 1, open: 0 }); // alice's deposit; bob's id is a gap
-    commit();
-    await slow;
-    const found = await pass();
-    expect(found.opened).toMatchObject([{ invariant: "CASH_BALANCE_NE_LEDGER", accountId: bob.id }]);
-    expect(await checkAllInvariants(h.db.prisma)).toMatchObject([{ invariant: "CASH_BALANCE_NE_LEDGER", accountId: bob.id }]);
-    await h.db.prisma.$executeRaw`UPDATE cash_balances SET available = available + 7 WHERE account_id = ${bob.id}::uuid`;
-    expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
-  });
+  it.skipIf(!concurrentDatabase)(
+    "sees a change committed after a later one was read (a cursor gap), and the full check agrees",
+    async () => {
+      let inserted!: () => void;
+      const insertedEntry = new Promise<void>((resolve) => (inserted = resolve));
+      let commit!: () => void;
+      const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+      // A slow transaction takes a ledger id first and commits last; its entry has no balance change (a bug to catch).
+      const slow = h.db.prisma.$transaction(async (tx) => {
+        await tx.ledgerEntry.create({ data: { accountId: bob.id, asset: "USD", amount: 7, kind: "DEPOSIT" } });
+        inserted();
+        await mayCommit;
+      });
+      await insertedEntry;
+      await deposit(h.db.prisma, [alice.id], 1);
+      expect(await pass()).toMatchObject({ accountsChecked: 1, open: 0 }); // alice's deposit; bob's id is a gap
+      commit();
+      await slow;
+      const found = await pass();
+      expect(found.opened).toMatchObject([{ invariant: "CASH_BALANCE_NE_LEDGER", accountId: bob.id }]);
+      expect(await checkAllInvariants(h.db.prisma)).toMatchObject([
+        { invariant: "CASH_BALANCE_NE_LEDGER", accountId: bob.id },
+      ]);
+      await h.db.prisma
+        .$executeRaw`UPDATE cash_balances SET available = available + 7 WHERE account_id = ${bob.id}::uuid`;
+      expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
+    },
+  );
 });
 
 describe("invariant checker cost", () => {
@@ -208,13 +288,26 @@ describe("invariant checker cost", () => {
 
     const touched = accountIds[500]!;
     await deposit(h.db.prisma, [touched], 10);
-    expect(await runInvariantPass(h.db.prisma, OPTIONS)).toMatchObject({ kind: "incremental", accountsChecked: 1, ordersChecked: 0, rowsRead: 2, open: 0 });
+    expect(await runInvariantPass(h.db.prisma, OPTIONS)).toMatchObject({
+      kind: "incremental",
+      accountsChecked: 1,
+      ordersChecked: 0,
+      rowsRead: 2,
+      open: 0,
+    });
 
     await h.db.prisma.$executeRaw`UPDATE holdings SET quantity = quantity - 1 WHERE account_id = ${touched}::uuid`;
     const found = await runInvariantPass(h.db.prisma, OPTIONS);
     expect(found).toMatchObject({ accountsChecked: 1, ordersChecked: 0, rowsRead: 1 });
-    expect(found!.opened).toEqual([{ invariant: "HOLDING_NE_LEDGER", accountId: touched, subject: "AAPL", message: "AAPL holding 2 ≠ ledger 3" }]);
+    expect(found!.opened).toEqual([
+      { invariant: "HOLDING_NE_LEDGER", accountId: touched, subject: "AAPL", message: "AAPL holding 2 ≠ ledger 3" },
+    ]);
     // The schedule's full sweep finds the same, and nothing else.
-    expect(await runInvariantPass(h.db.prisma, { ...OPTIONS, full: true })).toMatchObject({ kind: "full", open: 1, opened: [], resolved: 0 });
+    expect(await runInvariantPass(h.db.prisma, { ...OPTIONS, full: true })).toMatchObject({
+      kind: "full",
+      open: 1,
+      opened: [],
+      resolved: 0,
+    });
   });
 });

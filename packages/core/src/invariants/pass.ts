@@ -8,7 +8,15 @@
 // The pass runs in one transaction holding the checker's row lock: two workers running the role never pass at once
 // (the second skips), and the cursors, the violations and the figures commit together.
 import type { DbOrTx, PrismaClient, Tx } from "@meridian/db";
-import { CHANGE_SOURCES, fastForward, primeCursor, readChanges, type ChangeSource, type Cursor, type Gaps } from "./changes";
+import {
+  CHANGE_SOURCES,
+  fastForward,
+  primeCursor,
+  readChanges,
+  type ChangeSource,
+  type Cursor,
+  type Gaps,
+} from "./changes";
 import { findViolations, type Scope } from "./checks";
 import type { Violation } from "./codes";
 import type { InvariantsOptions } from "./options";
@@ -53,17 +61,34 @@ async function passInTransaction(tx: Tx, options: PassOptions): Promise<PassResu
   const clock = { nowMs: now.getTime(), gapWaitMs: options.gapWaitMs };
   const receiptCutoff = new Date(Math.max(now.getTime() - options.graceMs, state.receiptCutoff?.getTime() ?? 0));
   const first = state.lastPassAt === null;
-  const full = first || options.full === true || !state.lastFullSweepAt || now.getTime() - state.lastFullSweepAt.getTime() >= options.fullSweepMs;
+  const full =
+    first ||
+    options.full === true ||
+    !state.lastFullSweepAt ||
+    now.getTime() - state.lastFullSweepAt.getTime() >= options.fullSweepMs;
 
   const open = await openViolations(tx);
   // Changes are read before the checks run, so whatever the checks do not see yet is still ahead of the cursors.
-  const changes = first ? await primeCursors(tx, clock) : full ? await fastForwardCursors(tx, storedCursors(state), clock) : await readAllChanges(tx, storedCursors(state), clock);
-  const aged = full ? { orderIds: [], rowsRead: 0 } : await ordersWithReceiptsAged(tx, state.receiptCutoff, receiptCutoff);
-  const scope: Scope = full ? "all" : incrementalScope(open, changes.accountIds, [...changes.orderIds, ...aged.orderIds, ...(await ordersWithOpenProposals(tx))]);
+  const changes = first
+    ? await primeCursors(tx, clock)
+    : full
+      ? await fastForwardCursors(tx, storedCursors(state), clock)
+      : await readAllChanges(tx, storedCursors(state), clock);
+  const aged = full
+    ? { orderIds: [], rowsRead: 0 }
+    : await ordersWithReceiptsAged(tx, state.receiptCutoff, receiptCutoff);
+  const scope: Scope = full
+    ? "all"
+    : incrementalScope(open, changes.accountIds, [
+        ...changes.orderIds,
+        ...aged.orderIds,
+        ...(await ordersWithOpenProposals(tx)),
+      ]);
 
   const found = await findViolations(tx, scope, { receiptCutoff });
   const settled = await settleViolations(tx, open, found, now);
-  const checked = scope === "all" ? await countEverything(tx) : { accounts: scope.accountIds.length, orders: scope.orderIds.length };
+  const checked =
+    scope === "all" ? await countEverything(tx) : { accounts: scope.accountIds.length, orders: scope.orderIds.length };
   const result: PassResult = {
     kind: full ? "full" : "incremental",
     accountsChecked: checked.accounts,
@@ -80,7 +105,9 @@ async function passInTransaction(tx: Tx, options: PassOptions): Promise<PassResu
 /** The checker's row, locked for this pass; null when another pass holds it. */
 async function claimChecker(tx: Tx) {
   await tx.$executeRaw`INSERT INTO invariant_checks (name) VALUES (${CHECKER_NAME}) ON CONFLICT DO NOTHING`;
-  const locked = await tx.$queryRaw<{ name: string }[]>`SELECT name FROM invariant_checks WHERE name = ${CHECKER_NAME} FOR UPDATE SKIP LOCKED`;
+  const locked = await tx.$queryRaw<
+    { name: string }[]
+  >`SELECT name FROM invariant_checks WHERE name = ${CHECKER_NAME} FOR UPDATE SKIP LOCKED`;
   if (!locked.length) return null;
   return tx.invariantCheck.findUniqueOrThrow({ where: { name: CHECKER_NAME } });
 }
@@ -92,7 +119,10 @@ async function databaseNow(db: DbOrTx): Promise<Date> {
 
 function storedCursors(state: CheckerState): Cursors {
   const gaps = (state.gaps ?? {}) as Partial<Record<ChangeSource, Gaps>>;
-  return { history: { lastId: state.historyCursor, gaps: gaps.history ?? {} }, ledger: { lastId: state.ledgerCursor, gaps: gaps.ledger ?? {} } };
+  return {
+    history: { lastId: state.historyCursor, gaps: gaps.history ?? {} },
+    ledger: { lastId: state.ledgerCursor, gaps: gaps.ledger ?? {} },
+  };
 }
 
 interface Changes {
@@ -109,10 +139,20 @@ async function primeCursors(tx: Tx, clock: { nowMs: number; gapWaitMs: number })
 }
 
 /** A full sweep checks everything as it is now: the cursors only need to move past what it will have seen. */
-async function fastForwardCursors(tx: Tx, cursors: Cursors, clock: { nowMs: number; gapWaitMs: number }): Promise<Changes> {
+async function fastForwardCursors(
+  tx: Tx,
+  cursors: Cursors,
+  clock: { nowMs: number; gapWaitMs: number },
+): Promise<Changes> {
   const history = await fastForward(tx, "history", cursors.history, clock);
   const ledger = await fastForward(tx, "ledger", cursors.ledger, clock);
-  return { cursors: { history: history.cursor, ledger: ledger.cursor }, accountIds: [], orderIds: [], rowsRead: history.passed + ledger.passed, behind: false };
+  return {
+    cursors: { history: history.cursor, ledger: ledger.cursor },
+    accountIds: [],
+    orderIds: [],
+    rowsRead: history.passed + ledger.passed,
+    behind: false,
+  };
 }
 
 /** The accounts and orders the change rows name, and the cursors moved past them. */
@@ -136,7 +176,11 @@ async function readAllChanges(tx: Tx, cursors: Cursors, clock: { nowMs: number; 
 }
 
 /** Orders with an execution that left its grace period since the last pass: now an unbooked one is a violation. */
-async function ordersWithReceiptsAged(tx: Tx, since: Date | null, until: Date): Promise<{ orderIds: string[]; rowsRead: number }> {
+async function ordersWithReceiptsAged(
+  tx: Tx,
+  since: Date | null,
+  until: Date,
+): Promise<{ orderIds: string[]; rowsRead: number }> {
   if (!since || since >= until) return { orderIds: [], rowsRead: 0 };
   const rows = await tx.$queryRaw<{ order_id: string }[]>`
     SELECT order_id::text FROM execution_receipts WHERE received_at > ${since} AND received_at <= ${until}`;
@@ -162,11 +206,16 @@ function incrementalScope(open: OpenViolation[], accountIds: string[], orderIds:
 }
 
 async function countEverything(tx: Tx): Promise<{ accounts: number; orders: number }> {
-  const [row] = await tx.$queryRaw<{ accounts: bigint; orders: bigint }[]>`SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM orders) AS orders`;
+  const [row] = await tx.$queryRaw<
+    { accounts: bigint; orders: bigint }[]
+  >`SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM orders) AS orders`;
   return { accounts: Number(row!.accounts), orders: Number(row!.orders) };
 }
 
-async function saveState(tx: Tx, pass: { cursors: Cursors; receiptCutoff: Date; now: Date; result: PassResult }): Promise<void> {
+async function saveState(
+  tx: Tx,
+  pass: { cursors: Cursors; receiptCutoff: Date; now: Date; result: PassResult },
+): Promise<void> {
   const { cursors, result } = pass;
   await tx.invariantCheck.update({
     where: { name: CHECKER_NAME },

@@ -39,15 +39,29 @@ export interface InvariantsReport {
 const DEFAULT_LIMIT = 200;
 const HOUR_MS = 60 * 60_000;
 
-export async function listInvariantViolations(db: DbOrTx, input: TInvariantViolationsInput = {}): Promise<InvariantsReport> {
+export async function listInvariantViolations(
+  db: DbOrTx,
+  input: TInvariantViolationsInput = {},
+): Promise<InvariantsReport> {
   const take = input.limit ?? DEFAULT_LIMIT;
   const resolvedSince = new Date(Date.now() - (input.resolvedWithinHours ?? 24) * HOUR_MS);
   const [open, resolved, checker] = await Promise.all([
-    db.invariantViolation.findMany({ where: { resolvedAt: null }, orderBy: [{ firstSeenAt: "desc" }, { id: "desc" }], take }),
-    db.invariantViolation.findMany({ where: { resolvedAt: { gte: resolvedSince } }, orderBy: [{ resolvedAt: "desc" }, { id: "desc" }], take }),
+    db.invariantViolation.findMany({
+      where: { resolvedAt: null },
+      orderBy: [{ firstSeenAt: "desc" }, { id: "desc" }],
+      take,
+    }),
+    db.invariantViolation.findMany({
+      where: { resolvedAt: { gte: resolvedSince } },
+      orderBy: [{ resolvedAt: "desc" }, { id: "desc" }],
+      take,
+    }),
     checkerView(db),
   ]);
-  const accountNos = await accountNumbers(db, [...open, ...resolved].map((row) => row.accountId));
+  const accountNos = await accountNumbers(
+    db,
+    [...open, ...resolved].map((row) => row.accountId),
+  );
   const view = (row: (typeof open)[number]): ViolationView => ({
     id: row.id.toString(),
     invariant: row.invariant as InvariantCode,

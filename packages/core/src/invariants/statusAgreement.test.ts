@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { statusDisagreement } from "./statusAgreement";
 
-const ours = (status: Parameters<typeof statusDisagreement>[0]["status"], filledQuantity = "0") => ({ id: "o-1", status, filledQuantity });
+const ours = (status: Parameters<typeof statusDisagreement>[0]["status"], filledQuantity = "0") => ({
+  id: "o-1",
+  status,
+  filledQuantity,
+});
 
 describe("statusDisagreement", () => {
   it.each([
@@ -17,7 +21,8 @@ describe("statusDisagreement", () => {
   });
 
   it("accepts a closed order the broker never saw", () => {
-    for (const status of ["REJECTED", "CANCELLED", "EXPIRED"] as const) expect(statusDisagreement(ours(status), null)).toBeNull();
+    for (const status of ["REJECTED", "CANCELLED", "EXPIRED"] as const)
+      expect(statusDisagreement(ours(status), null)).toBeNull();
   });
 
   it.each([

@@ -26,7 +26,13 @@ export interface StatusDisagreement {
 }
 
 /** Our statuses that say an answer is still owed: at rest, none of them may remain. */
-export const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(["PENDING_NEW", "SUBMITTING", "UNKNOWN", "NEEDS_ATTENTION", "PENDING_CANCEL"]);
+export const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set([
+  "PENDING_NEW",
+  "SUBMITTING",
+  "UNKNOWN",
+  "NEEDS_ATTENTION",
+  "PENDING_CANCEL",
+]);
 
 /** What each broker status allows our order to say once everything has arrived. */
 const AGREEING: Record<BrokerOrderStatus, readonly OrderStatus[]> = {
@@ -44,7 +50,12 @@ const WITHOUT_RECORD: readonly OrderStatus[] = ["REJECTED", "CANCELLED", "EXPIRE
 export function statusDisagreement(ours: OurOrderState, broker: BrokerOrderState | null): StatusDisagreement | null {
   const brokerSays = broker ? `${broker.status} with ${dec(broker.filledQuantity).toString()} filled` : "no such order";
   const oursSays = `${ours.status} with ${dec(ours.filledQuantity).toString()} filled`;
-  const disagree = (why: string): StatusDisagreement => ({ orderId: ours.id, ours: oursSays, broker: brokerSays, message: `order ${ours.id} is ${oursSays} here; the broker has ${brokerSays}: ${why}` });
+  const disagree = (why: string): StatusDisagreement => ({
+    orderId: ours.id,
+    ours: oursSays,
+    broker: brokerSays,
+    message: `order ${ours.id} is ${oursSays} here; the broker has ${brokerSays}: ${why}`,
+  });
   const brokerFilled = dec(broker?.filledQuantity ?? 0);
   if (!dec(ours.filledQuantity).equals(brokerFilled)) return disagree("the filled quantities differ");
   if (IN_FLIGHT.has(ours.status)) return disagree("our order still waits for an answer");

@@ -12,7 +12,10 @@ export interface OpenViolation {
 }
 
 export async function openViolations(tx: Tx): Promise<OpenViolation[]> {
-  return tx.invariantViolation.findMany({ where: { resolvedAt: null }, select: { id: true, fingerprint: true, accountId: true, orderId: true } });
+  return tx.invariantViolation.findMany({
+    where: { resolvedAt: null },
+    select: { id: true, fingerprint: true, accountId: true, orderId: true },
+  });
 }
 
 export interface Settled {
@@ -25,13 +28,21 @@ export interface Settled {
  * Records what a pass found against what was open. The pass must have checked the account or order of every open
  * violation (it puts them in its scope): an open violation it did not find again is taken as fixed.
  */
-export async function settleViolations(tx: Tx, open: OpenViolation[], found: Violation[], seenAt: Date): Promise<Settled> {
+export async function settleViolations(
+  tx: Tx,
+  open: OpenViolation[],
+  found: Violation[],
+  seenAt: Date,
+): Promise<Settled> {
   const foundByFingerprint = new Map(found.map((violation) => [violationFingerprint(violation), violation]));
   const openByFingerprint = new Map(open.map((violation) => [violation.fingerprint, violation]));
-  const fixed = open.filter((violation) => !foundByFingerprint.has(violation.fingerprint)).map((violation) => violation.id);
+  const fixed = open
+    .filter((violation) => !foundByFingerprint.has(violation.fingerprint))
+    .map((violation) => violation.id);
   const again = [...foundByFingerprint].filter(([fingerprint]) => openByFingerprint.has(fingerprint));
   const fresh = [...foundByFingerprint].filter(([fingerprint]) => !openByFingerprint.has(fingerprint));
-  if (fixed.length) await tx.invariantViolation.updateMany({ where: { id: { in: fixed } }, data: { resolvedAt: seenAt } });
+  if (fixed.length)
+    await tx.invariantViolation.updateMany({ where: { id: { in: fixed } }, data: { resolvedAt: seenAt } });
   if (again.length) {
     const ids = again.map(([fingerprint]) => openByFingerprint.get(fingerprint)!.id.toString());
     const messages = again.map(([, violation]) => violation.message);

@@ -10,7 +10,12 @@ import { isCashAsset } from "./debits";
 export async function accountDetail(prisma: PrismaClient, accountId: string) {
   const account = await prisma.account.findUnique({
     where: { id: accountId },
-    include: { user: { select: { name: true, email: true } }, cash: true, holdings: { orderBy: { symbol: "asc" } }, points: true },
+    include: {
+      user: { select: { name: true, email: true } },
+      cash: true,
+      holdings: { orderBy: { symbol: "asc" } },
+      points: true,
+    },
   });
   if (!account) throw new DomainError("NOT_FOUND", "No account with that id. Open it from an order's detail page.");
   const [entries, history] = await Promise.all([
@@ -18,8 +23,20 @@ export async function accountDetail(prisma: PrismaClient, accountId: string) {
     accountHistory(prisma, accountId),
   ]);
   return {
-    account: { id: account.id, accountNo: account.accountNo, ownerName: account.user.name, ownerEmail: account.user.email, createdAt: account.createdAt.toISOString() },
-    cash: account.cash.map((cash) => ({ currency: cash.currency, available: money(cash.available), held: money(cash.held), debit: money(cash.debit), version: cash.version })),
+    account: {
+      id: account.id,
+      accountNo: account.accountNo,
+      ownerName: account.user.name,
+      ownerEmail: account.user.email,
+      createdAt: account.createdAt.toISOString(),
+    },
+    cash: account.cash.map((cash) => ({
+      currency: cash.currency,
+      available: money(cash.available),
+      held: money(cash.held),
+      debit: money(cash.debit),
+      version: cash.version,
+    })),
     holdings: account.holdings.map((holding) => ({
       symbol: holding.symbol,
       quantity: qty(holding.quantity),
@@ -28,8 +45,22 @@ export async function accountDetail(prisma: PrismaClient, accountId: string) {
       costBasis: money(holding.costBasis),
       version: holding.version,
     })),
-    points: account.points ? { available: account.points.available.toString(), held: account.points.held.toString(), version: account.points.version } : null,
-    ledgerEntries: entries.map((entry) => ({ id: entry.id.toString(), asset: entry.asset, amount: isCashAsset(entry.asset) ? money(entry.amount) : qty(entry.amount), kind: entry.kind, orderId: entry.orderId, executionId: entry.executionId, createdAt: entry.createdAt.toISOString() })),
+    points: account.points
+      ? {
+          available: account.points.available.toString(),
+          held: account.points.held.toString(),
+          version: account.points.version,
+        }
+      : null,
+    ledgerEntries: entries.map((entry) => ({
+      id: entry.id.toString(),
+      asset: entry.asset,
+      amount: isCashAsset(entry.asset) ? money(entry.amount) : qty(entry.amount),
+      kind: entry.kind,
+      orderId: entry.orderId,
+      executionId: entry.executionId,
+      createdAt: entry.createdAt.toISOString(),
+    })),
     history,
   };
 }

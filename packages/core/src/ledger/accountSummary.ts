@@ -10,18 +10,32 @@ export async function accountSummary(prisma: PrismaClient, quotes: QuoteService,
     prisma.cashBalance.findUnique({ where: { accountId_currency: { accountId: account.id, currency: CASH } } }),
     prisma.pointsBalance.findUnique({ where: { accountId: account.id } }),
     prisma.holding.findMany({ where: { accountId: account.id }, orderBy: { symbol: "asc" } }),
-    quotes.all().then((all) => new Map(all.map((quote) => [quote.symbol, dec(quote.last)]))).catch(() => new Map<string, Decimal>()),
+    quotes
+      .all()
+      .then((all) => new Map(all.map((quote) => [quote.symbol, dec(quote.last)])))
+      .catch(() => new Map<string, Decimal>()),
   ]);
   const available = cash?.available ?? ZERO;
   const held = cash?.held ?? ZERO;
   const debit = cash?.debit ?? ZERO;
-  const shown = holdings.filter((holding) => !holding.quantity.plus(holding.heldQuantity).isZero() || holding.debitQuantity.greaterThan(0));
+  const shown = holdings.filter(
+    (holding) => !holding.quantity.plus(holding.heldQuantity).isZero() || holding.debitQuantity.greaterThan(0),
+  );
   const positions = shown.map((holding) => positionOf(holding, lastPrices.get(holding.symbol) ?? null));
-  const marketValueTotal = shown.reduce((sum, holding) => sum.plus((lastPrices.get(holding.symbol) ?? ZERO).times(netShares(holding))), ZERO);
+  const marketValueTotal = shown.reduce(
+    (sum, holding) => sum.plus((lastPrices.get(holding.symbol) ?? ZERO).times(netShares(holding))),
+    ZERO,
+  );
   const cashTotal = available.plus(held).minus(debit);
   return {
     accountNo: account.accountNo,
-    cash: { currency: CASH, available: money(available), held: money(held), debit: money(debit), total: money(cashTotal) },
+    cash: {
+      currency: CASH,
+      available: money(available),
+      held: money(held),
+      debit: money(debit),
+      total: money(cashTotal),
+    },
     points: { available: (points?.available ?? ZERO).toString(), held: (points?.held ?? ZERO).toString() },
     positions,
     /** What the account owes, each with what the customer should do about it; empty when it owes nothing. */
@@ -59,7 +73,13 @@ function debitsOf(cashDebit: Decimal, holdings: Holding[]) {
   const owedShares = holdings.filter((holding) => holding.debitQuantity.greaterThan(0));
   return [
     ...(cashDebit.greaterThan(0)
-      ? [{ asset: CASH, owed: money(cashDebit), action: `Deposit $${money(cashDebit)} to settle it. Proceeds of your sales and cash released from cancelled orders settle it first; new buy orders wait until it is settled.` }]
+      ? [
+          {
+            asset: CASH,
+            owed: money(cashDebit),
+            action: `Deposit $${money(cashDebit)} to settle it. Proceeds of your sales and cash released from cancelled orders settle it first; new buy orders wait until it is settled.`,
+          },
+        ]
       : []),
     ...owedShares.map((holding) => ({
       asset: holding.symbol,

@@ -18,7 +18,12 @@ async function readCash(tx: Tx, accountId: string) {
   return cash;
 }
 
-async function writeCash(tx: Tx, accountId: string, version: number, values: { available: Decimal; held: Decimal; debit?: Decimal }): Promise<void> {
+async function writeCash(
+  tx: Tx,
+  accountId: string,
+  version: number,
+  values: { available: Decimal; held: Decimal; debit?: Decimal },
+): Promise<void> {
   const { count } = await tx.cashBalance.updateMany({
     where: { accountId, currency: CASH, version },
     data: { ...values, version: { increment: 1 } },
@@ -33,7 +38,11 @@ async function writeCash(tx: Tx, accountId: string, version: number, values: { a
 async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; held: Decimal }): Promise<Decimal> {
   const cash = await readCash(tx, ref.accountId);
   const next = netAgainstDebit(cash.available.plus(change.available), cash.debit);
-  await writeCash(tx, ref.accountId, cash.version, { available: next.free, held: cash.held.plus(change.held), debit: next.debit });
+  await writeCash(tx, ref.accountId, cash.version, {
+    available: next.free,
+    held: cash.held.plus(change.held),
+    debit: next.debit,
+  });
   const debitChange = next.debit.minus(cash.debit);
   await recordDebitChange(tx, ref, CASH, debitChange);
   return debitChange;
@@ -59,14 +68,19 @@ async function writeHolding(
 export async function holdCash(tx: Tx, accountId: string, amount: Decimal): Promise<void> {
   const cash = await readCash(tx, accountId);
   if (cash.available.lessThan(amount)) {
-    const owed = cash.debit.greaterThan(0) ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.` : "";
+    const owed = cash.debit.greaterThan(0)
+      ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.`
+      : "";
     throw new DomainError(
       "BAD_REQUEST",
       `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.${owed}`,
       "quantity",
     );
   }
-  await writeCash(tx, accountId, cash.version, { available: cash.available.minus(amount), held: cash.held.plus(amount) });
+  await writeCash(tx, accountId, cash.version, {
+    available: cash.available.minus(amount),
+    held: cash.held.plus(amount),
+  });
 }
 
 /** Moves `amount` back from held to available cash; an open debit is repaid from it first. */
@@ -80,21 +94,42 @@ export async function holdShares(tx: Tx, accountId: string, symbol: string, quan
   const holding = await readHolding(tx, accountId, symbol);
   const free = holding?.quantity ?? ZERO;
   if (!holding || free.lessThan(quantity)) {
-    const owed = holding?.debitQuantity.greaterThan(0) ? ` Your account owes ${qty(holding.debitQuantity)} ${symbol} from a sale it could not cover.` : "";
-    throw new DomainError("BAD_REQUEST", `You can sell at most ${qty(free)} ${symbol} (shares in open sell orders are reserved). Lower the quantity.${owed}`, "quantity");
+    const owed = holding?.debitQuantity.greaterThan(0)
+      ? ` Your account owes ${qty(holding.debitQuantity)} ${symbol} from a sale it could not cover.`
+      : "";
+    throw new DomainError(
+      "BAD_REQUEST",
+      `You can sell at most ${qty(free)} ${symbol} (shares in open sell orders are reserved). Lower the quantity.${owed}`,
+      "quantity",
+    );
   }
-  await writeHolding(tx, holding, { quantity: free.minus(quantity), heldQuantity: holding.heldQuantity.plus(quantity), costBasis: holding.costBasis });
+  await writeHolding(tx, holding, {
+    quantity: free.minus(quantity),
+    heldQuantity: holding.heldQuantity.plus(quantity),
+    costBasis: holding.costBasis,
+  });
 }
 
 /** Moves reserved shares back to free; shares owed are repaid from them first, taking their cost with them. */
-export async function releaseShares(tx: Tx, accountId: string, symbol: string, quantity: Decimal, orderId?: string): Promise<void> {
+export async function releaseShares(
+  tx: Tx,
+  accountId: string,
+  symbol: string,
+  quantity: Decimal,
+  orderId?: string,
+): Promise<void> {
   if (quantity.isZero()) return;
   const holding = await readHolding(tx, accountId, symbol);
   if (!holding) throw new Error(`No holding ${symbol} on ${accountId} to release ${qty(quantity)} shares to`);
   const next = netAgainstDebit(holding.quantity.plus(quantity), holding.debitQuantity);
   const repaid = holding.debitQuantity.minus(next.debit);
   const costRepaid = costShare(holding.costBasis, repaid, holding.quantity.plus(holding.heldQuantity));
-  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity.minus(quantity), debitQuantity: next.debit, costBasis: holding.costBasis.minus(costRepaid) });
+  await writeHolding(tx, holding, {
+    quantity: next.free,
+    heldQuantity: holding.heldQuantity.minus(quantity),
+    debitQuantity: next.debit,
+    costBasis: holding.costBasis.minus(costRepaid),
+  });
   await recordDebitChange(tx, { accountId, orderId }, symbol, repaid.negated());
 }
 
@@ -107,8 +142,17 @@ async function readPoints(tx: Tx, accountId: string) {
   return tx.pointsBalance.findUnique({ where: { accountId } });
 }
 
-async function writePoints(tx: Tx, accountId: string, version: number, available: Decimal, held: Decimal): Promise<void> {
-  const { count } = await tx.pointsBalance.updateMany({ where: { accountId, version }, data: { available, held, version: { increment: 1 } } });
+async function writePoints(
+  tx: Tx,
+  accountId: string,
+  version: number,
+  available: Decimal,
+  held: Decimal,
+): Promise<void> {
+  const { count } = await tx.pointsBalance.updateMany({
+    where: { accountId, version },
+    data: { available, held, version: { increment: 1 } },
+  });
   if (count !== 1) throw new ConcurrencyError("points balance", accountId);
 }
 
@@ -134,12 +178,26 @@ export async function releasePoints(tx: Tx, accountId: string, points: Decimal):
 }
 
 /** Spends held points on commission (they leave the account: a ledger entry records it). */
-export async function spendHeldPoints(tx: Tx, fill: { accountId: string; orderId: string; executionId: string }, points: Decimal): Promise<void> {
+export async function spendHeldPoints(
+  tx: Tx,
+  fill: { accountId: string; orderId: string; executionId: string },
+  points: Decimal,
+): Promise<void> {
   if (points.isZero()) return;
   const balance = await readPoints(tx, fill.accountId);
-  if (!balance || balance.held.lessThan(points)) throw new Error(`Fill ${fill.executionId} spends more points than are held`);
+  if (!balance || balance.held.lessThan(points))
+    throw new Error(`Fill ${fill.executionId} spends more points than are held`);
   await writePoints(tx, fill.accountId, balance.version, balance.available, balance.held.minus(points));
-  await tx.ledgerEntry.create({ data: { accountId: fill.accountId, asset: POINTS, amount: points.negated(), kind: "COMMISSION", orderId: fill.orderId, executionId: fill.executionId } });
+  await tx.ledgerEntry.create({
+    data: {
+      accountId: fill.accountId,
+      asset: POINTS,
+      amount: points.negated(),
+      kind: "COMMISSION",
+      orderId: fill.orderId,
+      executionId: fill.executionId,
+    },
+  });
 }
 
 export interface Settlement {
@@ -163,7 +221,10 @@ export async function settleBuy(tx: Tx, fill: Settlement & { fromHold: Decimal }
     { asset: CASH, amount: fill.commission.negated(), kind: "COMMISSION" },
     { asset: fill.symbol, amount: fill.quantity, kind: "BUY" },
   ]);
-  const cashDebitChange = await moveCash(tx, fill, { available: fill.fromHold.minus(cost), held: fill.fromHold.negated() });
+  const cashDebitChange = await moveCash(tx, fill, {
+    available: fill.fromHold.minus(cost),
+    held: fill.fromHold.negated(),
+  });
   await addShares(tx, fill, cost);
   return { cash: incurred(cashDebitChange), shares: ZERO };
 }
@@ -171,14 +232,21 @@ export async function settleBuy(tx: Tx, fill: Settlement & { fromHold: Decimal }
 async function addShares(tx: Tx, fill: Settlement, cost: Decimal): Promise<void> {
   const holding = await readHolding(tx, fill.accountId, fill.symbol);
   if (!holding) {
-    await tx.holding.create({ data: { accountId: fill.accountId, symbol: fill.symbol, quantity: fill.quantity, costBasis: cost } });
+    await tx.holding.create({
+      data: { accountId: fill.accountId, symbol: fill.symbol, quantity: fill.quantity, costBasis: cost },
+    });
     return;
   }
   const next = netAgainstDebit(holding.quantity.plus(fill.quantity), holding.debitQuantity);
   const repaid = holding.debitQuantity.minus(next.debit);
   // Shares that repay a debit leave again at once: only the ones kept add their cost to the basis.
   const costKept = costShare(cost, fill.quantity.minus(repaid), fill.quantity);
-  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity, debitQuantity: next.debit, costBasis: holding.costBasis.plus(costKept) });
+  await writeHolding(tx, holding, {
+    quantity: next.free,
+    heldQuantity: holding.heldQuantity,
+    debitQuantity: next.debit,
+    costBasis: holding.costBasis.plus(costKept),
+  });
   await recordDebitChange(tx, fill, fill.symbol, repaid.negated());
 }
 
@@ -200,21 +268,30 @@ export async function settleSell(tx: Tx, fill: Settlement & { fromHold: Decimal 
 
 async function takeShares(tx: Tx, fill: Settlement & { fromHold: Decimal }): Promise<Decimal> {
   const holding = await readHolding(tx, fill.accountId, fill.symbol);
-  if (!holding || holding.heldQuantity.lessThan(fill.fromHold)) throw new Error(`Sell fill ${fill.executionId} takes more reserved ${fill.symbol} than the account holds`);
+  if (!holding || holding.heldQuantity.lessThan(fill.fromHold))
+    throw new Error(`Sell fill ${fill.executionId} takes more reserved ${fill.symbol} than the account holds`);
   const next = netAgainstDebit(holding.quantity.minus(fill.quantity.minus(fill.fromHold)), holding.debitQuantity);
   const sharesLeaving = fill.fromHold.plus(holding.quantity.minus(next.free));
   const costSold = costShare(holding.costBasis, sharesLeaving, holding.quantity.plus(holding.heldQuantity));
-  await writeHolding(tx, holding, { quantity: next.free, heldQuantity: holding.heldQuantity.minus(fill.fromHold), debitQuantity: next.debit, costBasis: holding.costBasis.minus(costSold) });
+  await writeHolding(tx, holding, {
+    quantity: next.free,
+    heldQuantity: holding.heldQuantity.minus(fill.fromHold),
+    debitQuantity: next.debit,
+    costBasis: holding.costBasis.minus(costSold),
+  });
   const debitChange = next.debit.minus(holding.debitQuantity);
   await recordDebitChange(tx, fill, fill.symbol, debitChange);
   return debitChange;
 }
 
-async function appendEntries(tx: Tx, fill: Settlement, entries: { asset: string; amount: Decimal; kind: string }[]): Promise<void> {
+async function appendEntries(
+  tx: Tx,
+  fill: Settlement,
+  entries: { asset: string; amount: Decimal; kind: string }[],
+): Promise<void> {
   await tx.ledgerEntry.createMany({
     data: entries
       .filter((entry) => !entry.amount.isZero())
       .map((entry) => ({ ...entry, accountId: fill.accountId, orderId: fill.orderId, executionId: fill.executionId })),
   });
 }
-

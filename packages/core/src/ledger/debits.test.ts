@@ -20,12 +20,16 @@ describe("netAgainstDebit", () => {
   it("keeps free − debit, never leaves a free balance beside a debit, and nothing negative", () => {
     const cents = fc.integer({ min: -1_000_000, max: 1_000_000 }).map((value) => dec(value).dividedBy(100));
     fc.assert(
-      fc.property(cents, cents.map((value) => value.abs()), (free, debit) => {
-        const next = netAgainstDebit(free, debit);
-        expect(next.free.minus(next.debit).equals(free.minus(debit))).toBe(true);
-        expect(next.free.isZero() || next.debit.isZero()).toBe(true);
-        expect(next.free.greaterThanOrEqualTo(0) && next.debit.greaterThanOrEqualTo(0)).toBe(true);
-      }),
+      fc.property(
+        cents,
+        cents.map((value) => value.abs()),
+        (free, debit) => {
+          const next = netAgainstDebit(free, debit);
+          expect(next.free.minus(next.debit).equals(free.minus(debit))).toBe(true);
+          expect(next.free.isZero() || next.debit.isZero()).toBe(true);
+          expect(next.free.greaterThanOrEqualTo(0) && next.debit.greaterThanOrEqualTo(0)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -50,26 +50,29 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
     await db?.drop();
   });
 
-  it.runIf(enabled)("admits one holder at a time across lock clients, and each grant carries a larger fencing token", async () => {
-    const clients = [lock(), lock(), lock()]; // as three processes would hold three clients
-    let inside = 0;
-    let maxInside = 0;
-    const tokens: bigint[] = [];
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        clients[i % clients.length]!.withAccountLock(accountId, async (grant) => {
-          inside++;
-          maxInside = Math.max(maxInside, inside);
-          tokens.push(grant.fencingToken);
-          await sleep(5);
-          inside--;
-        }),
-      ),
-    );
-    expect(maxInside).toBe(1);
-    expect([...tokens].sort((a, b) => (a < b ? -1 : 1))).toEqual(tokens);
-    expect(new Set(tokens).size).toBe(12);
-  });
+  it.runIf(enabled)(
+    "admits one holder at a time across lock clients, and each grant carries a larger fencing token",
+    async () => {
+      const clients = [lock(), lock(), lock()]; // as three processes would hold three clients
+      let inside = 0;
+      let maxInside = 0;
+      const tokens: bigint[] = [];
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          clients[i % clients.length]!.withAccountLock(accountId, async (grant) => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            tokens.push(grant.fencingToken);
+            await sleep(5);
+            inside--;
+          }),
+        ),
+      );
+      expect(maxInside).toBe(1);
+      expect([...tokens].sort((a, b) => (a < b ? -1 : 1))).toEqual(tokens);
+      expect(new Set(tokens).size).toBe(12);
+    },
+  );
 
   it.runIf(enabled)("gives up after the wait budget with 'account busy', never waiting forever", async () => {
     const holder = lock();
@@ -94,56 +97,78 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
     });
   });
 
-  it.runIf(enabled)("the notes' timeline: the lease expires mid-work, a second holder commits, the first cannot", async () => {
-    // Holder 1 stops renewing (a long GC pause, a partition): its lease runs out while it still works.
-    const slow = lock({ leaseMs: 150 });
-    const fast = lock({ leaseMs: 2000, waitMs: 3000 });
-    // Its renewals never get through (the process is paused, or the network to the lock is gone).
-    (slow as unknown as { backend: { renew: () => Promise<boolean> } }).backend.renew = () => new Promise(() => {});
-    const services = (accountLock: AccountLock) => ({ prisma: db.prisma, lock: accountLock });
-    const cashBefore = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
-    let secondCommitted = false;
-    const first = inAccountTransaction(services(slow), accountId, { actor: "client-1", cause: "withdraw 3000" }, async (tx) => {
-      const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
-      await sleep(400); // the lease (150 ms) expires here and client 2 takes the lock
-      await tx.cashBalance.updateMany({ where: { accountId, version: cash.version }, data: { available: cash.available.minus(3000), version: { increment: 1 } } });
-    }).then(
-      () => "committed",
-      (error: Error) => error,
-    );
-    await sleep(200);
-    const second = inAccountTransaction(services(fast), accountId, { actor: "client-2", cause: "withdraw 1000" }, async (tx) => {
-      const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
-      await tx.cashBalance.updateMany({ where: { accountId, version: cash.version }, data: { available: cash.available.minus(1000), version: { increment: 1 } } });
-      secondCommitted = true;
-    });
-    const [firstOutcome] = await Promise.all([first, second]);
-    expect(firstOutcome).toBeInstanceOf(LockLostError);
-    expect(secondCommitted).toBe(true);
-    const cashAfter = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
-    expect(cashAfter.available.toFixed(2)).toBe(cashBefore.available.minus(1000).toFixed(2));
-  });
+  it.runIf(enabled)(
+    "the notes' timeline: the lease expires mid-work, a second holder commits, the first cannot",
+    async () => {
+      // Holder 1 stops renewing (a long GC pause, a partition): its lease runs out while it still works.
+      const slow = lock({ leaseMs: 150 });
+      const fast = lock({ leaseMs: 2000, waitMs: 3000 });
+      // Its renewals never get through (the process is paused, or the network to the lock is gone).
+      (slow as unknown as { backend: { renew: () => Promise<boolean> } }).backend.renew = () => new Promise(() => {});
+      const services = (accountLock: AccountLock) => ({ prisma: db.prisma, lock: accountLock });
+      const cashBefore = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
+      let secondCommitted = false;
+      const first = inAccountTransaction(
+        services(slow),
+        accountId,
+        { actor: "client-1", cause: "withdraw 3000" },
+        async (tx) => {
+          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
+          await sleep(400); // the lease (150 ms) expires here and client 2 takes the lock
+          await tx.cashBalance.updateMany({
+            where: { accountId, version: cash.version },
+            data: { available: cash.available.minus(3000), version: { increment: 1 } },
+          });
+        },
+      ).then(
+        () => "committed",
+        (error: Error) => error,
+      );
+      await sleep(200);
+      const second = inAccountTransaction(
+        services(fast),
+        accountId,
+        { actor: "client-2", cause: "withdraw 1000" },
+        async (tx) => {
+          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
+          await tx.cashBalance.updateMany({
+            where: { accountId, version: cash.version },
+            data: { available: cash.available.minus(1000), version: { increment: 1 } },
+          });
+          secondCommitted = true;
+        },
+      );
+      const [firstOutcome] = await Promise.all([first, second]);
+      expect(firstOutcome).toBeInstanceOf(LockLostError);
+      expect(secondCommitted).toBe(true);
+      const cashAfter = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
+      expect(cashAfter.available.toFixed(2)).toBe(cashBefore.available.minus(1000).toFixed(2));
+    },
+  );
 
-  it.runIf(enabled)("a holder whose lease expired cannot release its successor's lease (compare-and-delete)", async () => {
-    const stale = lock({ leaseMs: 100 });
-    (stale as unknown as { backend: { renew: () => Promise<boolean> } }).backend.renew = () => new Promise(() => {});
-    const successor = lock({ leaseMs: 5000, waitMs: 3000 });
-    const third = lock({ waitMs: 100 });
-    let staleHolds!: () => void;
-    let successorHolds!: () => void;
-    const staleHolding = new Promise<void>((resolve) => (staleHolds = resolve));
-    const successorHolding = new Promise<void>((resolve) => (successorHolds = resolve));
-    const staleWork = stale.withAccountLock(accountId, async () => {
-      staleHolds();
-      await successorHolding; // its lease ran out meanwhile and the successor took the lock
-    }); // ...and on the way out the stale holder releases: that must not free the successor's lease
-    await staleHolding;
-    await successor.withAccountLock(accountId, async () => {
-      successorHolds();
-      await staleWork;
-      await expect(third.withAccountLock(accountId, async () => "taken")).rejects.toBeInstanceOf(AccountBusyError);
-    });
-  });
+  it.runIf(enabled)(
+    "a holder whose lease expired cannot release its successor's lease (compare-and-delete)",
+    async () => {
+      const stale = lock({ leaseMs: 100 });
+      (stale as unknown as { backend: { renew: () => Promise<boolean> } }).backend.renew = () => new Promise(() => {});
+      const successor = lock({ leaseMs: 5000, waitMs: 3000 });
+      const third = lock({ waitMs: 100 });
+      let staleHolds!: () => void;
+      let successorHolds!: () => void;
+      const staleHolding = new Promise<void>((resolve) => (staleHolds = resolve));
+      const successorHolding = new Promise<void>((resolve) => (successorHolds = resolve));
+      const staleWork = stale.withAccountLock(accountId, async () => {
+        staleHolds();
+        await successorHolding; // its lease ran out meanwhile and the successor took the lock
+      }); // ...and on the way out the stale holder releases: that must not free the successor's lease
+      await staleHolding;
+      await successor.withAccountLock(accountId, async () => {
+        successorHolds();
+        await staleWork;
+        await expect(third.withAccountLock(accountId, async () => "taken")).rejects.toBeInstanceOf(AccountBusyError);
+      });
+    },
+  );
 
   it.runIf(enabled)("refuses a write fenced with an older token even when the lease check is skipped", async () => {
     const { fenceAccount } = await import("./fence");

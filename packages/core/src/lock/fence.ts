@@ -9,5 +9,6 @@ export async function fenceAccount(tx: Tx, grant: LockGrant): Promise<void> {
   const updated = await tx.$executeRaw`
     UPDATE accounts SET fencing_token = ${grant.fencingToken}
      WHERE id = ${grant.accountId}::uuid AND fencing_token <= ${grant.fencingToken}`;
-  if (updated !== 1) throw new LockLostError(grant.accountId, "a newer lock holder has already written to this account");
+  if (updated !== 1)
+    throw new LockLostError(grant.accountId, "a newer lock holder has already written to this account");
 }

@@ -46,22 +46,28 @@ export async function withLease<T>(
   work: (grant: LockGrant) => Promise<T>,
   queue?: LocalQueue,
 ): Promise<T> {
-  if (queue) return queue.run(accountId, options.waitMs, (remainingMs) => withLease(backend, { ...options, waitMs: Math.max(0, remainingMs) }, accountId, work));
+  if (queue)
+    return queue.run(accountId, options.waitMs, (remainingMs) =>
+      withLease(backend, { ...options, waitMs: Math.max(0, remainingMs) }, accountId, work),
+    );
   const token = randomUUID();
   const fencingToken = await acquire(backend, options, accountId, token);
   const lost = new AbortController();
   let leaseEndsAt = Date.now() + options.leaseMs;
-  const renewal = setInterval(() => {
-    backend
-      .renew(accountId, token, options.leaseMs)
-      .then((ok) => {
-        if (ok) leaseEndsAt = Date.now() + options.leaseMs;
-        else lost.abort(new LockLostError(accountId, "lease taken over"));
-      })
-      .catch((error: Error) => {
-        if (Date.now() >= leaseEndsAt) lost.abort(new LockLostError(accountId, `renewal failed: ${error.message}`));
-      });
-  }, Math.max(10, Math.floor(options.leaseMs / 3)));
+  const renewal = setInterval(
+    () => {
+      backend
+        .renew(accountId, token, options.leaseMs)
+        .then((ok) => {
+          if (ok) leaseEndsAt = Date.now() + options.leaseMs;
+          else lost.abort(new LockLostError(accountId, "lease taken over"));
+        })
+        .catch((error: Error) => {
+          if (Date.now() >= leaseEndsAt) lost.abort(new LockLostError(accountId, `renewal failed: ${error.message}`));
+        });
+    },
+    Math.max(10, Math.floor(options.leaseMs / 3)),
+  );
   renewal.unref();
   const grant: LockGrant = {
     accountId,

@@ -38,7 +38,8 @@ export class RedisAccountLock implements AccountLock {
     const fenceKey = (accountId: string) => `${prefix}:fence:account:${accountId}`;
     this.backend = {
       async tryAcquire(accountId, token, leaseMs) {
-        const result = (await redis.eval(ACQUIRE, 2, lockKey(accountId), fenceKey(accountId), token, leaseMs)) as string | null;
+        const result = (await redis.eval(ACQUIRE, 2, lockKey(accountId), fenceKey(accountId), token, leaseMs)) as
+          string | null;
         return result ? BigInt(result) : null;
       },
       async renew(accountId, token, leaseMs) {

@@ -9,7 +9,9 @@ export const INSTRUMENTS = [
   { symbol: "META", name: "Meta Platforms Inc." },
 ] as const;
 
-const bySymbol = new Map<string, { symbol: string; name: string }>(INSTRUMENTS.map((instrument) => [instrument.symbol, instrument]));
+const bySymbol = new Map<string, { symbol: string; name: string }>(
+  INSTRUMENTS.map((instrument) => [instrument.symbol, instrument]),
+);
 
 export function findInstrument(symbol: string) {
   return bySymbol.get(symbol) ?? null;

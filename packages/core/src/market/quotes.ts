@@ -77,8 +77,16 @@ export class QuoteService {
       const quote = this.fresh(brokerId)?.find((candidate) => candidate.symbol === instrument.symbol);
       if (!quote) continue;
       const change = dec(quote.last).minus(quote.previousClose);
-      const changePercent = dec(quote.previousClose).isZero() ? dec(0) : change.dividedBy(quote.previousClose).times(100);
-      views.push({ ...quote, name: instrument.name, brokerId, change: change.toFixed(2), changePercent: changePercent.toFixed(2) });
+      const changePercent = dec(quote.previousClose).isZero()
+        ? dec(0)
+        : change.dividedBy(quote.previousClose).times(100);
+      views.push({
+        ...quote,
+        name: instrument.name,
+        brokerId,
+        change: change.toFixed(2),
+        changePercent: changePercent.toFixed(2),
+      });
     }
     return views;
   }

@@ -23,7 +23,13 @@ export interface ClaimedMessage extends OutboxMessage {
  * returns rows in no particular order); `olderThanMs` limits it to rows at least that old, except parked rows, which
  * are taken when their retry is due whatever their age (Kafka has passed them by).
  */
-export async function claimBatch(prisma: PrismaClient, topic: Topic, batchSize: number, claimMs: number, olderThanMs = 0): Promise<ClaimedMessage[]> {
+export async function claimBatch(
+  prisma: PrismaClient,
+  topic: Topic,
+  batchSize: number,
+  claimMs: number,
+  olderThanMs = 0,
+): Promise<ClaimedMessage[]> {
   return prisma.$queryRaw<ClaimedMessage[]>`
     WITH picked AS (
       SELECT id FROM outbox_events
@@ -115,10 +121,17 @@ export async function releaseClaims(prisma: PrismaClient, ids: string[]): Promis
  * broker) keeps its row, so a sweeper never claims it again and runs the same handler beside it. Renewal stops, and a
  * renewal under way is waited for, before this returns, so it cannot overwrite what the caller records next.
  */
-export async function whileRenewingClaims<T>(renew: () => Promise<void>, claimMs: number, logger: Logger, work: () => Promise<T>): Promise<T> {
+export async function whileRenewingClaims<T>(
+  renew: () => Promise<void>,
+  claimMs: number,
+  logger: Logger,
+  work: () => Promise<T>,
+): Promise<T> {
   let renewing = Promise.resolve();
   const timer = setInterval(() => {
-    renewing = renewing.then(renew).catch((error) => logger.warn({ err: (error as Error).message }, "could not renew a claim"));
+    renewing = renewing
+      .then(renew)
+      .catch((error) => logger.warn({ err: (error as Error).message }, "could not renew a claim"));
   }, claimMs / 3);
   try {
     return await work();
@@ -136,13 +149,26 @@ export interface DeliveryOptions {
 }
 
 /** Runs the handler for one claimed row and records the outcome; false when it failed (the row comes back, or parks). */
-export async function deliver(prisma: PrismaClient, message: OutboxMessage, handler: MessageHandler, { logger, claimMs, parking, via = "polling" }: DeliveryOptions): Promise<boolean> {
+export async function deliver(
+  prisma: PrismaClient,
+  message: OutboxMessage,
+  handler: MessageHandler,
+  { logger, claimMs, parking, via = "polling" }: DeliveryOptions,
+): Promise<boolean> {
   try {
-    await whileRenewingClaims(() => extendClaims(prisma, [message.id], claimMs), claimMs, logger, () => handler(message));
+    await whileRenewingClaims(
+      () => extendClaims(prisma, [message.id], claimMs),
+      claimMs,
+      logger,
+      () => handler(message),
+    );
   } catch (error) {
     const reason = (error as Error).message;
     if (await parkIfExhausted(prisma, message.id, reason, parking)) {
-      logger.error({ eventId: message.id, topic: message.topic, key: message.key, via, err: reason }, "handler keeps failing; its key is parked");
+      logger.error(
+        { eventId: message.id, topic: message.topic, key: message.key, via, err: reason },
+        "handler keeps failing; its key is parked",
+      );
       return false;
     }
     logger.warn({ eventId: message.id, topic: message.topic, via, err: reason }, "handler failed; will retry");

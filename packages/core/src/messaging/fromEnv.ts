@@ -11,8 +11,14 @@ import type { Transport } from "./transport";
  * names and consumer groups; KAFKA_PROBE_MS, KAFKA_CONSUMER_CONCURRENCY and KAFKA_REPLICATION_FACTOR tune the adapter.
  * Both adapters park a message that keeps failing (parkingPolicyFromEnv).
  */
-export function createTransportFromEnv(deps: { prisma: PrismaClient; logger: Logger }, env: NodeJS.ProcessEnv = process.env): Transport {
-  const brokers = (env.KAFKA_BROKERS ?? "").split(",").map((broker) => broker.trim()).filter(Boolean);
+export function createTransportFromEnv(
+  deps: { prisma: PrismaClient; logger: Logger },
+  env: NodeJS.ProcessEnv = process.env,
+): Transport {
+  const brokers = (env.KAFKA_BROKERS ?? "")
+    .split(",")
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   const parking = parkingPolicyFromEnv(env);
   if (brokers.length === 0) return new PollingTransport({ ...deps, parking });
   return new KafkaTransport({
@@ -36,7 +42,10 @@ export function parkingPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Park
   return {
     parkAfterAttempts: positiveIntFromEnv(env, "MESSAGE_PARK_AFTER_ATTEMPTS", DEFAULT_PARKING.parkAfterAttempts),
     parkedRetryMs,
-    parkedRetryMaxMs: Math.max(parkedRetryMs, positiveIntFromEnv(env, "MESSAGE_PARKED_RETRY_MAX_MS", DEFAULT_PARKING.parkedRetryMaxMs)),
+    parkedRetryMaxMs: Math.max(
+      parkedRetryMs,
+      positiveIntFromEnv(env, "MESSAGE_PARKED_RETRY_MAX_MS", DEFAULT_PARKING.parkedRetryMaxMs),
+    ),
   };
 }
 

@@ -22,7 +22,9 @@ export interface TransportHealth extends Omit<TransportStatus, "since" | "change
 
 export async function transportLag(prisma: PrismaClient): Promise<TopicLag[]> {
   const consumed = ALL_TOPICS.filter((topic) => TOPIC_SPECS[topic].consumer !== null);
-  const rows = await prisma.$queryRaw<{ topic: string; unconsumed: bigint; unpublished: bigint; oldest_age_ms: number | null }[]>`
+  const rows = await prisma.$queryRaw<
+    { topic: string; unconsumed: bigint; unpublished: bigint; oldest_age_ms: number | null }[]
+  >`
     SELECT topic,
            count(*) FILTER (WHERE topic = ANY(${consumed}) OR published_at IS NULL) AS unconsumed,
            count(*) FILTER (WHERE published_at IS NULL) AS unpublished,
@@ -33,12 +35,20 @@ export async function transportLag(prisma: PrismaClient): Promise<TopicLag[]> {
   const byTopic = new Map(rows.map((row) => [row.topic, row]));
   return ALL_TOPICS.map((topic) => {
     const row = byTopic.get(topic);
-    return { topic, unconsumed: Number(row?.unconsumed ?? 0), unpublished: Number(row?.unpublished ?? 0), oldestAgeMs: row?.oldest_age_ms == null ? null : Math.round(row.oldest_age_ms) };
+    return {
+      topic,
+      unconsumed: Number(row?.unconsumed ?? 0),
+      unpublished: Number(row?.unpublished ?? 0),
+      oldestAgeMs: row?.oldest_age_ms == null ? null : Math.round(row.oldest_age_ms),
+    };
   });
 }
 
 /** The transport's mode (and why, and since when) with each topic's lag. JSON-ready. */
-export async function transportHealth(prisma: PrismaClient, transport: Pick<Transport, "status">): Promise<TransportHealth> {
+export async function transportHealth(
+  prisma: PrismaClient,
+  transport: Pick<Transport, "status">,
+): Promise<TransportHealth> {
   const status = transport.status();
   return {
     ...status,
@@ -60,8 +70,14 @@ export interface PipelineView {
 export async function pipelineView(prisma: PrismaClient, workerHealthUrl: string): Promise<PipelineView> {
   const [worker, lag] = await Promise.all([
     fetch(workerHealthUrl, { signal: AbortSignal.timeout(1500) })
-      .then(async (response) => ({ health: ((await response.json()) as { transport?: TransportHealth }).transport ?? null, error: null }))
-      .catch((error: Error) => ({ health: null, error: `no worker answered at ${workerHealthUrl} (${error.message}); start one with npm start` })),
+      .then(async (response) => ({
+        health: ((await response.json()) as { transport?: TransportHealth }).transport ?? null,
+        error: null,
+      }))
+      .catch((error: Error) => ({
+        health: null,
+        error: `no worker answered at ${workerHealthUrl} (${error.message}); start one with npm start`,
+      })),
     transportLag(prisma),
   ]);
   return { worker: worker.health, workerError: worker.error, lag };

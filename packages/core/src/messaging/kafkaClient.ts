@@ -80,9 +80,19 @@ export function encodeMessage(row: OutboxMessage): Message {
 /** Null for a message that is not one of ours (no event id): it is skipped, never handed to a handler. */
 export function decodeMessage(topic: Topic, message: KafkaMessage): OutboxMessage | null {
   try {
-    const body = JSON.parse(message.value?.toString("utf8") ?? "") as { id?: string; eventType?: string; payload?: unknown };
+    const body = JSON.parse(message.value?.toString("utf8") ?? "") as {
+      id?: string;
+      eventType?: string;
+      payload?: unknown;
+    };
     if (typeof body.id !== "string" || !UUID.test(body.id) || typeof body.eventType !== "string") return null;
-    return { id: body.id, topic, key: message.key?.toString("utf8") ?? headerText(message.headers, "key"), eventType: body.eventType, payload: body.payload };
+    return {
+      id: body.id,
+      topic,
+      key: message.key?.toString("utf8") ?? headerText(message.headers, "key"),
+      eventType: body.eventType,
+      payload: body.payload,
+    };
   } catch {
     return null;
   }

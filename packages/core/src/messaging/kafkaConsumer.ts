@@ -7,7 +7,16 @@
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { EachBatchPayload, Kafka } from "kafkajs";
-import { claimRows, countRetry, extendClaims, markConsumed, releaseClaims, whileRenewingClaims, type MessageHandler, type RowState } from "./claims";
+import {
+  claimRows,
+  countRetry,
+  extendClaims,
+  markConsumed,
+  releaseClaims,
+  whileRenewingClaims,
+  type MessageHandler,
+  type RowState,
+} from "./claims";
 import { decodeMessage } from "./kafkaClient";
 import { parkBehind, parkIfExhausted, type ParkingPolicy } from "./parking";
 import { withTimeout } from "./sleep";
@@ -49,7 +58,11 @@ interface BatchControls {
 const CLAIM_CHUNK = 50;
 
 /** Runs until `signal` aborts (resolves) or the consumer crashes (rejects with the cause). */
-export async function runKafkaConsumer(options: KafkaConsumerOptions, counters: ConsumerCounters, signal: AbortSignal): Promise<void> {
+export async function runKafkaConsumer(
+  options: KafkaConsumerOptions,
+  counters: ConsumerCounters,
+  signal: AbortSignal,
+): Promise<void> {
   const { kafka, groupId, topicName, concurrency, logger } = options;
   const consumer = kafka.consumer({
     groupId,
@@ -82,23 +95,34 @@ export async function runKafkaConsumer(options: KafkaConsumerOptions, counters: 
     await ended;
   } finally {
     // Stops fetching, waits for the batch in hand (it stops between messages), commits what was resolved, leaves.
-    await withTimeout(consumer.disconnect(), 10_000, "kafka consumer disconnect").catch((error) => logger.warn({ err: (error as Error).message }, "kafka consumer did not disconnect cleanly"));
+    await withTimeout(consumer.disconnect(), 10_000, "kafka consumer disconnect").catch((error) =>
+      logger.warn({ err: (error as Error).message }, "kafka consumer did not disconnect cleanly"),
+    );
   }
   if (crash && !signal.aborted) throw crash;
 }
 
-async function consumeBatch(options: KafkaConsumerOptions, counters: ConsumerCounters, payload: EachBatchPayload, signal: AbortSignal): Promise<void> {
+async function consumeBatch(
+  options: KafkaConsumerOptions,
+  counters: ConsumerCounters,
+  payload: EachBatchPayload,
+  signal: AbortSignal,
+): Promise<void> {
   const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
   const running = () => isRunning() && !isStale() && !signal.aborted;
   for (let start = 0; start < batch.messages.length; start += CLAIM_CHUNK) {
     if (!running()) return;
-    const chunk = batch.messages.slice(start, start + CLAIM_CHUNK).map((raw) => ({ offset: raw.offset, message: decodeMessage(options.topic, raw) }));
+    const chunk = batch.messages
+      .slice(start, start + CLAIM_CHUNK)
+      .map((raw) => ({ offset: raw.offset, message: decodeMessage(options.topic, raw) }));
     const ids = chunk.flatMap(({ message }) => (message ? [message.id] : []));
     const states = ids.length ? await claimRows(options.prisma, ids, options.claimMs) : new Map<string, RowState>();
     // A slow handler (lock waits, retries) must not let the claims on the rest of the chunk lapse meanwhile.
     let position = 0;
     const keepClaims = (current?: string) => {
-      const rest = chunk.slice(position + 1).flatMap(({ message }) => (message && states.get(message.id) === "claimed" ? [message.id] : []));
+      const rest = chunk
+        .slice(position + 1)
+        .flatMap(({ message }) => (message && states.get(message.id) === "claimed" ? [message.id] : []));
       return extendClaims(options.prisma, current ? [current, ...rest] : rest, options.claimMs);
     };
     // Keys parked while this chunk is worked: their later rows, claimed with the chunk, must wait too.
@@ -110,11 +134,17 @@ async function consumeBatch(options: KafkaConsumerOptions, counters: ConsumerCou
         await releaseClaims(options.prisma, [message.id]);
         state = "parked";
       }
-      const outcome: Outcome = !running() ? "stopped" : message ? await deliverOne(options, counters, message, state, { running, heartbeat, keepClaims }) : "skipped";
+      const outcome: Outcome = !running()
+        ? "stopped"
+        : message
+          ? await deliverOne(options, counters, message, state, { running, heartbeat, keepClaims })
+          : "skipped";
       if (outcome === "stopped") {
         // Stopping (mode change, shutdown, rebalance): unresolved offsets are redelivered to whoever consumes this
         // partition next, and the rows claimed for them are freed now rather than when their claims run out.
-        const unhandled = chunk.slice(index).flatMap(({ message: rest }) => (rest && states.get(rest.id) === "claimed" ? [rest.id] : []));
+        const unhandled = chunk
+          .slice(index)
+          .flatMap(({ message: rest }) => (rest && states.get(rest.id) === "claimed" ? [rest.id] : []));
         await releaseClaims(options.prisma, unhandled);
         return;
       }
@@ -126,7 +156,13 @@ async function consumeBatch(options: KafkaConsumerOptions, counters: ConsumerCou
   }
 }
 
-async function deliverOne(options: KafkaConsumerOptions, counters: ConsumerCounters, message: OutboxMessage, initialState: RowState, controls: BatchControls): Promise<Outcome> {
+async function deliverOne(
+  options: KafkaConsumerOptions,
+  counters: ConsumerCounters,
+  message: OutboxMessage,
+  initialState: RowState,
+  controls: BatchControls,
+): Promise<Outcome> {
   const state = await waitWhileBusy(options, message, initialState, controls);
   switch (state) {
     case "busy":
@@ -135,7 +171,10 @@ async function deliverOne(options: KafkaConsumerOptions, counters: ConsumerCount
       counters.skippedConsumed++;
       return "skipped";
     case "missing":
-      options.logger.warn({ eventId: message.id, topic: message.topic }, "kafka message has no outbox row here; skipped");
+      options.logger.warn(
+        { eventId: message.id, topic: message.topic },
+        "kafka message has no outbox row here; skipped",
+      );
       return "skipped";
     case "parked":
       await parkBehind(options.prisma, message.id);
@@ -147,7 +186,12 @@ async function deliverOne(options: KafkaConsumerOptions, counters: ConsumerCount
 }
 
 /** Another consumer holds this row, or an earlier row of its key (a sweeper finishing it, a mode change): wait for it. */
-async function waitWhileBusy(options: KafkaConsumerOptions, message: OutboxMessage, initialState: RowState, { running, heartbeat, keepClaims }: BatchControls): Promise<RowState> {
+async function waitWhileBusy(
+  options: KafkaConsumerOptions,
+  message: OutboxMessage,
+  initialState: RowState,
+  { running, heartbeat, keepClaims }: BatchControls,
+): Promise<RowState> {
   let state = initialState;
   let renewedAt = Date.now();
   while (state === "busy" && running()) {
@@ -164,11 +208,21 @@ async function waitWhileBusy(options: KafkaConsumerOptions, message: OutboxMessa
 }
 
 /** Retried here while this consumer keeps the row's claim, until it succeeds or has had its attempts and parks. */
-async function handleWithRetries(options: KafkaConsumerOptions, counters: ConsumerCounters, message: OutboxMessage, { running, heartbeat, keepClaims }: BatchControls): Promise<Outcome> {
+async function handleWithRetries(
+  options: KafkaConsumerOptions,
+  counters: ConsumerCounters,
+  message: OutboxMessage,
+  { running, heartbeat, keepClaims }: BatchControls,
+): Promise<Outcome> {
   const { prisma, logger } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      await whileRenewingClaims(() => keepClaims(message.id), options.claimMs, logger, () => options.handler(message));
+      await whileRenewingClaims(
+        () => keepClaims(message.id),
+        options.claimMs,
+        logger,
+        () => options.handler(message),
+      );
       await markConsumed(prisma, message.id, "kafka");
       counters.handled++;
       return "handled";
@@ -180,7 +234,10 @@ async function handleWithRetries(options: KafkaConsumerOptions, counters: Consum
         return "stopped";
       }
       if (await parkIfExhausted(prisma, message.id, reason, options.parking)) {
-        logger.error({ eventId: message.id, topic: message.topic, key: message.key, attempt, err: reason }, "handler keeps failing; its key is parked");
+        logger.error(
+          { eventId: message.id, topic: message.topic, key: message.key, attempt, err: reason },
+          "handler keeps failing; its key is parked",
+        );
         return "parked";
       }
       logger.warn({ eventId: message.id, topic: message.topic, attempt, err: reason }, "handler failed; retrying");

@@ -61,7 +61,12 @@ export class KafkaTransport implements Transport {
   private probeNow: () => void = () => {};
 
   constructor(private readonly options: KafkaTransportOptions) {
-    this.settings = { brokers: options.brokers, clientId: options.clientId ?? `meridian-${hostname()}-${process.pid}`, namespace: options.namespace, replicationFactor: options.replicationFactor };
+    this.settings = {
+      brokers: options.brokers,
+      clientId: options.clientId ?? `meridian-${hostname()}-${process.pid}`,
+      namespace: options.namespace,
+      replicationFactor: options.replicationFactor,
+    };
     this.logger = options.logger.child({ component: "transport" });
     this.kafka = createKafka(this.settings, options.logger);
   }
@@ -78,7 +83,8 @@ export class KafkaTransport implements Transport {
     const firstProbe = new Promise<void>((resolve) => this.background.push(this.monitor(signal, resolve)));
     this.background.push(this.relay(signal));
     await firstProbe;
-    if (this.mode === "polling") this.logger.warn({ brokers: this.settings.brokers }, "Kafka is not reachable: starting in polling mode");
+    if (this.mode === "polling")
+      this.logger.warn({ brokers: this.settings.brokers }, "Kafka is not reachable: starting in polling mode");
   }
 
   consume(subscription: Subscription, signal: AbortSignal): Promise<void> {
@@ -109,7 +115,8 @@ export class KafkaTransport implements Transport {
         successes = 0;
         failures++;
         if (this.mode === "kafka" && failures >= failuresToFallBack) {
-          if (this.modes.set("polling", error)) this.logger.warn({ err: error }, "Kafka is unreachable: switching to polling mode");
+          if (this.modes.set("polling", error))
+            this.logger.warn({ err: error }, "Kafka is unreachable: switching to polling mode");
         } else if (this.mode === "polling") {
           this.modes.set("polling", error);
         }
@@ -192,7 +199,11 @@ export class KafkaTransport implements Transport {
       if (!this.producer) {
         // Idempotent (KIP-98): the broker drops a batch the producer retried after a lost acknowledgement. A new
         // producer (a new producer id) after every failure, so no sequence state outlives an outage.
-        const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } });
+        const producer = this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+        });
         await producer.connect();
         this.producer = producer;
       }
@@ -202,7 +213,14 @@ export class KafkaTransport implements Transport {
         if (!byTopic.has(name)) byTopic.set(name, []);
         byTopic.get(name)!.push(encodeMessage(row));
       }
-      await withTimeout(this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }), 15_000, "Kafka publish");
+      await withTimeout(
+        this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        }),
+        15_000,
+        "Kafka publish",
+      );
     } catch (error) {
       throw new PublishError((error as Error).message);
     }
@@ -216,12 +234,38 @@ export class KafkaTransport implements Transport {
 
   /** One role's consumption: a Kafka consumer (and a slow sweeper) in Kafka mode, the polling consumer otherwise. */
   private async consumeLoop(subscription: Subscription, signal: AbortSignal): Promise<void> {
-    const { prisma, consumerConcurrency = 4, sweepAfterMs = 60_000, sweepIdleMs = 2000, claimMs = 30_000, pollingBatchSize = 20, pollingIdleMs = 100 } = this.options;
+    const {
+      prisma,
+      consumerConcurrency = 4,
+      sweepAfterMs = 60_000,
+      sweepIdleMs = 2000,
+      claimMs = 30_000,
+      pollingBatchSize = 20,
+      pollingIdleMs = 100,
+    } = this.options;
     const parking = { ...DEFAULT_PARKING, ...this.options.parking };
     const logger = this.options.logger.child({ role: subscription.role });
-    const counters = (this.counters[subscription.role] ??= { handled: 0, skippedConsumed: 0, failed: 0, passedParked: 0 });
+    const counters = (this.counters[subscription.role] ??= {
+      handled: 0,
+      skippedConsumed: 0,
+      failed: 0,
+      passedParked: 0,
+    });
     const polling = (handler: MessageHandler, untilSwitch: AbortSignal, olderThanMs: number, idleMs: number) =>
-      runPollingConsumer({ prisma, topic: subscription.topic, handler, logger, batchSize: pollingBatchSize, idleMs, claimMs, olderThanMs, parking }, untilSwitch);
+      runPollingConsumer(
+        {
+          prisma,
+          topic: subscription.topic,
+          handler,
+          logger,
+          batchSize: pollingBatchSize,
+          idleMs,
+          claimMs,
+          olderThanMs,
+          parking,
+        },
+        untilSwitch,
+      );
     while (!signal.aborted) {
       // Aborted on a mode change or on shutdown; when the Kafka consumer crashes, this code aborts it, asks for a
       // probe at once, and starts a new session after a pause (or the mode changes meanwhile).

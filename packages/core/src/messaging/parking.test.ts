@@ -50,7 +50,11 @@ describe("per-order order by polling", () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
-  const operator = (reason: string, messageId: string) => retryParkedMessage({ ctx: { services: { prisma: db.prisma }, actor: "operator:test" }, input: { messageId, reason } });
+  const operator = (reason: string, messageId: string) =>
+    retryParkedMessage({
+      ctx: { services: { prisma: db.prisma }, actor: "operator:test" },
+      input: { messageId, reason },
+    });
 
   /** Order K's SUBMIT fails while `failing(run)`; K's CANCEL comes after it, and order L's two messages beside them. */
   const scenario = async (parking: Partial<ParkingPolicy>, failing: (run: number) => boolean) => {
@@ -61,8 +65,16 @@ describe("per-order order by polling", () => {
       if (message.id === submitK.id && failing(++runs)) throw new Error("broker adapter down");
     });
     const stop = new AbortController();
-    const transport = new PollingTransport({ prisma: db.prisma, logger: silent, idleMs: 10, parking: { ...DEFAULT_PARKING, ...parking } });
-    const running = transport.consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal);
+    const transport = new PollingTransport({
+      prisma: db.prisma,
+      logger: silent,
+      idleMs: 10,
+      parking: { ...DEFAULT_PARKING, ...parking },
+    });
+    const running = transport.consume(
+      { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+      stop.signal,
+    );
     const cancelK = await publish(orderK, "CANCEL");
     const otherOrder = [await publish(orderL, "SUBMIT"), await publish(orderL, "CANCEL")];
     await waitFor(async () => (await listParkedMessages(db.prisma)).length === 1, "order K's SUBMIT parked");
@@ -85,10 +97,21 @@ describe("per-order order by polling", () => {
   it("a message that keeps failing parks its key: the order's later message waits, other orders flow, an operator's retry lets both through in order", async () => {
     let failing = true;
     // The slow retry is far off: only the operator's retry can get it through in this test.
-    const { orderK, submitK, cancelK, otherOrder, probe, stopped } = await scenario({ parkAfterAttempts: 3, parkedRetryMs: 600_000 }, () => failing);
+    const { orderK, submitK, cancelK, otherOrder, probe, stopped } = await scenario(
+      { parkAfterAttempts: 3, parkedRetryMs: 600_000 },
+      () => failing,
+    );
 
     expect(await listParkedMessages(db.prisma)).toMatchObject([
-      { id: submitK.id, topic: TOPICS.orderCommands, key: orderK, eventType: "SUBMIT", attempts: 3, lastError: "broker adapter down", waiting: 1 },
+      {
+        id: submitK.id,
+        topic: TOPICS.orderCommands,
+        key: orderK,
+        eventType: "SUBMIT",
+        attempts: 3,
+        lastError: "broker adapter down",
+        waiting: 1,
+      },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(probe.started.filter((id) => id === submitK.id)).toHaveLength(3);
@@ -102,35 +125,75 @@ describe("per-order order by polling", () => {
     await stopped();
 
     // Order K's CANCEL began only after its SUBMIT went through.
-    expect(probe.started.filter((id) => id === submitK.id || id === cancelK.id)).toEqual([submitK.id, submitK.id, submitK.id, submitK.id, cancelK.id]);
+    expect(probe.started.filter((id) => id === submitK.id || id === cancelK.id)).toEqual([
+      submitK.id,
+      submitK.id,
+      submitK.id,
+      submitK.id,
+      cancelK.id,
+    ]);
     expect(await listParkedMessages(db.prisma)).toEqual([]);
     const audit = await db.prisma.auditLog.findMany({ where: { action: "message.retry", targetId: submitK.id } });
-    expect(audit).toMatchObject([{ actor: "operator:test", targetType: "outbox_event", reason: "atlas adapter fixed, retrying", detail: { key: orderK, eventType: "SUBMIT" } }]);
+    expect(audit).toMatchObject([
+      {
+        actor: "operator:test",
+        targetType: "outbox_event",
+        reason: "atlas adapter fixed, retrying",
+        detail: { key: orderK, eventType: "SUBMIT" },
+      },
+    ]);
   });
 
   it("a parked message is retried slowly on its own, and the order's later message follows it once it goes through", async () => {
     // Two runs park it; its first slow retry fails too, the second goes through.
-    const { submitK, cancelK, probe, stopped } = await scenario({ parkAfterAttempts: 2, parkedRetryMs: 600 }, (run) => run <= 3);
+    const { submitK, cancelK, probe, stopped } = await scenario(
+      { parkAfterAttempts: 2, parkedRetryMs: 600 },
+      (run) => run <= 3,
+    );
     await waitFor(() => probe.succeeded.includes(cancelK.id), "order K's CANCEL handled");
     await stopped();
-    const rows = await db.prisma.outboxEvent.findMany({ where: { id: { in: [submitK.id, cancelK.id] } }, orderBy: { seq: "asc" } });
+    const rows = await db.prisma.outboxEvent.findMany({
+      where: { id: { in: [submitK.id, cancelK.id] } },
+      orderBy: { seq: "asc" },
+    });
     expect(rows.map((row) => [row.consumedAt !== null, row.parkedAt !== null])).toEqual([
       [true, true], // went through the slow path, and the record of it stays
       [true, false],
     ]);
-    expect(probe.started.filter((id) => id === submitK.id || id === cancelK.id)).toEqual([submitK.id, submitK.id, submitK.id, submitK.id, cancelK.id]);
+    expect(probe.started.filter((id) => id === submitK.id || id === cancelK.id)).toEqual([
+      submitK.id,
+      submitK.id,
+      submitK.id,
+      submitK.id,
+      cancelK.id,
+    ]);
   });
 
   it("Kafka's claim passes a parked key by and waits on a key whose earlier message is in hand; the sweeper takes a parked row whatever its age", async () => {
     const [parkedKey, busyKey] = [randomUUID(), randomUUID()];
     const [parked, behindParked] = [await publish(parkedKey, "SUBMIT"), await publish(parkedKey, "CANCEL")];
     const [inHand, behindInHand] = [await publish(busyKey, "SUBMIT"), await publish(busyKey, "CANCEL")];
-    await db.prisma.outboxEvent.update({ where: { id: parked.id }, data: { parkedAt: new Date(), retryAt: new Date(Date.now() - 1000), attempts: 10 } });
-    await db.prisma.outboxEvent.update({ where: { id: inHand.id }, data: { claimedUntil: new Date(Date.now() + 60_000) } });
+    await db.prisma.outboxEvent.update({
+      where: { id: parked.id },
+      data: { parkedAt: new Date(), retryAt: new Date(Date.now() - 1000), attempts: 10 },
+    });
+    await db.prisma.outboxEvent.update({
+      where: { id: inHand.id },
+      data: { claimedUntil: new Date(Date.now() + 60_000) },
+    });
     const states = await claimRows(db.prisma, [parked.id, behindParked.id, behindInHand.id], 30_000);
-    expect(Object.fromEntries(states)).toEqual({ [parked.id]: "parked", [behindParked.id]: "parked", [behindInHand.id]: "busy" });
+    expect(Object.fromEntries(states)).toEqual({
+      [parked.id]: "parked",
+      [behindParked.id]: "parked",
+      [behindInHand.id]: "busy",
+    });
     // A sweeper that takes only rows older than a minute still takes the parked one, since its retry is due.
-    expect((await claimBatch(db.prisma, TOPICS.orderCommands, 10, 30_000, 60_000)).map((message) => [message.id, message.parked])).toEqual([[parked.id, true]]);
+    expect(
+      (await claimBatch(db.prisma, TOPICS.orderCommands, 10, 30_000, 60_000)).map((message) => [
+        message.id,
+        message.parked,
+      ]),
+    ).toEqual([[parked.id, true]]);
   });
 
   it("a handler slower than its claim is never run twice at once by a second consumer", async () => {
@@ -139,9 +202,15 @@ describe("per-order order by polling", () => {
     const stop = new AbortController();
     // Two workers polling the same topic with claims of 300 ms.
     const consumers = [0, 1].map(() =>
-      new PollingTransport({ prisma: db.prisma, logger: silent, idleMs: 20, claimMs: 300 }).consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal),
+      new PollingTransport({ prisma: db.prisma, logger: silent, idleMs: 20, claimMs: 300 }).consume(
+        { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+        stop.signal,
+      ),
     );
-    await waitFor(async () => (await db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0, "every message handled");
+    await waitFor(
+      async () => (await db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0,
+      "every message handled",
+    );
     stop.abort();
     await Promise.all(consumers);
     expect(probe.mostAtOnce()).toBe(1);

@@ -15,13 +15,22 @@ export interface ParkingPolicy {
   parkedRetryMaxMs: number;
 }
 
-export const DEFAULT_PARKING: ParkingPolicy = { parkAfterAttempts: 10, parkedRetryMs: 60_000, parkedRetryMaxMs: 600_000 };
+export const DEFAULT_PARKING: ParkingPolicy = {
+  parkAfterAttempts: 10,
+  parkedRetryMs: 60_000,
+  parkedRetryMaxMs: 600_000,
+};
 
 /**
  * After a failed run: parks the row if it has had its attempts (last error kept, claim let go, next slow retry
  * scheduled) and returns true; false leaves the row untouched for the caller's ordinary retry.
  */
-export async function parkIfExhausted(prisma: PrismaClient, id: string, reason: string, policy: ParkingPolicy): Promise<boolean> {
+export async function parkIfExhausted(
+  prisma: PrismaClient,
+  id: string,
+  reason: string,
+  policy: ParkingPolicy,
+): Promise<boolean> {
   const parked = await prisma.$queryRaw<{ id: string }[]>`
     UPDATE outbox_events
        SET last_error = ${reason.slice(0, 1000)}, parked_at = coalesce(parked_at, clock_timestamp()), claimed_until = NULL,
@@ -57,7 +66,11 @@ export interface ParkedMessage {
   waiting: number;
 }
 
-type ParkedRow = Omit<ParkedMessage, "parkedAt" | "retryAt" | "waiting"> & { parkedAt: Date; retryAt: Date | null; waiting: bigint };
+type ParkedRow = Omit<ParkedMessage, "parkedAt" | "retryAt" | "waiting"> & {
+  parkedAt: Date;
+  retryAt: Date | null;
+  waiting: bigint;
+};
 
 /** The message each parked key waits on (the oldest unconsumed row of a key, when it is parked), oldest first. */
 export async function listParkedMessages(prisma: PrismaClient): Promise<ParkedMessage[]> {
@@ -71,5 +84,10 @@ export async function listParkedMessages(prisma: PrismaClient): Promise<ParkedMe
        AND NOT EXISTS (SELECT 1 FROM outbox_events earlier
                         WHERE earlier.topic = head.topic AND earlier.key = head.key AND earlier.consumed_at IS NULL AND earlier.seq < head.seq)
      ORDER BY head.parked_at, head.seq`;
-  return rows.map((row) => ({ ...row, parkedAt: row.parkedAt.toISOString(), retryAt: row.retryAt?.toISOString() ?? null, waiting: Number(row.waiting) }));
+  return rows.map((row) => ({
+    ...row,
+    parkedAt: row.parkedAt.toISOString(),
+    retryAt: row.retryAt?.toISOString() ?? null,
+    waiting: Number(row.waiting),
+  }));
 }

@@ -31,12 +31,25 @@ function groupByKey(batch: ClaimedMessage[]): Map<string, ClaimedMessage[]> {
 }
 
 export async function runPollingConsumer(options: PollingConsumerOptions, signal: AbortSignal): Promise<void> {
-  const { prisma, topic, handler, logger, batchSize = 20, idleMs = 100, claimMs = 30_000, olderThanMs = 0, parking = DEFAULT_PARKING } = options;
+  const {
+    prisma,
+    topic,
+    handler,
+    logger,
+    batchSize = 20,
+    idleMs = 100,
+    claimMs = 30_000,
+    olderThanMs = 0,
+    parking = DEFAULT_PARKING,
+  } = options;
   /** A failure stops its key's rows (released for a later claim) so that they are never handled out of order. */
   const deliverInOrder = async (rows: ClaimedMessage[]) => {
     for (const [index, message] of rows.entries()) {
       if (!signal.aborted && (await deliver(prisma, message, handler, { logger, claimMs, parking }))) continue;
-      await releaseClaims(prisma, rows.slice(index + (signal.aborted ? 0 : 1)).map((rest) => rest.id));
+      await releaseClaims(
+        prisma,
+        rows.slice(index + (signal.aborted ? 0 : 1)).map((rest) => rest.id),
+      );
       return;
     }
   };

@@ -27,7 +27,19 @@ export class PollingTransport implements Transport {
   consume(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { prisma, logger, batchSize, idleMs, claimMs } = this.options;
     const parking = { ...DEFAULT_PARKING, ...this.options.parking };
-    return runPollingConsumer({ prisma, topic: subscription.topic, handler: subscription.handler, logger: logger.child({ role: subscription.role }), batchSize, idleMs, claimMs, parking }, signal);
+    return runPollingConsumer(
+      {
+        prisma,
+        topic: subscription.topic,
+        handler: subscription.handler,
+        logger: logger.child({ role: subscription.role }),
+        batchSize,
+        idleMs,
+        claimMs,
+        parking,
+      },
+      signal,
+    );
   }
 
   status(): TransportStatus {

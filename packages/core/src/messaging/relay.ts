@@ -39,10 +39,17 @@ export async function markPublished(prisma: PrismaClient, ids: string[]): Promis
 }
 
 /** One relay step: publish up to `limit` pending rows with `publish` (which throws if Kafka did not take them all). */
-export async function relayOnce(prisma: PrismaClient, publish: (rows: PendingRow[]) => Promise<void>, limit: number): Promise<number> {
+export async function relayOnce(
+  prisma: PrismaClient,
+  publish: (rows: PendingRow[]) => Promise<void>,
+  limit: number,
+): Promise<number> {
   const rows = await pendingRows(prisma, limit);
   if (rows.length === 0) return 0;
   await publish(rows);
-  await markPublished(prisma, rows.map((row) => row.id));
+  await markPublished(
+    prisma,
+    rows.map((row) => row.id),
+  );
   return rows.length;
 }

@@ -24,7 +24,9 @@ describe("retention of delivered messages", () => {
         eventType: label,
         payload: { label },
         createdAt: ago(times.createdDaysAgo),
-        ...(times.consumedDaysAgo === undefined ? {} : { consumedAt: ago(times.consumedDaysAgo), consumedVia: "polling" }),
+        ...(times.consumedDaysAgo === undefined
+          ? {}
+          : { consumedAt: ago(times.consumedDaysAgo), consumedVia: "polling" }),
       },
     });
     return row.eventType;
@@ -52,8 +54,12 @@ describe("retention of delivered messages", () => {
 
   it("refuses an inbox retention that a redelivery could outlive, and deletes nothing", async () => {
     await db.prisma.inboxEvent.create({ data: { consumer: "ledger", eventId: "guard-older", processedAt: ago(12) } });
-    expect(() => checkRetentionPolicy({ outboxDays: 7, inboxDays: 10 })).toThrow(/INBOX_RETENTION_DAYS \(10\) must exceed/);
-    await expect(pruneDeliveredMessages(db.prisma, { outboxDays: 7, inboxDays: 10 })).rejects.toThrow(/INBOX_RETENTION_DAYS/);
+    expect(() => checkRetentionPolicy({ outboxDays: 7, inboxDays: 10 })).toThrow(
+      /INBOX_RETENTION_DAYS \(10\) must exceed/,
+    );
+    await expect(pruneDeliveredMessages(db.prisma, { outboxDays: 7, inboxDays: 10 })).rejects.toThrow(
+      /INBOX_RETENTION_DAYS/,
+    );
     expect(await db.prisma.inboxEvent.count({ where: { eventId: "guard-older" } })).toBe(1);
   });
 });

@@ -19,7 +19,10 @@ const KAFKA_REDELIVERY_DAYS = 7;
 const BATCH = 5000;
 
 export function retentionPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionPolicy {
-  const policy = { outboxDays: Number(env.OUTBOX_RETENTION_DAYS ?? 7), inboxDays: Number(env.INBOX_RETENTION_DAYS ?? 30) };
+  const policy = {
+    outboxDays: Number(env.OUTBOX_RETENTION_DAYS ?? 7),
+    inboxDays: Number(env.INBOX_RETENTION_DAYS ?? 30),
+  };
   return checkRetentionPolicy(policy);
 }
 
@@ -34,7 +37,10 @@ export function checkRetentionPolicy(policy: RetentionPolicy): RetentionPolicy {
   return policy;
 }
 
-export async function pruneDeliveredMessages(prisma: PrismaClient, policy: RetentionPolicy): Promise<{ outbox: number; inbox: number }> {
+export async function pruneDeliveredMessages(
+  prisma: PrismaClient,
+  policy: RetentionPolicy,
+): Promise<{ outbox: number; inbox: number }> {
   checkRetentionPolicy(policy);
   // A fan-out topic has no consuming role: its rows are delivered once the relay published them.
   const fanOut = ALL_TOPICS.filter((topic) => TOPIC_SPECS[topic].consumer === null);

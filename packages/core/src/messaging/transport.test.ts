@@ -19,7 +19,10 @@ describe("transport (database side)", () => {
   const silent = pino({ level: "silent" });
 
   const write = async (topic: Topic, key: string, n = 1) => {
-    for (let i = 0; i < n; i++) await h.db.prisma.$transaction((tx) => writeOutbox(tx, { topic, key, eventType: `E${i}`, payload: { i, receiptId: randomUUID() } }));
+    for (let i = 0; i < n; i++)
+      await h.db.prisma.$transaction((tx) =>
+        writeOutbox(tx, { topic, key, eventType: `E${i}`, payload: { i, receiptId: randomUUID() } }),
+      );
   };
   const rows = (topic: Topic) => h.db.prisma.outboxEvent.findMany({ where: { topic }, orderBy: { seq: "asc" } });
   const waitFor = async (check: () => Promise<boolean>, what: string) => {
@@ -51,7 +54,9 @@ describe("transport (database side)", () => {
     expect(claimed.map((message) => message.id)).toEqual([second!.id, order2.id]);
     expect(await claimBatch(h.db.prisma, TOPICS.executions, 10, 30_000)).toEqual([]);
     await markConsumed(h.db.prisma, second!.id, "polling");
-    expect((await claimBatch(h.db.prisma, TOPICS.executions, 10, 30_000)).map((message) => message.id)).toEqual([third!.id]);
+    expect((await claimBatch(h.db.prisma, TOPICS.executions, 10, 30_000)).map((message) => message.id)).toEqual([
+      third!.id,
+    ]);
   });
 
   it("the sweeper's claim takes only rows older than its threshold", async () => {
@@ -65,10 +70,18 @@ describe("transport (database side)", () => {
     await write(TOPICS.executions, "order-1", 3);
     const [free, consumed, busy] = await rows(TOPICS.executions);
     await markConsumed(h.db.prisma, consumed!.id, "polling");
-    await h.db.prisma.outboxEvent.update({ where: { id: busy!.id }, data: { claimedUntil: new Date(Date.now() + 60_000) } });
+    await h.db.prisma.outboxEvent.update({
+      where: { id: busy!.id },
+      data: { claimedUntil: new Date(Date.now() + 60_000) },
+    });
     const missing = randomUUID();
     const states = await claimRows(h.db.prisma, [free!.id, consumed!.id, busy!.id, missing], 30_000);
-    expect(Object.fromEntries(states)).toEqual({ [free!.id]: "claimed", [consumed!.id]: "consumed", [busy!.id]: "busy", [missing]: "missing" });
+    expect(Object.fromEntries(states)).toEqual({
+      [free!.id]: "claimed",
+      [consumed!.id]: "consumed",
+      [busy!.id]: "busy",
+      [missing]: "missing",
+    });
   });
 
   it("the relay publishes pending rows in outbox order, marks them, skips consumed ones, and keeps them on a failed publish", async () => {
@@ -76,7 +89,9 @@ describe("transport (database side)", () => {
     await write(TOPICS.executions, "order-a", 2);
     const all = await h.db.prisma.outboxEvent.findMany({ orderBy: { seq: "asc" } });
     await markConsumed(h.db.prisma, all[1]!.id, "polling");
-    await expect(relayOnce(h.db.prisma, async () => Promise.reject(new Error("broker down")), 10)).rejects.toThrow("broker down");
+    await expect(relayOnce(h.db.prisma, async () => Promise.reject(new Error("broker down")), 10)).rejects.toThrow(
+      "broker down",
+    );
     expect(await h.db.prisma.outboxEvent.count({ where: { publishedAt: { not: null } } })).toBe(0);
     const published: PendingRow[] = [];
     expect(await relayOnce(h.db.prisma, async (batch) => void published.push(...batch), 10)).toBe(3);
@@ -101,7 +116,12 @@ describe("transport (database side)", () => {
     await h.db.prisma.outboxEvent.update({ where: { id: published!.id }, data: { publishedAt: new Date() } });
     const [events] = await rows(TOPICS.orderEvents);
     await h.db.prisma.outboxEvent.update({ where: { id: events!.id }, data: { publishedAt: new Date() } });
-    const lag = Object.fromEntries((await transportLag(h.db.prisma)).map(({ topic, unconsumed, unpublished, oldestAgeMs }) => [topic, { unconsumed, unpublished, aged: oldestAgeMs !== null && oldestAgeMs >= 0 }]));
+    const lag = Object.fromEntries(
+      (await transportLag(h.db.prisma)).map(({ topic, unconsumed, unpublished, oldestAgeMs }) => [
+        topic,
+        { unconsumed, unpublished, aged: oldestAgeMs !== null && oldestAgeMs >= 0 },
+      ]),
+    );
     expect(lag).toEqual({
       [TOPICS.orderCommands]: { unconsumed: 0, unpublished: 0, aged: false },
       [TOPICS.executions]: { unconsumed: 2, unpublished: 1, aged: true },
@@ -123,7 +143,11 @@ describe("transport (database side)", () => {
     expect(waiting.signal.aborted).toBe(false);
     expect(modes.set("kafka", "Kafka answers")).toBe(true);
     expect(waiting.signal.aborted).toBe(true);
-    expect(modes.snapshot()).toMatchObject({ mode: "kafka", lastError: "still down", changes: [{ from: "polling", to: "kafka", reason: "Kafka answers" }] });
+    expect(modes.snapshot()).toMatchObject({
+      mode: "kafka",
+      lastError: "still down",
+      changes: [{ from: "polling", to: "kafka", reason: "Kafka answers" }],
+    });
   });
 
   it("the polling transport hands each row to its handler once, retries a failure, and marks rows consumed by polling", async () => {
@@ -146,7 +170,10 @@ describe("transport (database side)", () => {
       },
       stop.signal,
     );
-    await waitFor(async () => (await h.db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0, "all consumed");
+    await waitFor(
+      async () => (await h.db.prisma.outboxEvent.count({ where: { consumedAt: null } })) === 0,
+      "all consumed",
+    );
     stop.abort();
     await running;
     expect(new Set(seen).size).toBe(5);
@@ -156,17 +183,30 @@ describe("transport (database side)", () => {
 
   it("the Kafka adapter starts in polling mode when its brokers do not answer, and still delivers", async () => {
     await write(TOPICS.orderCommands, "order-9", 3);
-    const transport = new KafkaTransport({ prisma: h.db.prisma, logger: silent, brokers: ["127.0.0.1:1"], probeMs: 100, pollingIdleMs: 10 });
+    const transport = new KafkaTransport({
+      prisma: h.db.prisma,
+      logger: silent,
+      brokers: ["127.0.0.1:1"],
+      probeMs: 100,
+      pollingIdleMs: 10,
+    });
     const stop = new AbortController();
     await transport.start(stop.signal);
     expect(transport.status()).toMatchObject({ configured: "kafka", mode: "polling" });
     expect(transport.status().lastError).toMatch(/ECONNREFUSED|Connection/);
     const handled: string[] = [];
-    const running = transport.consume({ role: "gateway", topic: TOPICS.orderCommands, handler: async (message) => void handled.push(message.id) }, stop.signal);
+    const running = transport.consume(
+      { role: "gateway", topic: TOPICS.orderCommands, handler: async (message) => void handled.push(message.id) },
+      stop.signal,
+    );
     await waitFor(async () => handled.length === 3, "three commands handled");
     stop.abort();
     await running;
     await transport.close();
-    expect(await h.db.prisma.outboxEvent.count({ where: { topic: TOPICS.orderCommands, consumedVia: "polling", publishedAt: null } })).toBe(3);
+    expect(
+      await h.db.prisma.outboxEvent.count({
+        where: { topic: TOPICS.orderCommands, consumedVia: "polling", publishedAt: null },
+      }),
+    ).toBe(3);
   });
 });

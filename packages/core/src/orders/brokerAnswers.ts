@@ -46,7 +46,12 @@ export async function applyBrokerAnswer(tx: Tx, order: Order, answer: BrokerAnsw
   }
 }
 
-async function working(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kind: "WORKING" }>, by: Answerer): Promise<Order> {
+async function working(
+  tx: Tx,
+  order: Order,
+  answer: Extract<BrokerAnswer, { kind: "WORKING" }>,
+  by: Answerer,
+): Promise<Order> {
   await confirmTcc(tx, order, by.resolution);
   // A fill or a cancel request may have moved the order on already: it keeps that status and learns the broker's id.
   return changeOrder(tx, order, {
@@ -59,10 +64,19 @@ async function working(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kin
   });
 }
 
-async function rejected(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kind: "REJECTED" }>, by: Answerer): Promise<Order> {
+async function rejected(
+  tx: Tx,
+  order: Order,
+  answer: Extract<BrokerAnswer, { kind: "REJECTED" }>,
+  by: Answerer,
+): Promise<Order> {
   // An order with fills was taken by the broker, whatever a later answer says; an accepted one only a reconciliation
   // that found no trace of it at the broker may close as rejected.
-  const rejectable = order.filledQuantity.isZero() && (OUTCOME_OPEN.has(order.status) || order.status === "PENDING_CANCEL" || (order.status === "ACCEPTED" && by.via === "recon"));
+  const rejectable =
+    order.filledQuantity.isZero() &&
+    (OUTCOME_OPEN.has(order.status) ||
+      order.status === "PENDING_CANCEL" ||
+      (order.status === "ACCEPTED" && by.via === "recon"));
   if (!rejectable) return notApplied(tx, order, answer, by);
   return closeOrder(tx, order, "REJECTED", {
     kind: `${PREFIX[by.via]}REJECTED`,
@@ -74,14 +88,23 @@ async function rejected(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { ki
   });
 }
 
-async function closed(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kind: "CLOSED" }>, by: Answerer): Promise<Order> {
+async function closed(
+  tx: Tx,
+  order: Order,
+  answer: Extract<BrokerAnswer, { kind: "CLOSED" }>,
+  by: Answerer,
+): Promise<Order> {
   if (order.filledQuantity.greaterThanOrEqualTo(answer.filledQuantity)) {
     return closeOrder(tx, order, answer.status, {
       kind: `${PREFIX[by.via]}${answer.status}`,
       actor: by.actor,
       cause: `${answer.reason} with ${order.filledQuantity.toString()} filled`,
       resolution: by.resolution,
-      data: { finalFilledQuantity: answer.filledQuantity, statusReason: answer.reason, ...(answer.brokerOrderId ? { brokerOrderId: answer.brokerOrderId } : {}) },
+      data: {
+        finalFilledQuantity: answer.filledQuantity,
+        statusReason: answer.reason,
+        ...(answer.brokerOrderId ? { brokerOrderId: answer.brokerOrderId } : {}),
+      },
       detail: { ...by.detail, brokerFilledQuantity: answer.filledQuantity.toString() },
     });
   }
@@ -92,12 +115,20 @@ async function closed(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kind
     actor: by.actor,
     cause: `${answer.reason}; waiting for fills up to ${answer.filledQuantity.toString()} (have ${order.filledQuantity.toString()})`,
     status: "PENDING_CANCEL",
-    data: { finalFilledQuantity: answer.filledQuantity, ...(answer.brokerOrderId ? { brokerOrderId: answer.brokerOrderId } : {}) },
+    data: {
+      finalFilledQuantity: answer.filledQuantity,
+      ...(answer.brokerOrderId ? { brokerOrderId: answer.brokerOrderId } : {}),
+    },
     detail: { ...by.detail, brokerFilledQuantity: answer.filledQuantity.toString(), closesAs: answer.status },
   });
 }
 
-async function cancelRefused(tx: Tx, order: Order, answer: Extract<BrokerAnswer, { kind: "CANCEL_REFUSED" }>, by: Answerer): Promise<Order> {
+async function cancelRefused(
+  tx: Tx,
+  order: Order,
+  answer: Extract<BrokerAnswer, { kind: "CANCEL_REFUSED" }>,
+  by: Answerer,
+): Promise<Order> {
   if (order.status !== "PENDING_CANCEL") return notApplied(tx, order, answer, by);
   await confirmTcc(tx, order, by.resolution);
   return changeOrder(tx, order, {

@@ -16,23 +16,41 @@ export interface CancelOrderArgs {
 }
 
 export async function cancelOrder({ ctx, input }: CancelOrderArgs): Promise<Order> {
-  return inAccountTransaction(ctx.services, ctx.account.id, { actor: ctx.actor, cause: "customer cancel" }, async (tx) => {
-    const order = await tx.order.findFirst({ where: { id: input.orderId, accountId: ctx.account.id } });
-    if (!order) throw new DomainError("NOT_FOUND", "No such order on your account. Refresh your orders list.");
-    return requestCancel(tx, order, { actor: ctx.actor, cause: "cancel requested by the customer" });
-  });
+  return inAccountTransaction(
+    ctx.services,
+    ctx.account.id,
+    { actor: ctx.actor, cause: "customer cancel" },
+    async (tx) => {
+      const order = await tx.order.findFirst({ where: { id: input.orderId, accountId: ctx.account.id } });
+      if (!order) throw new DomainError("NOT_FOUND", "No such order on your account. Refresh your orders list.");
+      return requestCancel(tx, order, { actor: ctx.actor, cause: "cancel requested by the customer" });
+    },
+  );
 }
 
 /** Cancels an unsent order at once, or asks the broker; idempotent for an order already being cancelled. */
 export async function requestCancel(tx: Tx, order: Order, by: { actor: string; cause: string }): Promise<Order> {
   if (isTerminal(order.status)) {
-    throw new DomainError("PRECONDITION_FAILED", `This order is already ${order.status.toLowerCase()}; there is nothing left to cancel.`);
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `This order is already ${order.status.toLowerCase()}; there is nothing left to cancel.`,
+    );
   }
   if (order.status === "PENDING_CANCEL") return order;
   if (order.status === "PENDING_NEW") {
-    return closeOrder(tx, order, "CANCELLED", { kind: "CANCELLED", actor: by.actor, cause: `${by.cause}; cancelled before it was sent to the broker` });
+    return closeOrder(tx, order, "CANCELLED", {
+      kind: "CANCELLED",
+      actor: by.actor,
+      cause: `${by.cause}; cancelled before it was sent to the broker`,
+    });
   }
-  const pending = await changeOrder(tx, order, { kind: "CANCEL_REQUESTED", actor: by.actor, cause: by.cause, status: "PENDING_CANCEL", data: { nextAttemptAt: null } });
+  const pending = await changeOrder(tx, order, {
+    kind: "CANCEL_REQUESTED",
+    actor: by.actor,
+    cause: by.cause,
+    status: "PENDING_CANCEL",
+    data: { nextAttemptAt: null },
+  });
   await writeOrderCommand(tx, { kind: "CancelRequested", orderId: order.id });
   return pending;
 }

@@ -10,7 +10,10 @@ const MAX_QUEUED = 1_000;
  * delivered. tRPC awaits this before it tells the browser "connected", and the browser re-fetches on "connected", so no
  * change can fall between the browser's re-fetch and the stream's first event.
  */
-export async function openOrderChanges(feed: OrderFeed, options: { signal?: AbortSignal; accountId?: string }): Promise<AsyncGenerator<OrderChangeEvent>> {
+export async function openOrderChanges(
+  feed: OrderFeed,
+  options: { signal?: AbortSignal; accountId?: string },
+): Promise<AsyncGenerator<OrderChangeEvent>> {
   const { signal, accountId } = options;
   const queued: OrderChangeEvent[] = [];
   let wake: (() => void) | null = null;

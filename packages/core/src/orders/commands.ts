@@ -14,7 +14,12 @@ const ZOrderCommandPayload = z.object({ orderId: z.uuid() });
 export type OrderCommand = { kind: OrderCommandKind } & z.infer<typeof ZOrderCommandPayload>;
 
 export async function writeOrderCommand(tx: Tx, command: OrderCommand): Promise<void> {
-  await writeOutbox(tx, { topic: TOPICS.orderCommands, key: command.orderId, eventType: command.kind, payload: { orderId: command.orderId } });
+  await writeOutbox(tx, {
+    topic: TOPICS.orderCommands,
+    key: command.orderId,
+    eventType: command.kind,
+    payload: { orderId: command.orderId },
+  });
 }
 
 /** The command a message carries, or null for a kind or payload this version does not know. */

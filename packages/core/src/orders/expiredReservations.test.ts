@@ -15,9 +15,21 @@ describe("pending cleanup", () => {
 
   /** An order whose reservation deadline has passed while the order sits in `status`. */
   async function expiredOrder(status: OrderStatus) {
-    const order = await placeOrder({ ctx: { services: h.services, account: alice, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "MSFT", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100.00" }) });
+    const order = await placeOrder({
+      ctx: { services: h.services, account: alice, actor: "test" },
+      input: ZPlaceOrderInput.parse({
+        symbol: "MSFT",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "1",
+        limitPrice: "100.00",
+      }),
+    });
     await h.db.prisma.order.update({ where: { id: order.id }, data: { status } });
-    await h.db.prisma.tccTransaction.update({ where: { orderId: order.id }, data: { deadline: new Date(Date.now() - 1000) } });
+    await h.db.prisma.tccTransaction.update({
+      where: { orderId: order.id },
+      data: { deadline: new Date(Date.now() - 1000) },
+    });
     return order;
   }
 

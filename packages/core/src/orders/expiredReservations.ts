@@ -24,31 +24,55 @@ export async function resolveExpiredTcc(services: CoreServices, limit = 50): Pro
     take: limit,
   });
   for (const record of expired) {
-    const { accountId } = await services.prisma.order.findUniqueOrThrow({ where: { id: record.orderId }, select: { accountId: true } });
-    const outcome = await inAccountTransaction(services, accountId, { actor: ACTOR, cause: "TCC deadline passed" }, async (tx) => {
-      const current = await tx.tccTransaction.findUniqueOrThrow({ where: { id: record.id } });
-      if (current.status !== "TRYING" || current.escalatedAt) return "already-settled" as const;
-      const order = await tx.order.findUniqueOrThrow({ where: { id: record.orderId } });
-      if (ACCEPTED_STATES.has(order.status)) {
-        await confirmTcc(tx, order, { by: ACTOR, reason: `order is ${order.status}` });
-        return "confirmed" as const;
-      }
-      if (order.status === "PENDING_NEW") {
-        // Never sent: the gateway only sends PENDING_NEW orders after a CAS this change makes miss.
-        await closeOrder(tx, order, "EXPIRED", { kind: "EXPIRED", actor: ACTOR, cause: "not sent to the broker before the reservation deadline", resolution: { by: ACTOR, reason: "never sent" } });
-        return "expired" as const;
-      }
-      if (isTerminal(order.status)) {
-        await closeOrder(tx, order, order.status as "CANCELLED", { kind: "RESERVATION_RELEASED", actor: ACTOR, cause: "reservation left open by a closed order" });
-        return "already-settled" as const;
-      }
-      if (UNDECIDABLE_STATES.has(order.status)) {
-        await tx.tccTransaction.update({ where: { id: record.id }, data: { escalatedAt: new Date(), version: { increment: 1 } } });
-        await changeOrder(tx, order, { kind: "ESCALATED", actor: ACTOR, cause: `reservation deadline passed while the order is ${order.status}; waiting for an operator` });
-        return "escalated" as const;
-      }
-      return "already-settled" as const;
+    const { accountId } = await services.prisma.order.findUniqueOrThrow({
+      where: { id: record.orderId },
+      select: { accountId: true },
     });
+    const outcome = await inAccountTransaction(
+      services,
+      accountId,
+      { actor: ACTOR, cause: "TCC deadline passed" },
+      async (tx) => {
+        const current = await tx.tccTransaction.findUniqueOrThrow({ where: { id: record.id } });
+        if (current.status !== "TRYING" || current.escalatedAt) return "already-settled" as const;
+        const order = await tx.order.findUniqueOrThrow({ where: { id: record.orderId } });
+        if (ACCEPTED_STATES.has(order.status)) {
+          await confirmTcc(tx, order, { by: ACTOR, reason: `order is ${order.status}` });
+          return "confirmed" as const;
+        }
+        if (order.status === "PENDING_NEW") {
+          // Never sent: the gateway only sends PENDING_NEW orders after a CAS this change makes miss.
+          await closeOrder(tx, order, "EXPIRED", {
+            kind: "EXPIRED",
+            actor: ACTOR,
+            cause: "not sent to the broker before the reservation deadline",
+            resolution: { by: ACTOR, reason: "never sent" },
+          });
+          return "expired" as const;
+        }
+        if (isTerminal(order.status)) {
+          await closeOrder(tx, order, order.status as "CANCELLED", {
+            kind: "RESERVATION_RELEASED",
+            actor: ACTOR,
+            cause: "reservation left open by a closed order",
+          });
+          return "already-settled" as const;
+        }
+        if (UNDECIDABLE_STATES.has(order.status)) {
+          await tx.tccTransaction.update({
+            where: { id: record.id },
+            data: { escalatedAt: new Date(), version: { increment: 1 } },
+          });
+          await changeOrder(tx, order, {
+            kind: "ESCALATED",
+            actor: ACTOR,
+            cause: `reservation deadline passed while the order is ${order.status}; waiting for an operator`,
+          });
+          return "escalated" as const;
+        }
+        return "already-settled" as const;
+      },
+    );
     counts[outcome]++;
   }
   return counts;

@@ -12,7 +12,8 @@ import { recordOrderEvent } from "./lifecycle";
 const POLL_MS = 50;
 // Embedded Postgres (PGlite) runs one transaction at a time, so a transaction cannot commit after a later one there.
 const concurrentDatabase = Boolean(process.env.DATABASE_URL);
-if (!concurrentDatabase) console.warn("DATABASE_URL is unset: the two-transaction late-commit case is skipped (CI sets it; a skip fails CI)");
+if (!concurrentDatabase)
+  console.warn("DATABASE_URL is unset: the two-transaction late-commit case is skipped (CI sets it; a skip fails CI)");
 
 /** Reads a feed stream in the background, as a tRPC subscription would, until `stop()`. */
 function record(feed: OrderFeed, accountId?: string) {
@@ -50,7 +51,8 @@ describe("order feed", () => {
       ctx: { services: h.services, account, actor: "test" },
       input: ZPlaceOrderInput.parse({ symbol, side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "10.00" }),
     });
-  const note = (orderId: string, kind: string) => h.db.prisma.$transaction((tx) => recordOrderEvent(tx, orderId, { kind, actor: "test", cause: "feed test" }));
+  const note = (orderId: string, kind: string) =>
+    h.db.prisma.$transaction((tx) => recordOrderEvent(tx, orderId, { kind, actor: "test", cause: "feed test" }));
   const open = (accountId?: string) => {
     const stream = record(feed, accountId);
     streams.push(stream);
@@ -113,13 +115,23 @@ describe("order feed", () => {
     const stream = open(alice.id);
     await feed.whenStarted();
     // Two ids taken from the sequence, as two inserting transactions would; the higher one is written first.
-    const reserved = await h.db.prisma.$queryRaw<{ id: bigint }[]>`SELECT nextval('order_events_id_seq') AS id FROM generate_series(1, 2)`;
+    const reserved = await h.db.prisma.$queryRaw<
+      { id: bigint }[]
+    >`SELECT nextval('order_events_id_seq') AS id FROM generate_series(1, 2)`;
     const [lower, higher] = reserved.map((row) => BigInt(row.id)).sort((x, y) => (x < y ? -1 : 1)) as [bigint, bigint];
-    await h.db.prisma.orderEvent.create({ data: { id: higher, orderId: order.id, kind: "WRITTEN_FIRST", actor: "test", cause: "feed test" } });
-    await vi.waitFor(() => expect(stream.changes.map((change) => change.kind)).toContain("WRITTEN_FIRST"), { timeout: 5_000 });
+    await h.db.prisma.orderEvent.create({
+      data: { id: higher, orderId: order.id, kind: "WRITTEN_FIRST", actor: "test", cause: "feed test" },
+    });
+    await vi.waitFor(() => expect(stream.changes.map((change) => change.kind)).toContain("WRITTEN_FIRST"), {
+      timeout: 5_000,
+    });
 
-    await h.db.prisma.orderEvent.create({ data: { id: lower, orderId: order.id, kind: "WRITTEN_LATER", actor: "test", cause: "feed test" } });
-    await vi.waitFor(() => expect(stream.changes.map((change) => change.kind)).toContain("WRITTEN_LATER"), { timeout: 5_000 });
+    await h.db.prisma.orderEvent.create({
+      data: { id: lower, orderId: order.id, kind: "WRITTEN_LATER", actor: "test", cause: "feed test" },
+    });
+    await vi.waitFor(() => expect(stream.changes.map((change) => change.kind)).toContain("WRITTEN_LATER"), {
+      timeout: 5_000,
+    });
     await settle();
     expect(stream.changes.map((change) => [change.eventId, change.kind])).toEqual([
       [higher.toString(), "WRITTEN_FIRST"],

@@ -52,7 +52,13 @@ interface PollerRun {
   gaps: Map<bigint, number>;
 }
 
-type EventRow = { id: bigint; orderId: string; kind: string; createdAt: Date; order: { accountId: string; symbol: string; status: OrderStatus } };
+type EventRow = {
+  id: bigint;
+  orderId: string;
+  kind: string;
+  createdAt: Date;
+  order: { accountId: string; symbol: string; status: OrderStatus };
+};
 
 export class OrderFeed {
   private readonly listeners = new Set<OrderChangeListener>();
@@ -132,9 +138,16 @@ export class OrderFeed {
     const { prisma } = this.options;
     const newest = (await prisma.orderEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
     const floor = newest > GAP_SCAN_IDS ? newest - GAP_SCAN_IDS : 0n;
-    const present = await prisma.orderEvent.findMany({ where: { id: { gt: floor, lte: newest } }, select: { id: true }, orderBy: { id: "asc" } });
+    const present = await prisma.orderEvent.findMany({
+      where: { id: { gt: floor, lte: newest } },
+      select: { id: true },
+      orderBy: { id: "asc" },
+    });
     run.cursor = floor;
-    this.advance(run, present.map((row) => row.id));
+    this.advance(
+      run,
+      present.map((row) => row.id),
+    );
   }
 
   /** One read: rows past the cursor plus late arrivals in the gaps. True when the batch was full (read again at once). */
@@ -144,10 +157,19 @@ export class OrderFeed {
       where: { OR: [{ id: { gt: run.cursor } }, { id: { in: [...run.gaps.keys()] } }] },
       orderBy: { id: "asc" },
       take: this.batchSize,
-      select: { id: true, orderId: true, kind: true, createdAt: true, order: { select: { accountId: true, symbol: true, status: true } } },
+      select: {
+        id: true,
+        orderId: true,
+        kind: true,
+        createdAt: true,
+        order: { select: { accountId: true, symbol: true, status: true } },
+      },
     });
     if (run.abort.signal.aborted) return false;
-    this.advance(run, rows.map((row) => row.id));
+    this.advance(
+      run,
+      rows.map((row) => row.id),
+    );
     for (const row of rows) this.emit(toChange(row));
     return rows.length === this.batchSize;
   }
@@ -160,7 +182,8 @@ export class OrderFeed {
         run.gaps.delete(id);
         continue;
       }
-      for (let missing = run.cursor + 1n; missing < id && run.gaps.size < MAX_GAPS; missing += 1n) run.gaps.set(missing, waitUntil);
+      for (let missing = run.cursor + 1n; missing < id && run.gaps.size < MAX_GAPS; missing += 1n)
+        run.gaps.set(missing, waitUntil);
       run.cursor = id;
     }
   }

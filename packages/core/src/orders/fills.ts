@@ -11,7 +11,10 @@ import { isTerminal } from "./status";
 /** How the ledger must treat an execution for `order`, before anything is settled. */
 export type FillDisposition = "fill" | "late-fill" | "overfill";
 
-export function fillDisposition(order: Pick<Order, "status" | "quantity" | "filledQuantity">, quantity: Decimal): FillDisposition {
+export function fillDisposition(
+  order: Pick<Order, "status" | "quantity" | "filledQuantity">,
+  quantity: Decimal,
+): FillDisposition {
   // More than the order's quantity is never ours to book: the broker erred, and operators settle it.
   if (quantity.greaterThan(order.quantity.minus(order.filledQuantity))) return "overfill";
   return isTerminal(order.status) ? "late-fill" : "fill";
@@ -24,7 +27,10 @@ export interface BookedFill {
   price: Decimal;
   notional: Decimal;
   /** The order columns the settlement changed: what it still holds, the fees and points it paid. */
-  settled: Pick<Prisma.OrderUpdateManyMutationInput, "heldCash" | "heldQuantity" | "heldPoints" | "feesPaid" | "pointsUsed">;
+  settled: Pick<
+    Prisma.OrderUpdateManyMutationInput,
+    "heldCash" | "heldQuantity" | "heldPoints" | "feesPaid" | "pointsUsed"
+  >;
   detail: Record<string, Prisma.InputJsonValue>;
 }
 
@@ -38,10 +44,19 @@ export async function recordFill(tx: Tx, order: Order, fill: BookedFill): Promis
   const filled = await changeOrder(tx, order, {
     kind: late ? "LATE_FILL" : "FILL",
     actor: ACTOR,
-    cause: late ? `${cause} arrived after the order was ${order.status}: booked as a late fill; an operator should review it` : cause,
+    cause: late
+      ? `${cause} arrived after the order was ${order.status}: booked as a late fill; an operator should review it`
+      : cause,
     status: late ? (complete ? "FILLED" : undefined) : nextOpenStatus(order, complete),
     data: { ...fill.settled, filledQuantity, filledNotional: order.filledNotional.plus(fill.notional) },
-    detail: { ...fill.detail, receiptId: fill.receiptId, execId: fill.execId, quantity: fill.quantity.toString(), price: fill.price.toFixed(2), ...(late ? { closedAs: order.status } : {}) },
+    detail: {
+      ...fill.detail,
+      receiptId: fill.receiptId,
+      execId: fill.execId,
+      quantity: fill.quantity.toString(),
+      price: fill.price.toFixed(2),
+      ...(late ? { closedAs: order.status } : {}),
+    },
   });
   return late ? filled : closeIfComplete(tx, filled);
 }
@@ -58,10 +73,22 @@ function nextOpenStatus(order: Order, complete: boolean) {
  */
 export async function closeIfComplete(tx: Tx, order: Order): Promise<Order> {
   if (order.filledQuantity.equals(order.quantity)) {
-    return closeOrder(tx, order, "FILLED", { kind: "FILLED", actor: ACTOR, cause: `filled ${order.quantity.toString()} ${order.symbol}` });
+    return closeOrder(tx, order, "FILLED", {
+      kind: "FILLED",
+      actor: ACTOR,
+      cause: `filled ${order.quantity.toString()} ${order.symbol}`,
+    });
   }
-  if (order.status === "PENDING_CANCEL" && order.finalFilledQuantity && order.filledQuantity.greaterThanOrEqualTo(order.finalFilledQuantity)) {
-    return closeOrder(tx, order, "CANCELLED", { kind: "CANCELLED", actor: ACTOR, cause: `cancelled with ${order.filledQuantity.toString()} filled` });
+  if (
+    order.status === "PENDING_CANCEL" &&
+    order.finalFilledQuantity &&
+    order.filledQuantity.greaterThanOrEqualTo(order.finalFilledQuantity)
+  ) {
+    return closeOrder(tx, order, "CANCELLED", {
+      kind: "CANCELLED",
+      actor: ACTOR,
+      cause: `cancelled with ${order.filledQuantity.toString()} filled`,
+    });
   }
   return order;
 }

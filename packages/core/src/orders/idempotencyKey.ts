@@ -10,7 +10,9 @@ import type { TPlaceOrderInput } from "./placeOrder.schema";
 /** The stored order for the request's key, or null when the request has no key or the key is new. */
 export async function replayByKey(db: DbOrTx, accountId: string, input: TPlaceOrderInput): Promise<Order | null> {
   if (!input.idempotencyKey) return null;
-  const stored = await db.order.findUnique({ where: { accountId_idempotencyKey: { accountId, idempotencyKey: input.idempotencyKey } } });
+  const stored = await db.order.findUnique({
+    where: { accountId_idempotencyKey: { accountId, idempotencyKey: input.idempotencyKey } },
+  });
   if (!stored) return null;
   const differences = differingTerms(stored, input);
   if (differences.length > 0) {
@@ -40,9 +42,13 @@ function differingTerms(stored: Terms, input: TPlaceOrderInput): string[] {
   if (stored.side !== input.side) differ("side", stored.side, input.side);
   if (stored.type !== input.type) differ("type", stored.type, input.type);
   if (!stored.quantity.equals(input.quantity)) differ("quantity", qty(stored.quantity), input.quantity);
-  const sameLimit = stored.limitPrice === null || limitPrice === null ? stored.limitPrice === limitPrice : stored.limitPrice.equals(limitPrice);
+  const sameLimit =
+    stored.limitPrice === null || limitPrice === null
+      ? stored.limitPrice === limitPrice
+      : stored.limitPrice.equals(limitPrice);
   if (!sameLimit) differ("limit price", stored.limitPrice?.toFixed(2) ?? "none", limitPrice?.toFixed(2) ?? "none");
-  if (stored.payFeeWithPoints !== payFeeWithPoints) differ("commission in points", yesNo(stored.payFeeWithPoints), yesNo(payFeeWithPoints));
+  if (stored.payFeeWithPoints !== payFeeWithPoints)
+    differ("commission in points", yesNo(stored.payFeeWithPoints), yesNo(payFeeWithPoints));
   return differences;
 }
 

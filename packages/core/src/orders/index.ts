@@ -2,7 +2,14 @@ export { placeOrder } from "./placeOrder";
 export { ZPlaceOrderInput, type TPlaceOrderInput } from "./placeOrder.schema";
 export { cancelOrder, requestCancel } from "./cancelOrder";
 export { closeOrder } from "./closeOrder";
-export { changeOrder, recordOrderEvent, mayTransition, assertTransition, IllegalTransitionError, TRANSITIONS } from "./lifecycle";
+export {
+  changeOrder,
+  recordOrderEvent,
+  mayTransition,
+  assertTransition,
+  IllegalTransitionError,
+  TRANSITIONS,
+} from "./lifecycle";
 export { applyBrokerAnswer, type BrokerAnswer } from "./brokerAnswers";
 export { fillDisposition, recordFill } from "./fills";
 export { readOrderCommand, writeOrderCommand, type OrderCommand } from "./commands";
@@ -10,5 +17,11 @@ export { resolveExpiredTcc } from "./expiredReservations";
 export { listAccountOrders, getAccountOrder, listAllOrders, getOrderDetail, orderStats } from "./queries";
 export { toOrderView, type OrderView } from "./views";
 export { isTerminal, OPEN_STATUSES, TERMINAL_STATUSES } from "./status";
-export { OrderFeed, orderFeedOptionsFromEnv, type OrderChangeEvent, type OrderChangeListener, type OrderFeedOptions } from "./feed";
+export {
+  OrderFeed,
+  orderFeedOptionsFromEnv,
+  type OrderChangeEvent,
+  type OrderChangeListener,
+  type OrderFeedOptions,
+} from "./feed";
 export { openOrderChanges } from "./changeStream";

@@ -10,7 +10,10 @@ describe("order lifecycle table", () => {
     for (const from of TERMINAL_STATUSES) {
       for (const to of ALL.filter((status) => status !== from)) {
         const kinds = TRANSITIONS[from][to] ?? [];
-        expect(kinds.every((kind) => kind === "LATE_FILL" && to === "FILLED"), `${from} → ${to} by ${kinds.join(", ")}`).toBe(true);
+        expect(
+          kinds.every((kind) => kind === "LATE_FILL" && to === "FILLED"),
+          `${from} → ${to} by ${kinds.join(", ")}`,
+        ).toBe(true);
       }
     }
   });
@@ -29,11 +32,19 @@ describe("order lifecycle table", () => {
   });
 
   it("refuses a move the table does not list, and a change of a closed order other than a late fill", () => {
-    expect(() => assertTransition({ id: "o", status: "CANCELLED" }, { kind: "REJECTED", status: "REJECTED" })).toThrow(IllegalTransitionError);
-    expect(() => assertTransition({ id: "o", status: "CANCELLED" }, { kind: "ACCEPTED", status: "ACCEPTED" })).toThrow(/CANCELLED → ACCEPTED/);
-    expect(() => assertTransition({ id: "o", status: "EXPIRED" }, { kind: "ACCEPTED" })).toThrow(IllegalTransitionError);
+    expect(() => assertTransition({ id: "o", status: "CANCELLED" }, { kind: "REJECTED", status: "REJECTED" })).toThrow(
+      IllegalTransitionError,
+    );
+    expect(() => assertTransition({ id: "o", status: "CANCELLED" }, { kind: "ACCEPTED", status: "ACCEPTED" })).toThrow(
+      /CANCELLED → ACCEPTED/,
+    );
+    expect(() => assertTransition({ id: "o", status: "EXPIRED" }, { kind: "ACCEPTED" })).toThrow(
+      IllegalTransitionError,
+    );
     expect(() => assertTransition({ id: "o", status: "CANCELLED" }, { kind: "LATE_FILL" })).not.toThrow();
-    expect(() => assertTransition({ id: "o", status: "REJECTED" }, { kind: "LATE_FILL", status: "FILLED" })).not.toThrow();
+    expect(() =>
+      assertTransition({ id: "o", status: "REJECTED" }, { kind: "LATE_FILL", status: "FILLED" }),
+    ).not.toThrow();
     expect(() => assertTransition({ id: "o", status: "ACCEPTED" }, { kind: "RETRY_SCHEDULED" })).not.toThrow();
   });
 });

@@ -37,7 +37,14 @@ export const TRANSITIONS: { readonly [From in OrderStatus]: { readonly [To in Or
   PARTIALLY_FILLED: { ...OPEN },
   // Fills keep it pending; the broker's refusal of the cancel (it had filled, or keeps working) goes back to what the
   // fills say.
-  PENDING_CANCEL: { FILLED: ["FILLED"], CANCELLED, EXPIRED, REJECTED, ACCEPTED: ["CANCEL_REJECTED"], PARTIALLY_FILLED: ["CANCEL_REJECTED"] },
+  PENDING_CANCEL: {
+    FILLED: ["FILLED"],
+    CANCELLED,
+    EXPIRED,
+    REJECTED,
+    ACCEPTED: ["CANCEL_REJECTED"],
+    PARTIALLY_FILLED: ["CANCEL_REJECTED"],
+  },
   FILLED: {},
   // Terminal is final, but a real execution for an order we closed is still a trade (fills.ts): it is booked, and
   // the order that the broker filled completely says FILLED.
@@ -55,15 +62,26 @@ export function mayTransition(from: OrderStatus, to: OrderStatus, kind: string):
 
 /** A status change the lifecycle does not allow: a bug in the caller, never a business outcome. Aborts the transaction. */
 export class IllegalTransitionError extends Error {
-  constructor(readonly orderId: string, readonly from: OrderStatus, readonly to: OrderStatus, readonly kind: string) {
+  constructor(
+    readonly orderId: string,
+    readonly from: OrderStatus,
+    readonly to: OrderStatus,
+    readonly kind: string,
+  ) {
     super(`order ${orderId}: ${kind} may not move ${from} → ${to}`);
     this.name = "IllegalTransitionError";
   }
 }
 
-export function assertTransition(order: Pick<Order, "id" | "status">, change: Pick<OrderChange, "kind" | "status">): void {
+export function assertTransition(
+  order: Pick<Order, "id" | "status">,
+  change: Pick<OrderChange, "kind" | "status">,
+): void {
   const to = change.status ?? order.status;
-  const allowed = to === order.status ? !isTerminal(order.status) || TERMINAL_AMENDMENTS.has(change.kind) : mayTransition(order.status, to, change.kind);
+  const allowed =
+    to === order.status
+      ? !isTerminal(order.status) || TERMINAL_AMENDMENTS.has(change.kind)
+      : mayTransition(order.status, to, change.kind);
   if (!allowed) throw new IllegalTransitionError(order.id, order.status, to, change.kind);
 }
 
@@ -100,7 +118,14 @@ export async function changeOrder(tx: Tx, order: Order, change: OrderChange): Pr
 export async function recordOrderEvent(
   tx: Tx,
   orderId: string,
-  event: { kind: string; actor: string; cause: string; fromStatus?: OrderStatus | null; toStatus?: OrderStatus | null; detail?: Prisma.InputJsonValue },
+  event: {
+    kind: string;
+    actor: string;
+    cause: string;
+    fromStatus?: OrderStatus | null;
+    toStatus?: OrderStatus | null;
+    detail?: Prisma.InputJsonValue;
+  },
 ): Promise<void> {
   await tx.orderEvent.create({ data: { orderId, ...event } });
 }

@@ -27,7 +27,14 @@ describe("placeOrder: idempotency keys", () => {
     await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "100.00", idempotencyKey });
     const before = await accountSnapshot(h.services, alice.id);
 
-    const error = await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "3", limitPrice: "100.00", idempotencyKey }).catch((caught: unknown) => caught);
+    const error = await place({
+      symbol: "AAPL",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "3",
+      limitPrice: "100.00",
+      idempotencyKey,
+    }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe("CONFLICT");

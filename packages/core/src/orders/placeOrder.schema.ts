@@ -13,7 +13,10 @@ const ZQuantity = z
       .regex(/^\d+(\.0+)?$/, "Quantity must be a whole number of shares (no fractions, no minus sign).")
       .transform((value) => value.replace(/\.0+$/, ""))
       .refine((value) => Number(value) >= 1, "Quantity must be at least 1 share.")
-      .refine((value) => Number(value) <= MAX_QUANTITY, `Quantity cannot exceed ${MAX_QUANTITY.toLocaleString("en-US")} shares.`),
+      .refine(
+        (value) => Number(value) <= MAX_QUANTITY,
+        `Quantity cannot exceed ${MAX_QUANTITY.toLocaleString("en-US")} shares.`,
+      ),
   );
 
 /** US equities above $1 trade in whole cents (Reg NMS tick size). */
@@ -31,7 +34,11 @@ const ZLimitPrice = z
 
 export const ZPlaceOrderInput = z
   .object({
-    symbol: z.string().trim().toUpperCase().regex(/^[A-Z.]{1,10}$/, "Enter a ticker symbol like AAPL."),
+    symbol: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z.]{1,10}$/, "Enter a ticker symbol like AAPL."),
     side: z.enum(["BUY", "SELL"]),
     type: z.enum(["MARKET", "LIMIT"]),
     quantity: ZQuantity,
@@ -42,8 +49,14 @@ export const ZPlaceOrderInput = z
     idempotencyKey: z.uuid("idempotencyKey must be a UUID").optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.type === "LIMIT" && !input.limitPrice) ctx.addIssue({ code: "custom", path: ["limitPrice"], message: "A limit order needs a limit price." });
-    if (input.type === "MARKET" && input.limitPrice) ctx.addIssue({ code: "custom", path: ["limitPrice"], message: "A market order takes no limit price; choose Limit to set one." });
+    if (input.type === "LIMIT" && !input.limitPrice)
+      ctx.addIssue({ code: "custom", path: ["limitPrice"], message: "A limit order needs a limit price." });
+    if (input.type === "MARKET" && input.limitPrice)
+      ctx.addIssue({
+        code: "custom",
+        path: ["limitPrice"],
+        message: "A market order takes no limit price; choose Limit to set one.",
+      });
   });
 
 export type TPlaceOrderInput = z.infer<typeof ZPlaceOrderInput>;

@@ -49,8 +49,22 @@ describe("placeOrder", () => {
 
   it("returns the same order for the same idempotency key", async () => {
     const idempotencyKey = crypto.randomUUID();
-    const first = await place({ symbol: "META", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "10", idempotencyKey });
-    const second = await place({ symbol: "META", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "10", idempotencyKey });
+    const first = await place({
+      symbol: "META",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "1",
+      limitPrice: "10",
+      idempotencyKey,
+    });
+    const second = await place({
+      symbol: "META",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "1",
+      limitPrice: "10",
+      idempotencyKey,
+    });
     expect(second.id).toBe(first.id);
     expect(await h.db.prisma.order.count({ where: { idempotencyKey } })).toBe(1);
   });
@@ -86,7 +100,16 @@ describe("placeOrder", () => {
   it("never overspends when many orders race on one account", async () => {
     const chloe = await h.account("chloe@demo.meridian"); // $50,000
     const attempts = Array.from({ length: 24 }, () =>
-      placeOrder({ ctx: { services: h.services, account: chloe, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "GOOGL", side: "BUY", type: "LIMIT", quantity: "40", limitPrice: "124.87" }) }).then(
+      placeOrder({
+        ctx: { services: h.services, account: chloe, actor: "test" },
+        input: ZPlaceOrderInput.parse({
+          symbol: "GOOGL",
+          side: "BUY",
+          type: "LIMIT",
+          quantity: "40",
+          limitPrice: "124.87",
+        }),
+      }).then(
         () => "placed",
         (error: Error) => error.message,
       ),
@@ -94,7 +117,11 @@ describe("placeOrder", () => {
     const outcomes = await Promise.all(attempts);
     // Each order holds 40 × 124.87 + 5.20 commission (4.9948 + 40 × half a cent, rounded up) = 5000.00, so exactly 10 fit in $50,000.
     expect(outcomes.filter((outcome) => outcome === "placed")).toHaveLength(10);
-    expect(outcomes.filter((outcome) => outcome !== "placed").filter((message) => !message.includes("Not enough buying power"))).toEqual([]);
+    expect(
+      outcomes
+        .filter((outcome) => outcome !== "placed")
+        .filter((message) => !message.includes("Not enough buying power")),
+    ).toEqual([]);
     const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } });
     expect([cash.available.toFixed(2), cash.held.toFixed(2)]).toEqual(["0.00", "50000.00"]);
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);

@@ -23,7 +23,11 @@ export interface PlaceOrderArgs {
 export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order> {
   const { services, account } = ctx;
   if (!findInstrument(input.symbol)) {
-    throw new DomainError("BAD_REQUEST", `${input.symbol} is not a symbol we trade. Pick one from the quotes list.`, "symbol");
+    throw new DomainError(
+      "BAD_REQUEST",
+      `${input.symbol} is not a symbol we trade. Pick one from the quotes list.`,
+      "symbol",
+    );
   }
   const quantity = dec(input.quantity);
   const limitPrice = input.limitPrice ? dec(input.limitPrice) : null;
@@ -34,50 +38,55 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   const broker = services.brokers.brokerFor(input.symbol);
   const reservation = await reserveAmounts(services, input, quantity, limitPrice, payFeeWithPoints);
 
-  const placing = inAccountTransaction(services, account.id, { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` }, async (tx) => {
-    // Again under the lock: a request with the same key may have placed its order since the look-up above.
-    const placedMeanwhile = await replayByKey(tx, account.id, input);
-    if (placedMeanwhile) return placedMeanwhile;
-    const order = await tx.order.create({
-      data: {
-        accountId: account.id,
-        idempotencyKey: input.idempotencyKey,
-        brokerId: broker.brokerId,
-        symbol: input.symbol,
-        side: input.side,
-        type: input.type,
-        quantity,
-        limitPrice,
-        protectionPrice: reservation.protectionPrice,
-        payFeeWithPoints,
-        heldCash: reservation.cash,
-        heldQuantity: input.side === "SELL" ? quantity : ZERO,
-        heldPoints: reservation.points,
-      },
-    });
-    // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
-    // whole transaction, so nothing is held and no order exists.
-    const transactionId = await beginTcc(tx, order.id);
-    const [primary] = participantsOf(order);
-    await primary!.try(tx, transactionId, order, input.side === "BUY" ? reservation.cash : quantity);
-    if (payFeeWithPoints) await pointsParticipant.try(tx, transactionId, order, reservation.points);
-    await recordOrderEvent(tx, order.id, {
-      kind: "PLACED",
-      actor: ctx.actor,
-      cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
-      toStatus: "PENDING_NEW",
-      detail: {
-        heldCash: reservation.cash.toFixed(2),
-        heldQuantity: order.heldQuantity.toString(),
-        heldPoints: reservation.points.toString(),
-        ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
-        brokerId: broker.brokerId,
-        tccTransactionId: transactionId,
-      },
-    });
-    await writeOrderCommand(tx, { kind: "OrderPlaced", orderId: order.id });
-    return order;
-  });
+  const placing = inAccountTransaction(
+    services,
+    account.id,
+    { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` },
+    async (tx) => {
+      // Again under the lock: a request with the same key may have placed its order since the look-up above.
+      const placedMeanwhile = await replayByKey(tx, account.id, input);
+      if (placedMeanwhile) return placedMeanwhile;
+      const order = await tx.order.create({
+        data: {
+          accountId: account.id,
+          idempotencyKey: input.idempotencyKey,
+          brokerId: broker.brokerId,
+          symbol: input.symbol,
+          side: input.side,
+          type: input.type,
+          quantity,
+          limitPrice,
+          protectionPrice: reservation.protectionPrice,
+          payFeeWithPoints,
+          heldCash: reservation.cash,
+          heldQuantity: input.side === "SELL" ? quantity : ZERO,
+          heldPoints: reservation.points,
+        },
+      });
+      // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
+      // whole transaction, so nothing is held and no order exists.
+      const transactionId = await beginTcc(tx, order.id);
+      const [primary] = participantsOf(order);
+      await primary!.try(tx, transactionId, order, input.side === "BUY" ? reservation.cash : quantity);
+      if (payFeeWithPoints) await pointsParticipant.try(tx, transactionId, order, reservation.points);
+      await recordOrderEvent(tx, order.id, {
+        kind: "PLACED",
+        actor: ctx.actor,
+        cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
+        toStatus: "PENDING_NEW",
+        detail: {
+          heldCash: reservation.cash.toFixed(2),
+          heldQuantity: order.heldQuantity.toString(),
+          heldPoints: reservation.points.toString(),
+          ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
+          brokerId: broker.brokerId,
+          tccTransactionId: transactionId,
+        },
+      });
+      await writeOrderCommand(tx, { kind: "OrderPlaced", orderId: order.id });
+      return order;
+    },
+  );
   // Should the lock have failed to keep two same-key requests apart, the unique index (account, key) refuses the
   // second insert: its request gets the winner's order, or the conflict if its terms differ.
   return placing.catch(async (error: unknown) => {
@@ -95,9 +104,18 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
  * (1 point = 1 cent) when the customer pays commission with points. A sell holds shares; its points hold is estimated
  * at the bid, and any commission beyond it is paid from the sale's proceeds.
  */
-async function reserveAmounts(services: CoreServices, input: TPlaceOrderInput, quantity: Decimal, limitPrice: Decimal | null, payFeeWithPoints: boolean) {
+async function reserveAmounts(
+  services: CoreServices,
+  input: TPlaceOrderInput,
+  quantity: Decimal,
+  limitPrice: Decimal | null,
+  payFeeWithPoints: boolean,
+) {
   const protectionPrice = input.side === "BUY" && !limitPrice ? await protectionPriceOf(services, input.symbol) : null;
-  const estimatedSellPrice = input.side === "SELL" && !limitPrice && payFeeWithPoints ? dec((await liveQuote(services, input.symbol)).bid) : null;
+  const estimatedSellPrice =
+    input.side === "SELL" && !limitPrice && payFeeWithPoints
+      ? dec((await liveQuote(services, input.symbol)).bid)
+      : null;
   const unitPrice = limitPrice ?? protectionPrice ?? estimatedSellPrice;
   const notional = unitPrice ? quantity.times(unitPrice) : ZERO;
   const commission = unitPrice ? commissionHoldFor(quantity, unitPrice) : ZERO;
@@ -115,7 +133,10 @@ async function protectionPriceOf(services: CoreServices, symbol: string): Promis
 async function liveQuote(services: CoreServices, symbol: string) {
   const quote = await services.quotes.forSymbol(symbol).catch(() => null);
   if (!quote) {
-    throw new DomainError("SERVICE_UNAVAILABLE", `No live quote for ${symbol} right now, so a market order cannot be priced. Try again shortly or place a limit order.`);
+    throw new DomainError(
+      "SERVICE_UNAVAILABLE",
+      `No live quote for ${symbol} right now, so a market order cannot be priced. Try again shortly or place a limit order.`,
+    );
   }
   return quote;
 }

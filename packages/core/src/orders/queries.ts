@@ -6,7 +6,11 @@ import { money, price, qty } from "../shared/money";
 import { OPEN_STATUSES } from "./status";
 import { toOrderView, type OrderView } from "./views";
 
-export async function listAccountOrders(prisma: PrismaClient, account: AccountRef, input: { scope: "open" | "all"; limit?: number }): Promise<OrderView[]> {
+export async function listAccountOrders(
+  prisma: PrismaClient,
+  account: AccountRef,
+  input: { scope: "open" | "all"; limit?: number },
+): Promise<OrderView[]> {
   const orders = await prisma.order.findMany({
     where: { accountId: account.id, ...(input.scope === "open" ? { status: { in: [...OPEN_STATUSES] } } : {}) },
     orderBy: { createdAt: "desc" },
@@ -17,12 +21,23 @@ export async function listAccountOrders(prisma: PrismaClient, account: AccountRe
 
 /** A customer's own order; another customer's id answers exactly like a missing one. */
 export async function getAccountOrder(prisma: PrismaClient, account: AccountRef, orderId: string) {
-  const order = await prisma.order.findFirst({ where: { id: orderId, accountId: account.id }, include: { executions: { orderBy: { executedAt: "asc" } } } });
+  const order = await prisma.order.findFirst({
+    where: { id: orderId, accountId: account.id },
+    include: { executions: { orderBy: { executedAt: "asc" } } },
+  });
   if (!order) throw new DomainError("NOT_FOUND", "No such order on your account.");
   return { ...toOrderView(order, account.accountNo), executions: order.executions.map(executionView) };
 }
 
-function executionView(execution: { id: string; execId: string; brokerId: string; quantity: Prisma.Decimal; price: Prisma.Decimal; executedAt: Date; receivedAt: Date }) {
+function executionView(execution: {
+  id: string;
+  execId: string;
+  brokerId: string;
+  quantity: Prisma.Decimal;
+  price: Prisma.Decimal;
+  executedAt: Date;
+  receivedAt: Date;
+}) {
   return {
     id: execution.id,
     execId: execution.execId,
@@ -70,7 +85,12 @@ export async function getOrderDetail(prisma: PrismaClient, orderId: string) {
   const ledgerEntries = await prisma.ledgerEntry.findMany({ where: { orderId }, orderBy: { id: "asc" } });
   return {
     order: toOrderView(order, order.account.accountNo),
-    account: { id: order.account.id, accountNo: order.account.accountNo, ownerName: order.account.user.name, ownerEmail: order.account.user.email },
+    account: {
+      id: order.account.id,
+      accountNo: order.account.accountNo,
+      ownerName: order.account.user.name,
+      ownerEmail: order.account.user.email,
+    },
     events: order.events.map((event) => ({
       id: event.id.toString(),
       kind: event.kind,
@@ -99,7 +119,9 @@ export async function orderStats(prisma: PrismaClient) {
     SELECT date_trunc('minute', created_at) AS minute, count(*) AS count FROM orders
      WHERE created_at > now() - interval '60 minutes' GROUP BY 1 ORDER BY 1`;
   return {
-    byStatus: Object.fromEntries(byStatusRows.map((row) => [row.status, row._count._all])) as Partial<Record<OrderStatus, number>>,
+    byStatus: Object.fromEntries(byStatusRows.map((row) => [row.status, row._count._all])) as Partial<
+      Record<OrderStatus, number>
+    >,
     ordersPerMinute: perMinute.map((row) => ({ minute: row.minute.toISOString(), count: Number(row.count) })),
   };
 }

@@ -35,7 +35,9 @@ export function toOrderView(order: Order, accountNo: string): OrderView {
     limitPrice: price(order.limitPrice),
     status: order.status,
     filledQuantity: qty(order.filledQuantity),
-    averagePrice: order.filledQuantity.isZero() ? null : order.filledNotional.dividedBy(order.filledQuantity).toFixed(4),
+    averagePrice: order.filledQuantity.isZero()
+      ? null
+      : order.filledNotional.dividedBy(order.filledQuantity).toFixed(4),
     feesPaid: money(order.feesPaid),
     heldCash: money(order.heldCash),
     heldQuantity: qty(order.heldQuantity),

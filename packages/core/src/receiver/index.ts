@@ -1,6 +1,20 @@
 export { storeExecution, ZBrokerExecution, type TBrokerExecution, type StoreResult } from "./storeExecution";
-export { claimedIds, recordRefusal, refusalCodeOf, REFUSAL_CODES, REFUSED_BODY_MAX_CHARS, type Refusal, type RefusalCode } from "./refusals";
-export { countOpenQuarantine, listQuarantine, LEDGER_REFUSAL_KIND, type QuarantineEntry, type QuarantineReviewView } from "./quarantine";
+export {
+  claimedIds,
+  recordRefusal,
+  refusalCodeOf,
+  REFUSAL_CODES,
+  REFUSED_BODY_MAX_CHARS,
+  type Refusal,
+  type RefusalCode,
+} from "./refusals";
+export {
+  countOpenQuarantine,
+  listQuarantine,
+  LEDGER_REFUSAL_KIND,
+  type QuarantineEntry,
+  type QuarantineReviewView,
+} from "./quarantine";
 export {
   ZQuarantineInput,
   ZQuarantineReviewInput,
@@ -11,4 +25,8 @@ export {
   type TQuarantineReviewInput,
 } from "./quarantine.schema";
 export { reviewQuarantineEntry } from "./review";
-export { DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS, pruneRefusedCallbacks, refusedCallbackRetentionDaysFromEnv } from "./retention";
+export {
+  DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS,
+  pruneRefusedCallbacks,
+  refusedCallbackRetentionDaysFromEnv,
+} from "./retention";

@@ -18,7 +18,13 @@ export type TQuarantineInput = z.infer<typeof ZQuarantineInput>;
 export const QUARANTINE_KEY = /^(callback|event):([1-9]\d{0,17})$/;
 
 export const ZQuarantineReviewInput = z.object({
-  key: z.string().trim().regex(QUARANTINE_KEY, "That is not a Quarantine entry key (like callback:12 or event:345). Refresh the Quarantine and review the entry from its row."),
+  key: z
+    .string()
+    .trim()
+    .regex(
+      QUARANTINE_KEY,
+      "That is not a Quarantine entry key (like callback:12 or event:345). Refresh the Quarantine and review the entry from its row.",
+    ),
   reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500),
 });
 export type TQuarantineReviewInput = z.infer<typeof ZQuarantineReviewInput>;

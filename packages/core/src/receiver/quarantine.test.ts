@@ -10,8 +10,20 @@ describe("admin.quarantine.list", () => {
 
   beforeAll(async () => {
     h = await createHarness();
-    await recordRefusal(h.db.prisma, { brokerId: "atlas", code: "SIGNATURE", reason: "signature refused: signature mismatch", rawBody: '{"execId":"E-1"}', execId: "E-1", orderId: "not-a-uuid" });
-    await recordRefusal(h.db.prisma, { brokerId: "harbor", code: "MALFORMED", reason: "malformed execution: quantity: must be greater than zero", rawBody: '{"quantity":"0"}' });
+    await recordRefusal(h.db.prisma, {
+      brokerId: "atlas",
+      code: "SIGNATURE",
+      reason: "signature refused: signature mismatch",
+      rawBody: '{"execId":"E-1"}',
+      execId: "E-1",
+      orderId: "not-a-uuid",
+    });
+    await recordRefusal(h.db.prisma, {
+      brokerId: "harbor",
+      code: "MALFORMED",
+      reason: "malformed execution: quantity: must be greater than zero",
+      rawBody: '{"quantity":"0"}',
+    });
   });
   afterAll(async () => h?.close());
 
@@ -22,7 +34,14 @@ describe("admin.quarantine.list", () => {
       ["harbor", "MALFORMED"],
       ["atlas", "SIGNATURE"],
     ]);
-    expect(all[1]).toMatchObject({ source: "RECEIVER", execId: "E-1", orderId: "not-a-uuid", orderExists: false, body: '{"execId":"E-1"}', review: null });
+    expect(all[1]).toMatchObject({
+      source: "RECEIVER",
+      execId: "E-1",
+      orderId: "not-a-uuid",
+      orderExists: false,
+      body: '{"execId":"E-1"}',
+      review: null,
+    });
     const atlas = await operator.admin.quarantine.list({ brokerId: "atlas" });
     expect(atlas.map((entry) => entry.reasonCode)).toEqual(["SIGNATURE"]);
   });
@@ -32,14 +51,23 @@ describe("admin.quarantine.list", () => {
     const [harbor, atlas] = await operator.admin.quarantine.list();
     expect(await operator.admin.quarantine.openCount()).toBe(2);
 
-    await operator.admin.quarantine.review({ key: atlas!.key, reason: "forged call from an unknown IP, reported to security" });
+    await operator.admin.quarantine.review({
+      key: atlas!.key,
+      reason: "forged call from an unknown IP, reported to security",
+    });
 
     expect((await operator.admin.quarantine.list({ status: "open" })).map((entry) => entry.key)).toEqual([harbor!.key]);
     const reviewed = await operator.admin.quarantine.list({ status: "reviewed" });
     expect(reviewed.map((entry) => entry.key)).toEqual([atlas!.key]);
-    expect(reviewed[0]!.review).toMatchObject({ byEmail: "ops@demo.meridian", reason: "forged call from an unknown IP, reported to security" });
+    expect(reviewed[0]!.review).toMatchObject({
+      byEmail: "ops@demo.meridian",
+      reason: "forged call from an unknown IP, reported to security",
+    });
     expect(Date.now() - Date.parse(reviewed[0]!.review!.at)).toBeLessThan(60_000);
-    expect((await operator.admin.quarantine.list({ status: "all" })).map((entry) => entry.key)).toEqual([harbor!.key, atlas!.key]);
+    expect((await operator.admin.quarantine.list({ status: "all" })).map((entry) => entry.key)).toEqual([
+      harbor!.key,
+      atlas!.key,
+    ]);
     // Without a status the API lists everything, as it did before reviews existed.
     expect(await operator.admin.quarantine.list()).toHaveLength(2);
     expect(await operator.admin.quarantine.openCount()).toBe(1);
@@ -52,7 +80,9 @@ describe("admin.quarantine.list", () => {
     expect((error as TRPCError).code).toBe("FORBIDDEN");
     await expect(customer.admin.quarantine.openCount()).rejects.toMatchObject({ code: "FORBIDDEN" });
     const anonymous = await h.caller(null);
-    await expect(anonymous.admin.quarantine.list({ brokerId: "atlas" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anonymous.admin.quarantine.list({ brokerId: "atlas" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     await expect(anonymous.admin.quarantine.openCount()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });

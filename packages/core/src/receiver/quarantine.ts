@@ -2,7 +2,12 @@
 // refused (overfill, or after the order closed), in one list, newest first, each with its review if an operator
 // gave one (review.ts).
 import type { Prisma, PrismaClient } from "@meridian/db";
-import { QUARANTINE_DEFAULT_LIMIT, QUARANTINE_KEY, type QuarantineStatus, type TQuarantineInput } from "./quarantine.schema";
+import {
+  QUARANTINE_DEFAULT_LIMIT,
+  QUARANTINE_KEY,
+  type QuarantineStatus,
+  type TQuarantineInput,
+} from "./quarantine.schema";
 import type { RefusalCode } from "./refusals";
 
 export const LEDGER_REFUSAL_KIND = "EXECUTION_REFUSED";
@@ -29,11 +34,20 @@ export interface QuarantineReviewView {
   reason: string;
 }
 
-export const REVIEW_SELECT = { reason: true, reviewedAt: true, reviewer: { select: { email: true, name: true } } } as const;
+export const REVIEW_SELECT = {
+  reason: true,
+  reviewedAt: true,
+  reviewer: { select: { email: true, name: true } },
+} as const;
 type ReviewRow = Prisma.QuarantineReviewGetPayload<{ select: typeof REVIEW_SELECT }>;
 
 export function reviewView(review: ReviewRow): QuarantineReviewView {
-  return { byEmail: review.reviewer.email, byName: review.reviewer.name, at: review.reviewedAt.toISOString(), reason: review.reason };
+  return {
+    byEmail: review.reviewer.email,
+    byName: review.reviewer.name,
+    at: review.reviewedAt.toISOString(),
+    reason: review.reason,
+  };
 }
 
 /** The same filter for both sources: each has an optional one-to-one `review`. */
@@ -76,19 +90,34 @@ interface SourceQuery {
 }
 
 export async function listQuarantine(prisma: PrismaClient, input: TQuarantineInput = {}): Promise<QuarantineEntry[]> {
-  const query = { brokerId: input.brokerId, status: input.status ?? "all", limit: input.limit ?? QUARANTINE_DEFAULT_LIMIT };
-  const [callbacks, executions] = await Promise.all([refusedCallbacks(prisma, query), refusedExecutions(prisma, query)]);
-  return [...callbacks, ...executions].sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key, "en", { numeric: true })).slice(0, query.limit);
+  const query = {
+    brokerId: input.brokerId,
+    status: input.status ?? "all",
+    limit: input.limit ?? QUARANTINE_DEFAULT_LIMIT,
+  };
+  const [callbacks, executions] = await Promise.all([
+    refusedCallbacks(prisma, query),
+    refusedExecutions(prisma, query),
+  ]);
+  return [...callbacks, ...executions]
+    .sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key, "en", { numeric: true }))
+    .slice(0, query.limit);
 }
 
 /** How many entries wait for a review: counts only, for the console's badge. */
 export async function countOpenQuarantine(prisma: PrismaClient): Promise<number> {
   const open = reviewFilter("open");
-  const [callbacks, executions] = await Promise.all([prisma.refusedCallback.count({ where: open }), prisma.orderEvent.count({ where: { kind: LEDGER_REFUSAL_KIND, ...open } })]);
+  const [callbacks, executions] = await Promise.all([
+    prisma.refusedCallback.count({ where: open }),
+    prisma.orderEvent.count({ where: { kind: LEDGER_REFUSAL_KIND, ...open } }),
+  ]);
   return callbacks + executions;
 }
 
-async function refusedCallbacks(prisma: PrismaClient, { brokerId, status, limit }: SourceQuery): Promise<QuarantineEntry[]> {
+async function refusedCallbacks(
+  prisma: PrismaClient,
+  { brokerId, status, limit }: SourceQuery,
+): Promise<QuarantineEntry[]> {
   const rows = await prisma.refusedCallback.findMany({
     where: { brokerId, ...reviewFilter(status) },
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -96,8 +125,13 @@ async function refusedCallbacks(prisma: PrismaClient, { brokerId, status, limit 
     include: { review: { select: REVIEW_SELECT } },
   });
   // A claimed order id is untrusted text: only well-formed ids are looked up (the column is a uuid).
-  const claimed = [...new Set(rows.map((row) => row.orderId).filter((id): id is string => id !== null && UUID.test(id)))];
-  const orders = await prisma.order.findMany({ where: { id: { in: claimed } }, select: { id: true, symbol: true, account: { select: { accountNo: true } } } });
+  const claimed = [
+    ...new Set(rows.map((row) => row.orderId).filter((id): id is string => id !== null && UUID.test(id))),
+  ];
+  const orders = await prisma.order.findMany({
+    where: { id: { in: claimed } },
+    select: { id: true, symbol: true, account: { select: { accountNo: true } } },
+  });
   const ordersById = new Map(orders.map((order) => [order.id, order]));
   return rows.map((row) => {
     const order = row.orderId ? ordersById.get(row.orderId.toLowerCase()) : undefined;
@@ -121,12 +155,18 @@ async function refusedCallbacks(prisma: PrismaClient, { brokerId, status, limit 
   });
 }
 
-async function refusedExecutions(prisma: PrismaClient, { brokerId, status, limit }: SourceQuery): Promise<QuarantineEntry[]> {
+async function refusedExecutions(
+  prisma: PrismaClient,
+  { brokerId, status, limit }: SourceQuery,
+): Promise<QuarantineEntry[]> {
   const events = await prisma.orderEvent.findMany({
     where: { kind: LEDGER_REFUSAL_KIND, ...(brokerId ? { order: { brokerId } } : {}), ...reviewFilter(status) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
-    include: { order: { select: { brokerId: true, symbol: true, account: { select: { accountNo: true } } } }, review: { select: REVIEW_SELECT } },
+    include: {
+      order: { select: { brokerId: true, symbol: true, account: { select: { accountNo: true } } } },
+      review: { select: REVIEW_SELECT },
+    },
   });
   return events.map((event) => {
     // Written by applyExecution: { receiptId, execId, quantity, price }, decimals as strings.

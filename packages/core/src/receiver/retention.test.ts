@@ -21,18 +21,38 @@ describe("retention of refused callbacks", () => {
 
   async function refusedCallback(execId: string, receivedDaysAgo: number, reviewed: boolean) {
     const callback = await h.db.prisma.refusedCallback.create({
-      data: { brokerId: "atlas", reasonCode: "SIGNATURE", reason: "signature refused", execId, body: "{}", receivedAt: ago(receivedDaysAgo) },
+      data: {
+        brokerId: "atlas",
+        reasonCode: "SIGNATURE",
+        reason: "signature refused",
+        execId,
+        body: "{}",
+        receivedAt: ago(receivedDaysAgo),
+      },
     });
-    if (reviewed) await h.db.prisma.quarantineReview.create({ data: { refusedCallbackId: callback.id, reviewedBy: operatorId, reason: "reported to security" } });
+    if (reviewed)
+      await h.db.prisma.quarantineReview.create({
+        data: { refusedCallbackId: callback.id, reviewedBy: operatorId, reason: "reported to security" },
+      });
   }
 
   /** A reviewed ledger refusal older than any retention: the brokerage's record. */
   async function oldReviewedLedgerRefusal(): Promise<bigint> {
     const alice = await h.account("alice@demo.meridian");
-    const input = ZPlaceOrderInput.parse({ symbol: "MSFT", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "100.00" });
+    const input = ZPlaceOrderInput.parse({
+      symbol: "MSFT",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "1",
+      limitPrice: "100.00",
+    });
     const order = await placeOrder({ ctx: { services: h.services, account: alice, actor: "test" }, input });
-    const event = await h.db.prisma.orderEvent.create({ data: { orderId: order.id, kind: LEDGER_REFUSAL_KIND, actor: "ledger", cause: "overfill", createdAt: ago(400) } });
-    await h.db.prisma.quarantineReview.create({ data: { orderEventId: event.id, reviewedBy: operatorId, reason: "settled by reconciliation" } });
+    const event = await h.db.prisma.orderEvent.create({
+      data: { orderId: order.id, kind: LEDGER_REFUSAL_KIND, actor: "ledger", cause: "overfill", createdAt: ago(400) },
+    });
+    await h.db.prisma.quarantineReview.create({
+      data: { orderEventId: event.id, reviewedBy: operatorId, reason: "settled by reconciliation" },
+    });
     return event.id;
   }
 
@@ -47,15 +67,25 @@ describe("retention of refused callbacks", () => {
 
     const kept = await h.db.prisma.refusedCallback.findMany({ select: { execId: true }, orderBy: { id: "asc" } });
     expect(kept.map((row) => row.execId)).toEqual(["recent-reviewed", "recent-open"]);
-    const reviews = await h.db.prisma.quarantineReview.findMany({ select: { orderEventId: true, refusedCallback: { select: { execId: true } } }, orderBy: { id: "asc" } });
-    expect(reviews.map((review) => review.refusedCallback?.execId ?? `event:${review.orderEventId}`)).toEqual(["recent-reviewed", `event:${ledgerRefusalId}`]);
+    const reviews = await h.db.prisma.quarantineReview.findMany({
+      select: { orderEventId: true, refusedCallback: { select: { execId: true } } },
+      orderBy: { id: "asc" },
+    });
+    expect(reviews.map((review) => review.refusedCallback?.execId ?? `event:${review.orderEventId}`)).toEqual([
+      "recent-reviewed",
+      `event:${ledgerRefusalId}`,
+    ]);
     expect(await h.db.prisma.orderEvent.count({ where: { id: ledgerRefusalId } })).toBe(1);
   });
 
   it("reads its days from REFUSED_CALLBACK_RETENTION_DAYS, 90 by default, and refuses a nonsense value", () => {
     expect(refusedCallbackRetentionDaysFromEnv({})).toBe(90);
     expect(refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "30" })).toBe(30);
-    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "0" })).toThrow(/at least 1, got 0/);
-    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "ninety" })).toThrow(/REFUSED_CALLBACK_RETENTION_DAYS/);
+    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "0" })).toThrow(
+      /at least 1, got 0/,
+    );
+    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "ninety" })).toThrow(
+      /REFUSED_CALLBACK_RETENTION_DAYS/,
+    );
   });
 });

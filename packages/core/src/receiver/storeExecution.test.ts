@@ -14,7 +14,13 @@ describe("storeExecution", () => {
   beforeAll(async () => {
     h = await createHarness();
     const alice = await h.account("alice@demo.meridian");
-    const input = ZPlaceOrderInput.parse({ symbol: "MSFT", side: "BUY", type: "LIMIT", quantity: "4", limitPrice: "100.00" });
+    const input = ZPlaceOrderInput.parse({
+      symbol: "MSFT",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "4",
+      limitPrice: "100.00",
+    });
     orderId = (await placeOrder({ ctx: { services: h.services, account: alice, actor: "test" }, input })).id;
   });
   afterAll(async () => h?.close());

@@ -25,11 +25,22 @@ export type TBrokerExecution = z.infer<typeof ZBrokerExecution>;
 
 export type StoreResult = { stored: true; receiptId: string } | { stored: false; duplicateOf: string };
 
-export async function storeExecution(prisma: PrismaClient, brokerId: string, execution: TBrokerExecution): Promise<StoreResult> {
-  const order = await prisma.order.findUnique({ where: { id: execution.clientOrderId }, select: { brokerId: true, symbol: true, side: true } });
-  if (!order || order.brokerId !== brokerId) throw new DomainError("NOT_FOUND", `no order ${execution.clientOrderId} was sent to ${brokerId}`);
+export async function storeExecution(
+  prisma: PrismaClient,
+  brokerId: string,
+  execution: TBrokerExecution,
+): Promise<StoreResult> {
+  const order = await prisma.order.findUnique({
+    where: { id: execution.clientOrderId },
+    select: { brokerId: true, symbol: true, side: true },
+  });
+  if (!order || order.brokerId !== brokerId)
+    throw new DomainError("NOT_FOUND", `no order ${execution.clientOrderId} was sent to ${brokerId}`);
   if (order.symbol !== execution.symbol || order.side !== execution.side) {
-    throw new DomainError("BAD_REQUEST", `execution ${execution.execId} is ${execution.side} ${execution.symbol}, the order is ${order.side} ${order.symbol}`);
+    throw new DomainError(
+      "BAD_REQUEST",
+      `execution ${execution.execId} is ${execution.side} ${execution.symbol}, the order is ${order.side} ${order.symbol}`,
+    );
   }
   return prisma.$transaction(async (tx) => {
     const inserted = await tx.$queryRaw<{ id: string }[]>`
@@ -39,8 +50,13 @@ export async function storeExecution(prisma: PrismaClient, brokerId: string, exe
       ON CONFLICT (broker_id, exec_id) DO NOTHING RETURNING id`;
     const receiptId = inserted[0]?.id;
     if (!receiptId) {
-      const existing = await tx.executionReceipt.findUniqueOrThrow({ where: { brokerId_execId: { brokerId, execId: execution.execId } } });
-      const sameTerms = existing.orderId === execution.clientOrderId && existing.quantity.equals(execution.quantity) && existing.price.equals(execution.price);
+      const existing = await tx.executionReceipt.findUniqueOrThrow({
+        where: { brokerId_execId: { brokerId, execId: execution.execId } },
+      });
+      const sameTerms =
+        existing.orderId === execution.clientOrderId &&
+        existing.quantity.equals(execution.quantity) &&
+        existing.price.equals(execution.price);
       if (!sameTerms) {
         throw new DomainError(
           "CONFLICT",
@@ -50,7 +66,12 @@ export async function storeExecution(prisma: PrismaClient, brokerId: string, exe
       }
       return { stored: false, duplicateOf: existing.id };
     }
-    await writeOutbox(tx, { topic: TOPICS.executions, key: execution.clientOrderId, eventType: "ExecutionReceived", payload: { receiptId, orderId: execution.clientOrderId } });
+    await writeOutbox(tx, {
+      topic: TOPICS.executions,
+      key: execution.clientOrderId,
+      eventType: "ExecutionReceived",
+      payload: { receiptId, orderId: execution.clientOrderId },
+    });
     return { stored: true, receiptId };
   });
 }

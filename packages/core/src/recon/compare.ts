@@ -126,8 +126,14 @@ export function compare(input: ComparisonInput): Comparison {
     const brokerOrder = theirs.get(clientOrderId) ?? null;
     const reason = inFlightReason(input, order, brokerOrder);
     if (reason) {
-      const times = [order?.createdAt, brokerOrder ? new Date(brokerOrder.createdAt) : undefined].filter((time): time is Date => !!time && !Number.isNaN(time.getTime()));
-      result.inFlight.push({ clientOrderId, reason, createdAt: new Date(Math.min(...times.map((time) => time.getTime()))) });
+      const times = [order?.createdAt, brokerOrder ? new Date(brokerOrder.createdAt) : undefined].filter(
+        (time): time is Date => !!time && !Number.isNaN(time.getTime()),
+      );
+      result.inFlight.push({
+        clientOrderId,
+        reason,
+        createdAt: new Date(Math.min(...times.map((time) => time.getTime()))),
+      });
       continue;
     }
     result.compared.push(clientOrderId);
@@ -136,25 +142,43 @@ export function compare(input: ComparisonInput): Comparison {
   return result;
 }
 
-function inFlightReason(input: ComparisonInput, order: OurOrder | null, brokerOrder: BrokerOrderView | null): string | null {
+function inFlightReason(
+  input: ComparisonInput,
+  order: OurOrder | null,
+  brokerOrder: BrokerOrderView | null,
+): string | null {
   if (!order || order.brokerId !== input.brokerId) return null;
   // Our side was read after the report; an order that moved in between is compared by the next run.
   if (order.updatedAt >= input.reportRequestedAt) return "our order changed while the broker's report was read";
   if (GATEWAY_OWNED.has(order.status)) return `the gateway still owns it (${order.status})`;
-  if (order.status === "PENDING_CANCEL" && order.updatedAt.getTime() > input.now.getTime() - input.graceMs) return "a cancel is in flight";
+  if (order.status === "PENDING_CANCEL" && order.updatedAt.getTime() > input.now.getTime() - input.graceMs)
+    return "a cancel is in flight";
   if (order.receipts.some((receipt) => !receipt.consumed)) return "the ledger has not consumed every execution yet";
   if (brokerOrder) {
     const known = new Set(order.receipts.map((receipt) => receipt.execId));
-    const recent = brokerOrder.executions.some((execution) => !known.has(execution.execId) && Date.parse(execution.executedAt) > input.now.getTime() - input.graceMs);
+    const recent = brokerOrder.executions.some(
+      (execution) =>
+        !known.has(execution.execId) && Date.parse(execution.executedAt) > input.now.getTime() - input.graceMs,
+    );
     if (recent) return "an execution webhook may still be on its way";
   }
   return null;
 }
 
-function compareOrder(brokerId: string, clientOrderId: string, order: OurOrder | null, brokerOrder: BrokerOrderView | null): Finding[] {
+function compareOrder(
+  brokerId: string,
+  clientOrderId: string,
+  order: OurOrder | null,
+  brokerOrder: BrokerOrderView | null,
+): Finding[] {
   const ours = order ? ourSide(order) : null;
   const broker = brokerOrder ? brokerSide(brokerOrder) : null;
-  const finding = (mismatchClass: ReconMismatchClass, proposedFix: ReconFix, summary: string, extra: Partial<Finding> = {}): Finding => ({
+  const finding = (
+    mismatchClass: ReconMismatchClass,
+    proposedFix: ReconFix,
+    summary: string,
+    extra: Partial<Finding> = {},
+  ): Finding => ({
     mismatchClass,
     clientOrderId,
     orderId: order?.id ?? null,
@@ -170,24 +194,52 @@ function compareOrder(brokerId: string, clientOrderId: string, order: OurOrder |
 
   if (!order) {
     const b = brokerOrder!;
-    return [finding("MISSING_HERE", "ACKNOWLEDGE", `${brokerId} has order ${b.brokerOrderId} (${b.side} ${b.quantity} ${b.symbol}, ${b.status}, ${b.filledQuantity} filled) under a client order id we do not know`)];
+    return [
+      finding(
+        "MISSING_HERE",
+        "ACKNOWLEDGE",
+        `${brokerId} has order ${b.brokerOrderId} (${b.side} ${b.quantity} ${b.symbol}, ${b.status}, ${b.filledQuantity} filled) under a client order id we do not know`,
+      ),
+    ];
   }
   if (order.brokerId !== brokerId) {
-    return [finding("MISSING_HERE", "ACKNOWLEDGE", `${brokerId} has our order ${order.id}, which we routed to ${order.brokerId}`)];
+    return [
+      finding(
+        "MISSING_HERE",
+        "ACKNOWLEDGE",
+        `${brokerId} has our order ${order.id}, which we routed to ${order.brokerId}`,
+      ),
+    ];
   }
   if (!brokerOrder) {
     if (order.submitAttempts === 0) return []; // never sent: the broker cannot have it
     if (isTerminal(order.status) && order.filledQuantity.isZero()) return []; // closed on our side, nothing traded
     const closable = !isTerminal(order.status) && order.filledQuantity.isZero();
-    const fix: ReconFix = !closable ? "ACKNOWLEDGE" : order.status === "PENDING_CANCEL" ? "CLOSE_CANCELLED" : "CLOSE_REJECTED";
-    return [finding("MISSING_AT_BROKER", fix, `we have order ${order.id} as ${order.status} with ${qty(order.filledQuantity)} filled after ${order.submitAttempts} submit attempt(s); ${brokerId} has no such order`)];
+    const fix: ReconFix = !closable
+      ? "ACKNOWLEDGE"
+      : order.status === "PENDING_CANCEL"
+        ? "CLOSE_CANCELLED"
+        : "CLOSE_REJECTED";
+    return [
+      finding(
+        "MISSING_AT_BROKER",
+        fix,
+        `we have order ${order.id} as ${order.status} with ${qty(order.filledQuantity)} filled after ${order.submitAttempts} submit attempt(s); ${brokerId} has no such order`,
+      ),
+    ];
   }
 
   const b = brokerOrder;
   const brokerFilled = dec(b.filledQuantity);
   if (isTerminal(order.status) && order.submitAttempts === 0) {
     if (BROKER_CLOSED_UNFILLED.has(b.status) && brokerFilled.isZero()) return [];
-    return [finding("MISSING_HERE", "ACKNOWLEDGE", `we closed order ${order.id} as ${order.status} without sending it; ${brokerId} has it as ${b.brokerOrderId}, ${b.status} with ${b.filledQuantity} filled`)];
+    return [
+      finding(
+        "MISSING_HERE",
+        "ACKNOWLEDGE",
+        `we closed order ${order.id} as ${order.status} without sending it; ${brokerId} has it as ${b.brokerOrderId}, ${b.status} with ${b.filledQuantity} filled`,
+      ),
+    ];
   }
 
   const findings: Finding[] = [];
@@ -201,48 +253,93 @@ function compareOrder(brokerId: string, clientOrderId: string, order: OurOrder |
     }
     const side = executionSide(execution, receipt);
     if (!dec(execution.price).equals(receipt.price)) {
-      findings.push(finding("PRICE", "ACKNOWLEDGE", `execution ${execution.execId}: ${brokerId} says ${execution.quantity} @ ${execution.price}, our receipt says ${qty(receipt.quantity)} @ ${receipt.price.toFixed(2)}`, { execId: execution.execId, execution: side }));
+      findings.push(
+        finding(
+          "PRICE",
+          "ACKNOWLEDGE",
+          `execution ${execution.execId}: ${brokerId} says ${execution.quantity} @ ${execution.price}, our receipt says ${qty(receipt.quantity)} @ ${receipt.price.toFixed(2)}`,
+          { execId: execution.execId, execution: side },
+        ),
+      );
     }
     if (!dec(execution.quantity).equals(receipt.quantity)) {
-      findings.push(finding("QUANTITY", "ACKNOWLEDGE", `execution ${execution.execId}: ${brokerId} says ${execution.quantity} shares, our receipt says ${qty(receipt.quantity)}`, { execId: execution.execId, execution: side }));
+      findings.push(
+        finding(
+          "QUANTITY",
+          "ACKNOWLEDGE",
+          `execution ${execution.execId}: ${brokerId} says ${execution.quantity} shares, our receipt says ${qty(receipt.quantity)}`,
+          { execId: execution.execId, execution: side },
+        ),
+      );
     }
   }
   const reported = new Set(b.executions.map((execution) => execution.execId));
   for (const receipt of order.receipts.filter((candidate) => !reported.has(candidate.execId))) {
-    findings.push(finding("MISSING_AT_BROKER", "ACKNOWLEDGE", `we hold execution ${receipt.execId} (${qty(receipt.quantity)} @ ${receipt.price.toFixed(2)}) that ${brokerId} does not report`, { execId: receipt.execId, execution: executionSide(null, receipt) }));
+    findings.push(
+      finding(
+        "MISSING_AT_BROKER",
+        "ACKNOWLEDGE",
+        `we hold execution ${receipt.execId} (${qty(receipt.quantity)} @ ${receipt.price.toFixed(2)}) that ${brokerId} does not report`,
+        { execId: receipt.execId, execution: executionSide(null, receipt) },
+      ),
+    );
   }
 
   const missingQuantity = missing.reduce((sum, execution) => sum.plus(dec(execution.quantity)), ZERO);
   const quantitiesAgree = order.filledQuantity.equals(brokerFilled);
   // The only difference is executions we never received: ingesting them makes both sides agree exactly.
-  const explainedByMissing = !quantitiesAgree && missing.length > 0 && order.filledQuantity.plus(missingQuantity).equals(brokerFilled);
+  const explainedByMissing =
+    !quantitiesAgree && missing.length > 0 && order.filledQuantity.plus(missingQuantity).equals(brokerFilled);
   // A closed order takes them too: the ledger books a trade the broker made as a late fill (orders/fills.ts).
   const ingestible =
     explainedByMissing &&
     brokerFilled.lessThanOrEqualTo(order.quantity) &&
     b.symbol === order.symbol &&
     b.side === order.side &&
-    missing.every((execution) => execution.clientOrderId === order.id && execution.symbol === order.symbol && execution.side === order.side);
+    missing.every(
+      (execution) =>
+        execution.clientOrderId === order.id && execution.symbol === order.symbol && execution.side === order.side,
+    );
   for (const execution of missing) {
-    const why = ingestible ? (isTerminal(order.status) ? ` (booked as a late fill: we had closed the order as ${order.status})` : "") : explainedByMissing ? ` (not ingested automatically: it does not match our order's terms)` : " (not ingested automatically: it does not reconcile the filled quantities)";
+    const why = ingestible
+      ? isTerminal(order.status)
+        ? ` (booked as a late fill: we had closed the order as ${order.status})`
+        : ""
+      : explainedByMissing
+        ? ` (not ingested automatically: it does not match our order's terms)`
+        : " (not ingested automatically: it does not reconcile the filled quantities)";
     findings.push(
-      finding("MISSING_EXECUTION", ingestible ? "INGEST_EXECUTION" : "ACKNOWLEDGE", `${brokerId} reports execution ${execution.execId} (${execution.quantity} @ ${execution.price}) we have no receipt for${why}`, {
-        execId: execution.execId,
-        execution: executionSide(execution, null),
-        brokerExecution: execution,
-      }),
+      finding(
+        "MISSING_EXECUTION",
+        ingestible ? "INGEST_EXECUTION" : "ACKNOWLEDGE",
+        `${brokerId} reports execution ${execution.execId} (${execution.quantity} @ ${execution.price}) we have no receipt for${why}`,
+        {
+          execId: execution.execId,
+          execution: executionSide(execution, null),
+          brokerExecution: execution,
+        },
+      ),
     );
   }
   if (!quantitiesAgree && !explainedByMissing) {
     // A status fix is never safe while the fills disagree; the quantity break is the one to settle.
-    findings.push(finding("QUANTITY", "ACKNOWLEDGE", `${brokerId} has ${b.filledQuantity} filled, we have ${qty(order.filledQuantity)}${missing.length ? ` (${qty(missingQuantity)} of it in executions we never received)` : ""}`));
+    findings.push(
+      finding(
+        "QUANTITY",
+        "ACKNOWLEDGE",
+        `${brokerId} has ${b.filledQuantity} filled, we have ${qty(order.filledQuantity)}${missing.length ? ` (${qty(missingQuantity)} of it in executions we never received)` : ""}`,
+      ),
+    );
     return findings;
   }
 
   // Judge the status as it will be once the ingested executions reach the ledger.
   const projected: OrderStatus = ingestible ? projectedStatus(order, brokerFilled) : order.status;
   const status = compareStatus(projected, b.status, { unfilled: brokerFilled.isZero(), fixable: quantitiesAgree });
-  if (status) findings.push(finding("STATUS", status.fix, `${brokerId} has it ${b.status}, we have it ${order.status}: ${status.why}`));
+  if (status)
+    findings.push(
+      finding("STATUS", status.fix, `${brokerId} has it ${b.status}, we have it ${order.status}: ${status.why}`),
+    );
   return findings;
 }
 
@@ -253,26 +350,36 @@ function projectedStatus(order: OurOrder, brokerFilled: Decimal): OrderStatus {
   return "PARTIALLY_FILLED";
 }
 
-function compareStatus(ours: OrderStatus, theirs: BrokerOrderStatus, facts: { unfilled: boolean; fixable: boolean }): { fix: ReconFix; why: string } | null {
+function compareStatus(
+  ours: OrderStatus,
+  theirs: BrokerOrderStatus,
+  facts: { unfilled: boolean; fixable: boolean },
+): { fix: ReconFix; why: string } | null {
   const fixOr = (fix: ReconFix) => (facts.fixable ? fix : "ACKNOWLEDGE");
   const open = !isTerminal(ours);
   if (BROKER_OPEN.has(theirs)) {
     if (ours === "ACCEPTED" || ours === "PARTIALLY_FILLED" || ours === "PENDING_CANCEL") return null;
-    if (ours === "NEEDS_ATTENTION") return { fix: fixOr("MARK_ACCEPTED"), why: "the broker is working the order, so it was accepted" };
+    if (ours === "NEEDS_ATTENTION")
+      return { fix: fixOr("MARK_ACCEPTED"), why: "the broker is working the order, so it was accepted" };
     return { fix: "ACKNOWLEDGE", why: "the broker is still working an order we closed; cancel it at the broker" };
   }
   if (theirs === "FILLED") {
     if (ours === "FILLED") return null;
-    return { fix: "ACKNOWLEDGE", why: open ? "every fill is booked but our order did not close" : "the broker filled an order we closed" };
+    return {
+      fix: "ACKNOWLEDGE",
+      why: open ? "every fill is booked but our order did not close" : "the broker filled an order we closed",
+    };
   }
   if (theirs === "CANCELLED" || theirs === "EXPIRED") {
     if (ours === "CANCELLED" || ours === "EXPIRED" || ours === "REJECTED") return null;
-    if (ours === "FILLED") return { fix: "ACKNOWLEDGE", why: "we booked the order as filled, the broker closed it unfilled" };
+    if (ours === "FILLED")
+      return { fix: "ACKNOWLEDGE", why: "we booked the order as filled, the broker closed it unfilled" };
     return { fix: fixOr("CLOSE_CANCELLED"), why: "the broker closed it, so nothing more will fill" };
   }
   // REJECTED at the broker
   if (ours === "REJECTED" || ours === "CANCELLED" || ours === "EXPIRED") return null;
-  if (open && facts.unfilled) return { fix: fixOr("CLOSE_REJECTED"), why: "the broker refused it, so it will never fill" };
+  if (open && facts.unfilled)
+    return { fix: fixOr("CLOSE_REJECTED"), why: "the broker refused it, so it will never fill" };
   return { fix: "ACKNOWLEDGE", why: "the broker refused an order we booked fills for" };
 }
 

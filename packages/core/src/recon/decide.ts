@@ -31,18 +31,28 @@ export async function decideReconItem({ ctx, input }: DecideRequest): Promise<Re
   const cause = `reconciliation ${input.decision === "APPROVE" ? "fix" : "rejection"} (${item.mismatchClass}): ${reason}`;
 
   if (input.decision === "APPROVE" && ORDER_FIXES.has(item.proposedFix)) {
-    if (!item.orderId) throw new DomainError("PRECONDITION_FAILED", "This item names no order of ours; there is nothing to change.");
-    const { accountId } = await services.prisma.order.findUniqueOrThrow({ where: { id: item.orderId }, select: { accountId: true } });
+    if (!item.orderId)
+      throw new DomainError("PRECONDITION_FAILED", "This item names no order of ours; there is nothing to change.");
+    const { accountId } = await services.prisma.order.findUniqueOrThrow({
+      where: { id: item.orderId },
+      select: { accountId: true },
+    });
     await inAccountTransaction(services, accountId, { actor, cause }, async (tx) => {
       await markDecided(tx, item, "APPLIED", actor, reason);
       const order = await tx.order.findUniqueOrThrow({ where: { id: item.orderId! } });
       assertBasis(item, order);
       const after = await applyOrderFix(tx, item, order, actor, reason);
-      await recordAudit(tx, auditEntry(item, actor, reason, "approve", { orderStatusBefore: order.status, orderStatusAfter: after.status }));
+      await recordAudit(
+        tx,
+        auditEntry(item, actor, reason, "approve", { orderStatusBefore: order.status, orderStatusAfter: after.status }),
+      );
     });
   } else {
     if (input.decision === "APPROVE" && item.proposedFix !== "ACKNOWLEDGE") {
-      throw new DomainError("PRECONDITION_FAILED", `A ${item.proposedFix} item is applied by the run itself; there is nothing to approve.`);
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `A ${item.proposedFix} item is applied by the run itself; there is nothing to approve.`,
+      );
     }
     // Acknowledging or rejecting changes no order: the item, the audit row and a note on the order's timeline.
     await services.prisma.$transaction(async (tx) => {
@@ -69,26 +79,49 @@ function assertUndecided(item: ItemRow): void {
     case "APPLIED":
       throw new DomainError("PRECONDITION_FAILED", `This fix was already applied by ${by}; nothing was changed.`);
     case "AUTO_APPLIED":
-      throw new DomainError("PRECONDITION_FAILED", "This execution was already ingested automatically by the run; there is nothing to decide.");
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        "This execution was already ingested automatically by the run; there is nothing to decide.",
+      );
     case "REJECTED":
-      throw new DomainError("PRECONDITION_FAILED", `This fix was rejected by ${by} ("${item.reason}"); nothing was changed. Run reconciliation again for a new proposal.`);
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `This fix was rejected by ${by} ("${item.reason}"); nothing was changed. Run reconciliation again for a new proposal.`,
+      );
     case "SUPERSEDED":
-      throw new DomainError("PRECONDITION_FAILED", `This item was superseded: ${item.reason}. Decide the newest item instead; nothing was changed.`);
+      throw new DomainError(
+        "PRECONDITION_FAILED",
+        `This item was superseded: ${item.reason}. Decide the newest item instead; nothing was changed.`,
+      );
   }
 }
 
 /** Claims the decision: a second decision, concurrent or later, misses the CAS and the whole transaction rolls back. */
-async function markDecided(tx: Tx, item: ItemRow, status: "APPLIED" | "REJECTED", actor: string, reason: string): Promise<void> {
+async function markDecided(
+  tx: Tx,
+  item: ItemRow,
+  status: "APPLIED" | "REJECTED",
+  actor: string,
+  reason: string,
+): Promise<void> {
   const { count } = await tx.reconItem.updateMany({
     where: { id: item.id, version: item.version, status: "PROPOSED" },
     data: { status, decidedBy: actor, decidedAt: new Date(), reason, version: { increment: 1 } },
   });
-  if (count !== 1) throw new DomainError("PRECONDITION_FAILED", "This item was decided by someone else a moment ago; nothing was changed. Refresh the report.");
+  if (count !== 1)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This item was decided by someone else a moment ago; nothing was changed. Refresh the report.",
+    );
 }
 
 function assertBasis(item: ItemRow, order: Order): void {
   const basis = (item.detail as unknown as ReconItemDetail).ours;
-  if (!basis) throw new DomainError("PRECONDITION_FAILED", "This item records no state of our order to apply the fix to; nothing was changed.");
+  if (!basis)
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This item records no state of our order to apply the fix to; nothing was changed.",
+    );
   if (order.status !== basis.status || qty(order.filledQuantity) !== basis.filledQuantity) {
     throw new DomainError(
       "PRECONDITION_FAILED",
@@ -100,21 +133,49 @@ function assertBasis(item: ItemRow, order: Order): void {
 /** The fix, told to orders/ as what the broker's records say; orders/ decides what that means for the order now. */
 async function applyOrderFix(tx: Tx, item: ItemRow, order: Order, actor: string, reason: string): Promise<Order> {
   const detail = item.detail as unknown as ReconItemDetail;
-  const brokerSays = detail.broker ? `${item.brokerId} reports it ${detail.broker.status}` : `${item.brokerId} has no such order`;
-  const by = { actor, via: "recon" as const, resolution: { by: actor, reason }, detail: { reconItemId: item.id, mismatchClass: item.mismatchClass, reason } };
+  const brokerSays = detail.broker
+    ? `${item.brokerId} reports it ${detail.broker.status}`
+    : `${item.brokerId} has no such order`;
+  const by = {
+    actor,
+    via: "recon" as const,
+    resolution: { by: actor, reason },
+    detail: { reconItemId: item.id, mismatchClass: item.mismatchClass, reason },
+  };
   switch (item.proposedFix) {
     case "CLOSE_CANCELLED":
-      return applyBrokerAnswer(tx, order, { kind: "CLOSED", status: "CANCELLED", filledQuantity: order.filledQuantity, reason: `closed by reconciliation: ${brokerSays}` }, by);
+      return applyBrokerAnswer(
+        tx,
+        order,
+        {
+          kind: "CLOSED",
+          status: "CANCELLED",
+          filledQuantity: order.filledQuantity,
+          reason: `closed by reconciliation: ${brokerSays}`,
+        },
+        by,
+      );
     case "CLOSE_REJECTED":
       return applyBrokerAnswer(tx, order, { kind: "REJECTED", reason: `closed by reconciliation: ${brokerSays}` }, by);
     case "MARK_ACCEPTED":
-      return applyBrokerAnswer(tx, order, { kind: "WORKING", brokerOrderId: detail.broker?.brokerOrderId ?? order.brokerOrderId ?? "unknown" }, by);
+      return applyBrokerAnswer(
+        tx,
+        order,
+        { kind: "WORKING", brokerOrderId: detail.broker?.brokerOrderId ?? order.brokerOrderId ?? "unknown" },
+        by,
+      );
     default:
       throw new DomainError("PRECONDITION_FAILED", `${item.proposedFix} does not change an order.`);
   }
 }
 
-function auditEntry(item: ItemRow, actor: string, reason: string, verb: "approve" | "acknowledge" | "reject", extra: Record<string, string> = {}) {
+function auditEntry(
+  item: ItemRow,
+  actor: string,
+  reason: string,
+  verb: "approve" | "acknowledge" | "reject",
+  extra: Record<string, string> = {},
+) {
   return {
     actor,
     action: `recon.${verb}`,

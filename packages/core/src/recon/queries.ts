@@ -5,8 +5,21 @@ import { DomainError } from "../shared/errors";
 import type { BrokerSide, ExecutionSide, OurSide } from "./compare";
 import type { TReconItemsInput, TReconRunsInput } from "./recon.schema";
 
-export const MISMATCH_CLASSES = ["MISSING_AT_BROKER", "MISSING_HERE", "QUANTITY", "PRICE", "STATUS", "MISSING_EXECUTION"] as const satisfies readonly ReconMismatchClass[];
-export const ITEM_STATUSES = ["PROPOSED", "AUTO_APPLIED", "APPLIED", "REJECTED", "SUPERSEDED"] as const satisfies readonly ReconItemStatus[];
+export const MISMATCH_CLASSES = [
+  "MISSING_AT_BROKER",
+  "MISSING_HERE",
+  "QUANTITY",
+  "PRICE",
+  "STATUS",
+  "MISSING_EXECUTION",
+] as const satisfies readonly ReconMismatchClass[];
+export const ITEM_STATUSES = [
+  "PROPOSED",
+  "AUTO_APPLIED",
+  "APPLIED",
+  "REJECTED",
+  "SUPERSEDED",
+] as const satisfies readonly ReconItemStatus[];
 
 export const FIX_DESCRIPTIONS: Record<ReconFix, string> = {
   INGEST_EXECUTION: "Ingest the broker's execution through the receiver (receipt → ledger, exactly once).",
@@ -104,10 +117,20 @@ export async function getReconItem(prisma: PrismaClient, itemId: string): Promis
 }
 
 async function withCounts(prisma: PrismaClient, runs: RunRow[]): Promise<ReconRunView[]> {
-  const groups = await prisma.reconItem.groupBy({ by: ["runId", "mismatchClass", "status"], where: { runId: { in: runs.map((run) => run.id) } }, _count: { _all: true } });
+  const groups = await prisma.reconItem.groupBy({
+    by: ["runId", "mismatchClass", "status"],
+    where: { runId: { in: runs.map((run) => run.id) } },
+    _count: { _all: true },
+  });
   return runs.map((run) => {
-    const countsByClass = Object.fromEntries(MISMATCH_CLASSES.map((name) => [name, 0])) as Record<ReconMismatchClass, number>;
-    const countsByStatus = Object.fromEntries(ITEM_STATUSES.map((name) => [name, 0])) as Record<ReconItemStatus, number>;
+    const countsByClass = Object.fromEntries(MISMATCH_CLASSES.map((name) => [name, 0])) as Record<
+      ReconMismatchClass,
+      number
+    >;
+    const countsByStatus = Object.fromEntries(ITEM_STATUSES.map((name) => [name, 0])) as Record<
+      ReconItemStatus,
+      number
+    >;
     for (const group of groups.filter((candidate) => candidate.runId === run.id)) {
       countsByClass[group.mismatchClass] += group._count._all;
       countsByStatus[group.status] += group._count._all;
@@ -133,9 +156,12 @@ async function withCounts(prisma: PrismaClient, runs: RunRow[]): Promise<ReconRu
 
 async function withAccounts(prisma: PrismaClient, items: ItemRow[]): Promise<ReconItemView[]> {
   const orderIds = [...new Set(items.map((item) => item.orderId).filter((id): id is string => !!id))];
-  const orders = await prisma.order.findMany({ where: { id: { in: orderIds } }, select: { id: true, account: { select: { accountNo: true } } } });
+  const orders = await prisma.order.findMany({
+    where: { id: { in: orderIds } },
+    select: { id: true, account: { select: { accountNo: true } } },
+  });
   const accountNoOf = new Map(orders.map((order) => [order.id, order.account.accountNo]));
-  return items.map((item) => toItemView(item, item.orderId ? accountNoOf.get(item.orderId) ?? null : null));
+  return items.map((item) => toItemView(item, item.orderId ? (accountNoOf.get(item.orderId) ?? null) : null));
 }
 
 function toItemView(item: ItemRow, accountNo: string | null): ReconItemView {

@@ -17,7 +17,13 @@ export interface SnapshotRequest {
   signal?: AbortSignal;
 }
 
-export async function readBothSides({ prisma, broker, since, graceMs, signal }: SnapshotRequest): Promise<ComparisonInput> {
+export async function readBothSides({
+  prisma,
+  broker,
+  since,
+  graceMs,
+  signal,
+}: SnapshotRequest): Promise<ComparisonInput> {
   const brokerId = broker.brokerId;
   const listOrdersSince = broker.listOrdersSince?.bind(broker);
   if (!listOrdersSince) throw new Error(`broker ${brokerId} offers no daily report to reconcile against`);
@@ -37,11 +43,14 @@ export async function readBothSides({ prisma, broker, since, graceMs, signal }: 
     const oldest = new Date(Math.min(...uncovered.map((order) => order.createdAt.getTime())));
     if (oldest < since) {
       const wanted = new Set(uncovered.map((order) => order.id));
-      for (const order of await listOrdersSince(oldest, signal)) if (wanted.has(order.clientOrderId)) brokerOrders.set(order.clientOrderId, order);
+      for (const order of await listOrdersSince(oldest, signal))
+        if (wanted.has(order.clientOrderId)) brokerOrders.set(order.clientOrderId, order);
     }
   }
 
-  const ids = [...new Set([...inWindow.map((order) => order.id), ...[...brokerOrders.keys()].filter((id) => UUID.test(id))])];
+  const ids = [
+    ...new Set([...inWindow.map((order) => order.id), ...[...brokerOrders.keys()].filter((id) => UUID.test(id))]),
+  ];
   const rows = await prisma.order.findMany({
     where: { id: { in: ids } },
     select: {
@@ -61,13 +70,24 @@ export async function readBothSides({ prisma, broker, since, graceMs, signal }: 
   });
   const receiptIds = rows.flatMap((row) => row.executions.map((receipt) => receipt.id));
   const consumed = new Set(
-    (await prisma.inboxEvent.findMany({ where: { consumer: LEDGER_CONSUMER, eventId: { in: receiptIds } }, select: { eventId: true } })).map((row) => row.eventId),
+    (
+      await prisma.inboxEvent.findMany({
+        where: { consumer: LEDGER_CONSUMER, eventId: { in: receiptIds } },
+        select: { eventId: true },
+      })
+    ).map((row) => row.eventId),
   );
   const ourOrders: OurOrder[] = rows.map(({ executions, ...order }) => ({
     ...order,
     receipts: executions
       .filter((receipt) => receipt.brokerId === brokerId)
-      .map((receipt) => ({ id: receipt.id, execId: receipt.execId, quantity: receipt.quantity, price: receipt.price, consumed: consumed.has(receipt.id) })),
+      .map((receipt) => ({
+        id: receipt.id,
+        execId: receipt.execId,
+        quantity: receipt.quantity,
+        price: receipt.price,
+        consumed: consumed.has(receipt.id),
+      })),
   }));
   return { brokerId, brokerOrders: [...brokerOrders.values()], ourOrders, reportRequestedAt, now: new Date(), graceMs };
 }

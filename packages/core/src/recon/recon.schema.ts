@@ -9,7 +9,9 @@ export const ZReconRunInput = z
     /** One broker, or every broker when omitted. */
     brokerId: ZBrokerId.optional(),
     /** Start of the window (ISO-8601); the start of the current trading day (00:00 UTC) when omitted. */
-    since: z.iso.datetime({ offset: true, message: "Give the window's start as an ISO date-time, e.g. 2026-11-22T00:00:00Z." }).optional(),
+    since: z.iso
+      .datetime({ offset: true, message: "Give the window's start as an ISO date-time, e.g. 2026-11-22T00:00:00Z." })
+      .optional(),
   })
   .default({});
 export type TReconRunInput = z.infer<typeof ZReconRunInput>;

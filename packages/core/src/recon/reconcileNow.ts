@@ -26,7 +26,11 @@ export async function reconcileNow({ ctx, input, graceMs }: ReconcileNowRequest)
   const brokers = ctx.services.brokers.all();
   const chosen = input.brokerId ? brokers.filter((broker) => broker.brokerId === input.brokerId) : brokers;
   if (input.brokerId && chosen.length === 0) {
-    throw new DomainError("BAD_REQUEST", `There is no broker "${input.brokerId}" (known: ${brokers.map((broker) => broker.brokerId).join(", ")}).`, "brokerId");
+    throw new DomainError(
+      "BAD_REQUEST",
+      `There is no broker "${input.brokerId}" (known: ${brokers.map((broker) => broker.brokerId).join(", ")}).`,
+      "brokerId",
+    );
   }
   const runs: ReconRunView[] = [];
   for (const broker of chosen) {

@@ -39,19 +39,36 @@ export function startRun(prisma: PrismaClient | Prisma.TransactionClient, run: S
 }
 
 /** Compares and records; a broker that cannot be read leaves the run with its error, never a half-written report. */
-export async function executeRun(services: CoreServices, run: ReconRunRow, options: { graceMs?: number; signal?: AbortSignal } = {}): Promise<ReconRunView> {
+export async function executeRun(
+  services: CoreServices,
+  run: ReconRunRow,
+  options: { graceMs?: number; signal?: AbortSignal } = {},
+): Promise<ReconRunView> {
   const logger = services.logger.child({ recon: run.id, brokerId: run.brokerId });
   try {
-    const input = await readBothSides({ prisma: services.prisma, broker: services.brokers.get(run.brokerId), since: run.windowStart, graceMs: options.graceMs ?? reconGraceMs(), signal: options.signal });
+    const input = await readBothSides({
+      prisma: services.prisma,
+      broker: services.brokers.get(run.brokerId),
+      since: run.windowStart,
+      graceMs: options.graceMs ?? reconGraceMs(),
+      signal: options.signal,
+    });
     const comparison = compare(input);
     const decided = await ingestMissingExecutions(services, run.brokerId, comparison.findings);
     await recordFindings(services.prisma, run, comparison, decided);
     const autoApplied = decided.filter((entry) => entry.status === "AUTO_APPLIED").length;
-    if (decided.length) logger.info({ mismatches: decided.length, autoApplied, inFlight: comparison.inFlight.length }, "reconciliation found mismatches");
+    if (decided.length)
+      logger.info(
+        { mismatches: decided.length, autoApplied, inFlight: comparison.inFlight.length },
+        "reconciliation found mismatches",
+      );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.warn({ err: message }, "reconciliation run failed");
-    await services.prisma.reconRun.update({ where: { id: run.id }, data: { finishedAt: new Date(), error: message.slice(0, 1000) } });
+    await services.prisma.reconRun.update({
+      where: { id: run.id },
+      data: { finishedAt: new Date(), error: message.slice(0, 1000) },
+    });
   }
   return getReconRun(services.prisma, run.id);
 }
@@ -67,7 +84,11 @@ interface DecidedFinding {
  * goes through the receiver's own path (receipt + outbox → ledger). The unique (broker, execId) and the ledger's inbox
  * keep it exactly-once against the webhook arriving late, and against a second run.
  */
-async function ingestMissingExecutions(services: CoreServices, brokerId: string, findings: Finding[]): Promise<DecidedFinding[]> {
+async function ingestMissingExecutions(
+  services: CoreServices,
+  brokerId: string,
+  findings: Finding[],
+): Promise<DecidedFinding[]> {
   const decided: DecidedFinding[] = [];
   for (const finding of findings) {
     if (finding.proposedFix !== "INGEST_EXECUTION") {
@@ -76,28 +97,57 @@ async function ingestMissingExecutions(services: CoreServices, brokerId: string,
     }
     const parsed = ZBrokerExecution.safeParse(finding.brokerExecution);
     if (!parsed.success) {
-      decided.push({ finding: { ...finding, proposedFix: "ACKNOWLEDGE" }, status: "PROPOSED", ingest: { refused: `the broker's execution is malformed: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}` } });
+      decided.push({
+        finding: { ...finding, proposedFix: "ACKNOWLEDGE" },
+        status: "PROPOSED",
+        ingest: {
+          refused: `the broker's execution is malformed: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+        },
+      });
       continue;
     }
     try {
       const stored = await storeExecution(services.prisma, brokerId, parsed.data);
-      decided.push({ finding, status: "AUTO_APPLIED", ingest: stored.stored ? { receiptId: stored.receiptId, duplicate: false } : { receiptId: stored.duplicateOf, duplicate: true } });
+      decided.push({
+        finding,
+        status: "AUTO_APPLIED",
+        ingest: stored.stored
+          ? { receiptId: stored.receiptId, duplicate: false }
+          : { receiptId: stored.duplicateOf, duplicate: true },
+      });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      decided.push({ finding: { ...finding, proposedFix: "ACKNOWLEDGE" }, status: "PROPOSED", ingest: { refused: error.message } });
+      decided.push({
+        finding: { ...finding, proposedFix: "ACKNOWLEDGE" },
+        status: "PROPOSED",
+        ingest: { refused: error.message },
+      });
     }
   }
   return decided;
 }
 
-async function recordFindings(prisma: PrismaClient, run: ReconRunRow, comparison: Comparison, decided: DecidedFinding[]): Promise<void> {
+async function recordFindings(
+  prisma: PrismaClient,
+  run: ReconRunRow,
+  comparison: Comparison,
+  decided: DecidedFinding[],
+): Promise<void> {
   const now = new Date();
-  const carryFrom = comparison.inFlight.length ? new Date(Math.min(...comparison.inFlight.map((entry) => entry.createdAt.getTime()))) : null;
+  const carryFrom = comparison.inFlight.length
+    ? new Date(Math.min(...comparison.inFlight.map((entry) => entry.createdAt.getTime())))
+    : null;
   await prisma.$transaction(async (tx) => {
     const created = new Map<string, string>();
     for (const { finding, status, ingest } of decided) {
       const fingerprint = fingerprintOf(finding);
-      const detail = { summary: finding.summary, ours: finding.ours, broker: finding.broker, execution: finding.execution, ingest } as unknown as Prisma.InputJsonValue;
+      const detail = {
+        summary: finding.summary,
+        ours: finding.ours,
+        broker: finding.broker,
+        execution: finding.execution,
+        ingest,
+      } as unknown as Prisma.InputJsonValue;
       const item = await tx.reconItem.create({
         data: {
           runId: run.id,
@@ -119,7 +169,12 @@ async function recordFindings(prisma: PrismaClient, run: ReconRunRow, comparison
     // One open proposal per live mismatch: an older proposal on an order this run compared is carried by this run's
     // item (found again) or closed as gone (not found). An operator deciding it meanwhile wins the version CAS.
     const older = await tx.reconItem.findMany({
-      where: { brokerId: run.brokerId, status: "PROPOSED", clientOrderId: { in: comparison.compared }, run: { startedAt: { lt: run.startedAt } } },
+      where: {
+        brokerId: run.brokerId,
+        status: "PROPOSED",
+        clientOrderId: { in: comparison.compared },
+        run: { startedAt: { lt: run.startedAt } },
+      },
       select: { id: true, version: true, fingerprint: true },
     });
     for (const item of older) {

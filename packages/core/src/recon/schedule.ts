@@ -21,10 +21,19 @@ export function startOfTradingDay(now = new Date()): Date {
 }
 
 /** Creates the next scheduled run for `brokerId`, or null when another worker ran it within the last half interval. */
-export async function claimScheduledRun(prisma: PrismaClient, brokerId: string, schedule: ReconSchedule, now = new Date()): Promise<ReconRunRow | null> {
+export async function claimScheduledRun(
+  prisma: PrismaClient,
+  brokerId: string,
+  schedule: ReconSchedule,
+  now = new Date(),
+): Promise<ReconRunRow | null> {
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`meridian.recon:${brokerId}`}))`;
-    const last = await tx.reconRun.findFirst({ where: { brokerId, triggeredBy: SCHEDULE_ACTOR }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
+    const last = await tx.reconRun.findFirst({
+      where: { brokerId, triggeredBy: SCHEDULE_ACTOR },
+      orderBy: { startedAt: "desc" },
+      select: { startedAt: true },
+    });
     if (last && last.startedAt.getTime() > now.getTime() - schedule.intervalMs / 2) return null;
     const previous = await tx.reconRun.findFirst({
       where: { brokerId, triggeredBy: SCHEDULE_ACTOR, finishedAt: { not: null }, error: null },
@@ -39,7 +48,11 @@ export async function claimScheduledRun(prisma: PrismaClient, brokerId: string, 
 }
 
 /** One scheduled pass over every broker that offers a report; brokers that cannot be read record their error. */
-export async function reconcileOnSchedule(services: CoreServices, schedule: ReconSchedule, signal?: AbortSignal): Promise<ReconRunView[]> {
+export async function reconcileOnSchedule(
+  services: CoreServices,
+  schedule: ReconSchedule,
+  signal?: AbortSignal,
+): Promise<ReconRunView[]> {
   const runs: ReconRunView[] = [];
   for (const broker of services.brokers.all()) {
     if (signal?.aborted) break;

@@ -19,42 +19,73 @@ const CONSUMER = "ledger";
 export type ApplyOutcome = "applied" | "late-fill" | "duplicate" | "refused";
 
 export async function applyExecution(services: CoreServices, receiptId: string): Promise<ApplyOutcome> {
-  const receipt = await services.prisma.executionReceipt.findUniqueOrThrow({ where: { id: receiptId }, include: { order: { select: { accountId: true } } } });
-  return inAccountTransaction(services, receipt.order.accountId, { actor: CONSUMER, cause: `execution ${receipt.execId}` }, async (tx) => {
-    if (!(await claimInbox(tx, CONSUMER, receiptId))) return "duplicate";
-    const order = await tx.order.findUniqueOrThrow({ where: { id: receipt.orderId } });
-    const disposition = fillDisposition(order, receipt.quantity);
-    if (disposition === "overfill") {
-      await recordOrderEvent(tx, order.id, {
-        kind: "EXECUTION_REFUSED",
-        actor: CONSUMER,
-        cause: `execution ${receipt.execId} for ${receipt.quantity.toString()} would overfill the order (${order.quantity.minus(order.filledQuantity).toString()} left); ledger unchanged`,
-        detail: { receiptId, execId: receipt.execId, quantity: receipt.quantity.toString(), price: receipt.price.toString() },
-      });
-      return "refused";
-    }
-    // A fill proves the broker accepted the order, even if the gateway has not recorded the answer yet. A closed
-    // order's reservation is settled already: its late fill is paid from what the account has now, and what the
-    // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
-    if (disposition === "fill") await confirmTcc(tx, order);
-    await settle(tx, order, { receiptId, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId });
-    return disposition === "fill" ? "applied" : "late-fill";
+  const receipt = await services.prisma.executionReceipt.findUniqueOrThrow({
+    where: { id: receiptId },
+    include: { order: { select: { accountId: true } } },
   });
+  return inAccountTransaction(
+    services,
+    receipt.order.accountId,
+    { actor: CONSUMER, cause: `execution ${receipt.execId}` },
+    async (tx) => {
+      if (!(await claimInbox(tx, CONSUMER, receiptId))) return "duplicate";
+      const order = await tx.order.findUniqueOrThrow({ where: { id: receipt.orderId } });
+      const disposition = fillDisposition(order, receipt.quantity);
+      if (disposition === "overfill") {
+        await recordOrderEvent(tx, order.id, {
+          kind: "EXECUTION_REFUSED",
+          actor: CONSUMER,
+          cause: `execution ${receipt.execId} for ${receipt.quantity.toString()} would overfill the order (${order.quantity.minus(order.filledQuantity).toString()} left); ledger unchanged`,
+          detail: {
+            receiptId,
+            execId: receipt.execId,
+            quantity: receipt.quantity.toString(),
+            price: receipt.price.toString(),
+          },
+        });
+        return "refused";
+      }
+      // A fill proves the broker accepted the order, even if the gateway has not recorded the answer yet. A closed
+      // order's reservation is settled already: its late fill is paid from what the account has now, and what the
+      // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
+      if (disposition === "fill") await confirmTcc(tx, order);
+      await settle(tx, order, { receiptId, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId });
+      return disposition === "fill" ? "applied" : "late-fill";
+    },
+  );
 }
 
-async function settle(tx: Tx, order: Order, fill: { receiptId: string; execId: string; quantity: Decimal; price: Decimal }): Promise<void> {
+async function settle(
+  tx: Tx,
+  order: Order,
+  fill: { receiptId: string; execId: string; quantity: Decimal; price: Decimal },
+): Promise<void> {
   const notional = fill.quantity.times(fill.price);
   const commission = commissionOn(notional);
   // Commission is paid with the order's held points first (1 point = 1 cent), the rest in cash.
   const pointsSpent = order.payFeeWithPoints ? minDec(order.heldPoints, commission.times(100)) : ZERO;
   const cashCommission = commission.minus(pointsSpent.dividedBy(100));
-  const settlement = { accountId: order.accountId, orderId: order.id, executionId: fill.receiptId, symbol: order.symbol, quantity: fill.quantity, notional, commission: cashCommission };
+  const settlement = {
+    accountId: order.accountId,
+    orderId: order.id,
+    executionId: fill.receiptId,
+    symbol: order.symbol,
+    quantity: fill.quantity,
+    notional,
+    commission: cashCommission,
+  };
   await spendHeldPoints(tx, settlement, pointsSpent);
   const { heldCash, heldQuantity, debit } = await settleTrade(tx, order, settlement);
   await recordFill(tx, order, {
     ...fill,
     notional,
-    settled: { feesPaid: order.feesPaid.plus(commission), pointsUsed: order.pointsUsed.plus(pointsSpent), heldPoints: order.heldPoints.minus(pointsSpent), heldCash, heldQuantity },
+    settled: {
+      feesPaid: order.feesPaid.plus(commission),
+      pointsUsed: order.pointsUsed.plus(pointsSpent),
+      heldPoints: order.heldPoints.minus(pointsSpent),
+      heldCash,
+      heldQuantity,
+    },
     detail: { commission: commission.toFixed(2), pointsSpent: pointsSpent.toString(), ...debitDetail(debit) },
   });
   await recordDebit(tx, order, fill.execId, debit);
@@ -82,7 +113,10 @@ function debitDetail(debit: FillDebit): Record<string, string> {
 
 /** A fill the account could not cover: the timeline says what the account owes now, so operators can follow it up. */
 async function recordDebit(tx: Tx, order: Order, execId: string, debit: FillDebit): Promise<void> {
-  const owed = [debit.cash.greaterThan(0) ? `$${money(debit.cash)}` : null, debit.shares.greaterThan(0) ? `${qty(debit.shares)} ${order.symbol}` : null].filter(Boolean);
+  const owed = [
+    debit.cash.greaterThan(0) ? `$${money(debit.cash)}` : null,
+    debit.shares.greaterThan(0) ? `${qty(debit.shares)} ${order.symbol}` : null,
+  ].filter(Boolean);
   if (owed.length === 0) return;
   await recordOrderEvent(tx, order.id, {
     kind: "ACCOUNT_DEBIT",

@@ -14,7 +14,18 @@ export async function listLateFills(prisma: PrismaClient, now = new Date()) {
     where: { kind: LATE_FILL_KIND, createdAt: { gte: since } },
     orderBy: { id: "desc" },
     take: MOST_LISTED,
-    include: { order: { select: { id: true, symbol: true, side: true, quantity: true, status: true, account: { select: { accountNo: true } } } } },
+    include: {
+      order: {
+        select: {
+          id: true,
+          symbol: true,
+          side: true,
+          quantity: true,
+          status: true,
+          account: { select: { accountNo: true } },
+        },
+      },
+    },
   });
   return events.map((event) => {
     const detail = (event.detail ?? {}) as Record<string, unknown>;

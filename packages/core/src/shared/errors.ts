@@ -22,7 +22,10 @@ export class DomainError extends Error {
 
 /** A compare-and-set on `version` missed: someone else changed the row first. The whole transaction is abandoned. */
 export class ConcurrencyError extends Error {
-  constructor(readonly entity: string, readonly key: string) {
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+  ) {
     super(`${entity} ${key} was changed concurrently; nothing was written`);
     this.name = "ConcurrencyError";
   }
@@ -38,7 +41,10 @@ export class AccountBusyError extends DomainError {
 
 /** The lock's lease was lost (expired, or taken over): the holder must not commit. */
 export class LockLostError extends Error {
-  constructor(readonly accountId: string, reason: string) {
+  constructor(
+    readonly accountId: string,
+    reason: string,
+  ) {
     super(`Account lock on ${accountId} was lost: ${reason}`);
     this.name = "LockLostError";
   }

@@ -9,7 +9,10 @@ import { dec, minDec, ZERO, type Decimal } from "./money";
 /** An order's fills: whole shares each, each at or below the held unit price (in cents). */
 const arbitraryOrder = fc.record({
   heldCents: fc.integer({ min: 1, max: 2_000_000 }),
-  fills: fc.array(fc.record({ shares: fc.integer({ min: 1, max: 40 }), centsBelowHeld: fc.nat({ max: 5_000 }) }), { minLength: 1, maxLength: 150 }),
+  fills: fc.array(fc.record({ shares: fc.integer({ min: 1, max: 40 }), centsBelowHeld: fc.nat({ max: 5_000 }) }), {
+    minLength: 1,
+    maxLength: 150,
+  }),
 });
 
 function chargedFillByFill(order: { heldCents: number; fills: { shares: number; centsBelowHeld: number }[] }) {

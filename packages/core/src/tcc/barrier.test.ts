@@ -16,8 +16,14 @@ describe("TCC fences", () => {
   let bob: AccountRef;
   const cash = () => h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id } });
   /** A bare transaction record, as the coordinator makes at Try, for driving participants out of order. */
-  const newTransaction = async () => (await h.db.prisma.tccTransaction.create({ data: { orderId: crypto.randomUUID(), deadline: new Date(Date.now() + 60_000) } })).id;
-  const fakeOrder = (heldCash: string) => ({ accountId: bob.id, symbol: "AAPL", heldCash: dec(heldCash), heldQuantity: dec(0), heldPoints: dec(0) }) as never;
+  const newTransaction = async () =>
+    (
+      await h.db.prisma.tccTransaction.create({
+        data: { orderId: crypto.randomUUID(), deadline: new Date(Date.now() + 60_000) },
+      })
+    ).id;
+  const fakeOrder = (heldCash: string) =>
+    ({ accountId: bob.id, symbol: "AAPL", heldCash: dec(heldCash), heldQuantity: dec(0), heldPoints: dec(0) }) as never;
 
   beforeAll(async () => {
     h = await createHarness();
@@ -28,24 +34,38 @@ describe("TCC fences", () => {
   it("Cancel before Try is an empty rollback, and the late Try is suspended: nothing is ever held", async () => {
     const transactionId = await newTransaction();
     const before = await cash();
-    const cancel = await h.db.prisma.$transaction((tx) => cashParticipant.cancel(tx, transactionId, fakeOrder("100.00")));
+    const cancel = await h.db.prisma.$transaction((tx) =>
+      cashParticipant.cancel(tx, transactionId, fakeOrder("100.00")),
+    );
     expect(cancel).toBe("empty-rollback");
-    const lateTry = await h.db.prisma.$transaction((tx) => cashParticipant.try(tx, transactionId, fakeOrder("0"), dec("100.00")));
+    const lateTry = await h.db.prisma.$transaction((tx) =>
+      cashParticipant.try(tx, transactionId, fakeOrder("0"), dec("100.00")),
+    );
     expect(lateTry).toBe("suspended");
     const after = await cash();
-    expect([after.available.toFixed(2), after.held.toFixed(2)]).toEqual([before.available.toFixed(2), before.held.toFixed(2)]);
+    expect([after.available.toFixed(2), after.held.toFixed(2)]).toEqual([
+      before.available.toFixed(2),
+      before.held.toFixed(2),
+    ]);
   });
 
   it("a repeated Try holds once; a repeated Cancel releases once", async () => {
     const transactionId = await newTransaction();
     const before = await cash();
-    for (let attempt = 0; attempt < 3; attempt++) await h.db.prisma.$transaction((tx) => cashParticipant.try(tx, transactionId, fakeOrder("0"), dec("250.00")));
+    for (let attempt = 0; attempt < 3; attempt++)
+      await h.db.prisma.$transaction((tx) => cashParticipant.try(tx, transactionId, fakeOrder("0"), dec("250.00")));
     expect((await cash()).held.minus(before.held).toFixed(2)).toBe("250.00");
     const verdicts = [];
-    for (let attempt = 0; attempt < 3; attempt++) verdicts.push(await h.db.prisma.$transaction((tx) => cashParticipant.cancel(tx, transactionId, fakeOrder("250.00"))));
+    for (let attempt = 0; attempt < 3; attempt++)
+      verdicts.push(
+        await h.db.prisma.$transaction((tx) => cashParticipant.cancel(tx, transactionId, fakeOrder("250.00"))),
+      );
     expect(verdicts).toEqual(["proceed", "duplicate", "duplicate"]);
     const after = await cash();
-    expect([after.available.toFixed(2), after.held.toFixed(2)]).toEqual([before.available.toFixed(2), before.held.toFixed(2)]);
+    expect([after.available.toFixed(2), after.held.toFixed(2)]).toEqual([
+      before.available.toFixed(2),
+      before.held.toFixed(2),
+    ]);
   });
 
   it("a repeated Confirm is a no-op, and Confirm after Cancel is refused", async () => {
@@ -58,14 +78,27 @@ describe("TCC fences", () => {
   });
 
   it("an order's coordinator: duplicate confirm and duplicate release change nothing more", async () => {
-    const order = await placeOrder({ ctx: { services: h.services, account: bob, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "50.00", payFeeWithPoints: true }) });
+    const order = await placeOrder({
+      ctx: { services: h.services, account: bob, actor: "test" },
+      input: ZPlaceOrderInput.parse({
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "2",
+        limitPrice: "50.00",
+        payFeeWithPoints: true,
+      }),
+    });
     expect(order.heldCash.toFixed(2)).toBe("100.00");
     expect(order.heldPoints.toString()).toBe("11"); // commission 0.10 + half a cent per share for per-fill rounding → 11 points
     await h.db.prisma.$transaction(async (tx) => {
       await confirmTcc(tx, order);
       await confirmTcc(tx, order);
     });
-    const confirmed = await h.db.prisma.tccTransaction.findUniqueOrThrow({ where: { orderId: order.id }, include: { fences: true } });
+    const confirmed = await h.db.prisma.tccTransaction.findUniqueOrThrow({
+      where: { orderId: order.id },
+      include: { fences: true },
+    });
     expect(confirmed.status).toBe("CONFIRMED");
     expect(confirmed.fences.map((fence) => fence.state).sort()).toEqual(["CONFIRMED", "CONFIRMED"]);
     const before = await cash();
@@ -77,14 +110,27 @@ describe("TCC fences", () => {
     const points = await h.db.prisma.pointsBalance.findUniqueOrThrow({ where: { accountId: bob.id } });
     expect(points.held.toString()).toBe("0");
     // closeOrder zeroes the order's own reservation fields beside the release; do the same to leave the books whole.
-    await h.db.prisma.order.update({ where: { id: order.id }, data: { status: "CANCELLED", heldCash: 0, heldPoints: 0 } });
+    await h.db.prisma.order.update({
+      where: { id: order.id },
+      data: { status: "CANCELLED", heldCash: 0, heldPoints: 0 },
+    });
   });
 
   it("refuses points beyond the balance at Try: no order, nothing held", async () => {
     const chloe = await h.account("chloe@demo.meridian"); // 0 points
     const ordersBefore = await h.db.prisma.order.count({ where: { accountId: chloe.id } });
     const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } });
-    const error = await placeOrder({ ctx: { services: h.services, account: chloe, actor: "test" }, input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "10", limitPrice: "100.00", payFeeWithPoints: true }) }).catch((caught) => caught);
+    const error = await placeOrder({
+      ctx: { services: h.services, account: chloe, actor: "test" },
+      input: ZPlaceOrderInput.parse({
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "10",
+        limitPrice: "100.00",
+        payFeeWithPoints: true,
+      }),
+    }).catch((caught) => caught);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).field).toBe("payFeeWithPoints");
     expect(await h.db.prisma.order.count({ where: { accountId: chloe.id } })).toBe(ordersBefore);

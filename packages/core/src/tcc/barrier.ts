@@ -15,7 +15,13 @@ async function lockFence(tx: Tx, transactionId: string, participant: Participant
   return rows[0]?.state ?? null;
 }
 
-async function insertFence(tx: Tx, transactionId: string, participant: Participant, state: FenceState, amount: Decimal | number): Promise<boolean> {
+async function insertFence(
+  tx: Tx,
+  transactionId: string,
+  participant: Participant,
+  state: FenceState,
+  amount: Decimal | number,
+): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO tcc_fences (transaction_id, participant, state, amount) VALUES (${transactionId}::uuid, ${participant}, ${state}::"FenceState", ${amount.toString()}::numeric)
     ON CONFLICT DO NOTHING`;
@@ -27,7 +33,12 @@ async function setFence(tx: Tx, transactionId: string, participant: Participant,
     UPDATE tcc_fences SET state = ${state}::"FenceState", updated_at = now() WHERE transaction_id = ${transactionId}::uuid AND participant = ${participant}`;
 }
 
-export async function barrierTry(tx: Tx, transactionId: string, participant: Participant, amount: Decimal): Promise<BarrierVerdict> {
+export async function barrierTry(
+  tx: Tx,
+  transactionId: string,
+  participant: Participant,
+  amount: Decimal,
+): Promise<BarrierVerdict> {
   const state = await lockFence(tx, transactionId, participant);
   if (state === "CANCELLED") return "suspended";
   if (state) return "duplicate";

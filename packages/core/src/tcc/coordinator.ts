@@ -17,10 +17,19 @@ async function lockTransaction(tx: Tx, orderId: string) {
   return rows[0] ?? null;
 }
 
-async function setStatus(tx: Tx, id: string, status: TccStatus, resolution?: { by: string; reason: string }): Promise<void> {
+async function setStatus(
+  tx: Tx,
+  id: string,
+  status: TccStatus,
+  resolution?: { by: string; reason: string },
+): Promise<void> {
   await tx.tccTransaction.update({
     where: { id },
-    data: { status, version: { increment: 1 }, ...(resolution ? { resolvedBy: resolution.by, resolution: resolution.reason } : {}) },
+    data: {
+      status,
+      version: { increment: 1 },
+      ...(resolution ? { resolvedBy: resolution.by, resolution: resolution.reason } : {}),
+    },
   });
 }
 
@@ -28,7 +37,11 @@ async function setStatus(tx: Tx, id: string, status: TccStatus, resolution?: { b
 export async function confirmTcc(tx: Tx, order: Order, resolution?: { by: string; reason: string }): Promise<void> {
   const record = await lockTransaction(tx, order.id);
   if (!record || record.status === "CONFIRMED") return;
-  if (record.status === "CANCELLED") throw new DomainError("PRECONDITION_FAILED", "This order's reservation was already cancelled; it cannot be confirmed.");
+  if (record.status === "CANCELLED")
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "This order's reservation was already cancelled; it cannot be confirmed.",
+    );
   for (const participant of participantsOf(order)) await participant.confirm(tx, record.id);
   await setStatus(tx, record.id, "CONFIRMED", resolution);
 }
@@ -38,12 +51,18 @@ export async function confirmTcc(tx: Tx, order: Order, resolution?: { by: string
  * broker's answer) and give back the unused rest; the transaction stays CONFIRMED. Rejected, cancelled or expired:
  * Cancel of what remains held (TRYING or CONFIRMED → CANCELLED). Idempotent.
  */
-export async function releaseTcc(tx: Tx, order: Order, outcome: "completed" | "cancelled", resolution?: { by: string; reason: string }): Promise<void> {
+export async function releaseTcc(
+  tx: Tx,
+  order: Order,
+  outcome: "completed" | "cancelled",
+  resolution?: { by: string; reason: string },
+): Promise<void> {
   const record = await lockTransaction(tx, order.id);
   if (!record) return;
   if (outcome === "completed") {
     if (record.status === "TRYING") await confirmTcc(tx, order);
-    if (record.status !== "CANCELLED") for (const participant of participantsOf(order)) await participant.releaseRemainder(tx, order);
+    if (record.status !== "CANCELLED")
+      for (const participant of participantsOf(order)) await participant.releaseRemainder(tx, order);
     if (resolution) await setStatus(tx, record.id, "CONFIRMED", resolution);
     return;
   }

@@ -1,4 +1,10 @@
 export { beginTcc, confirmTcc, releaseTcc, TCC_DEADLINE_MS } from "./coordinator";
 export { barrierTry, barrierConfirm, barrierCancel, type Participant, type BarrierVerdict } from "./barrier";
-export { cashParticipant, sharesParticipant, pointsParticipant, participantsOf, type TccParticipant } from "./participants";
+export {
+  cashParticipant,
+  sharesParticipant,
+  pointsParticipant,
+  participantsOf,
+  type TccParticipant,
+} from "./participants";
 export { listPending, tccOfOrder } from "./queries";

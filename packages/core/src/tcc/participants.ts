@@ -8,7 +8,12 @@ import { barrierCancel, barrierConfirm, barrierTry, type BarrierVerdict, type Pa
 export interface TccParticipant {
   name: Participant;
   /** Reserves `amount` for the order unless the fence says otherwise. */
-  try(tx: Tx, transactionId: string, order: Pick<Order, "accountId" | "symbol">, amount: Decimal): Promise<BarrierVerdict>;
+  try(
+    tx: Tx,
+    transactionId: string,
+    order: Pick<Order, "accountId" | "symbol">,
+    amount: Decimal,
+  ): Promise<BarrierVerdict>;
   confirm(tx: Tx, transactionId: string): Promise<BarrierVerdict>;
   /** Releases what `order` still reserves with this participant. */
   cancel(tx: Tx, transactionId: string, order: Order): Promise<BarrierVerdict>;
@@ -58,5 +63,8 @@ export const pointsParticipant = participant(
 
 /** The participants an order enlisted at Try, in the order they were tried. */
 export function participantsOf(order: Pick<Order, "side" | "payFeeWithPoints">): TccParticipant[] {
-  return [order.side === "BUY" ? cashParticipant : sharesParticipant, ...(order.payFeeWithPoints ? [pointsParticipant] : [])];
+  return [
+    order.side === "BUY" ? cashParticipant : sharesParticipant,
+    ...(order.payFeeWithPoints ? [pointsParticipant] : []),
+  ];
 }

@@ -8,7 +8,10 @@ export async function listPending(prisma: PrismaClient) {
     include: { fences: true },
     orderBy: { escalatedAt: "asc" },
   });
-  const orders = await prisma.order.findMany({ where: { id: { in: records.map((record) => record.orderId) } }, include: { account: { select: { accountNo: true } } } });
+  const orders = await prisma.order.findMany({
+    where: { id: { in: records.map((record) => record.orderId) } },
+    include: { account: { select: { accountNo: true } } },
+  });
   const byId = new Map(orders.map((order) => [order.id, order]));
   return records.map((record) => {
     const order = byId.get(record.orderId)!;
@@ -27,13 +30,20 @@ export async function listPending(prisma: PrismaClient) {
       heldPoints: order.heldPoints.toString(),
       deadline: record.deadline.toISOString(),
       escalatedAt: record.escalatedAt!.toISOString(),
-      fences: record.fences.map((fence) => ({ participant: fence.participant, state: fence.state, amount: fence.amount.toString() })),
+      fences: record.fences.map((fence) => ({
+        participant: fence.participant,
+        state: fence.state,
+        amount: fence.amount.toString(),
+      })),
     };
   });
 }
 
 export async function tccOfOrder(prisma: PrismaClient, orderId: string) {
-  const record = await prisma.tccTransaction.findUnique({ where: { orderId }, include: { fences: { orderBy: { createdAt: "asc" } } } });
+  const record = await prisma.tccTransaction.findUnique({
+    where: { orderId },
+    include: { fences: { orderBy: { createdAt: "asc" } } },
+  });
   if (!record) return null;
   return {
     id: record.id,
@@ -42,6 +52,11 @@ export async function tccOfOrder(prisma: PrismaClient, orderId: string) {
     escalatedAt: record.escalatedAt?.toISOString() ?? null,
     resolvedBy: record.resolvedBy,
     resolution: record.resolution,
-    fences: record.fences.map((fence) => ({ participant: fence.participant, state: fence.state, amount: fence.amount.toString(), updatedAt: fence.updatedAt.toISOString() })),
+    fences: record.fences.map((fence) => ({
+      participant: fence.participant,
+      state: fence.state,
+      amount: fence.amount.toString(),
+      updatedAt: fence.updatedAt.toISOString(),
+    })),
   };
 }

@@ -24,7 +24,10 @@ const domainErrors = t.middleware(async ({ ctx, next, path }) => {
       result.error = new TRPCError({ code: cause.code, message: cause.message, cause });
     } else if (result.error.code === "INTERNAL_SERVER_ERROR") {
       ctx.services.logger.error({ path, err: result.error.cause ?? result.error }, "procedure failed");
-      result.error = new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again; if it keeps happening, contact support." });
+      result.error = new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
+      });
     }
   }
   return result;

@@ -12,13 +12,26 @@ export const authedProcedure = baseProcedure.use(({ ctx, next }) => {
 
 /** A signed-in customer and the account they act on (`ctx.account`). */
 export const customerProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  if (ctx.user.role !== "CUSTOMER") throw new TRPCError({ code: "FORBIDDEN", message: "Trading is for customer accounts. Sign in as a customer." });
-  const account = await ctx.services.prisma.account.findFirst({ where: { userId: ctx.user.userId }, select: { id: true, accountNo: true }, orderBy: { createdAt: "asc" } });
-  if (!account) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No brokerage account is open for this login yet. Contact support to open one." });
+  if (ctx.user.role !== "CUSTOMER")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Trading is for customer accounts. Sign in as a customer." });
+  const account = await ctx.services.prisma.account.findFirst({
+    where: { userId: ctx.user.userId },
+    select: { id: true, accountNo: true },
+    orderBy: { createdAt: "asc" },
+  });
+  if (!account)
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: "No brokerage account is open for this login yet. Contact support to open one.",
+    });
   return next({ ctx: { account, actor: `customer:${ctx.user.userId}` } });
 });
 
 export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== "OPERATOR") throw new TRPCError({ code: "FORBIDDEN", message: "This console is for operators. Sign in with an operator account." });
+  if (ctx.user.role !== "OPERATOR")
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "This console is for operators. Sign in with an operator account.",
+    });
   return next({ ctx: { actor: `operator:${ctx.user.userId}` } });
 });

@@ -13,7 +13,9 @@ export async function checkSettled(world: World): Promise<string[]> {
   problems.push(...(await statusDisagreements(world)));
   problems.push(...(await unbookedExecutions(world)));
   for (const row of await owedRows(world)) {
-    problems.push(`${row.topic} row ${row.eventType} for order #${world.orders.indexOf(row.key)} is still owed (${world.rowErrors.get(row.id) ?? "never delivered"})`);
+    problems.push(
+      `${row.topic} row ${row.eventType} for order #${world.orders.indexOf(row.key)} is still owed (${world.rowErrors.get(row.id) ?? "never delivered"})`,
+    );
   }
   return problems;
 }
@@ -21,12 +23,19 @@ export async function checkSettled(world: World): Promise<string[]> {
 async function ledgerViolations(world: World): Promise<string[]> {
   // Executions received up to now count: after draining, none may still wait for the ledger.
   const receiptCutoff = await databaseTimeAgo(world.prisma, 0);
-  const violations = await findViolations(world.prisma, { accountIds: [world.account.id], orderIds: world.orders }, { receiptCutoff });
+  const violations = await findViolations(
+    world.prisma,
+    { accountIds: [world.account.id], orderIds: world.orders },
+    { receiptCutoff },
+  );
   return violations.map(describeViolation);
 }
 
 async function statusDisagreements(world: World): Promise<string[]> {
-  const orders = await world.prisma.order.findMany({ where: { id: { in: world.orders } }, select: { id: true, status: true, filledQuantity: true } });
+  const orders = await world.prisma.order.findMany({
+    where: { id: { in: world.orders } },
+    select: { id: true, status: true, filledQuantity: true },
+  });
   return orders.flatMap((order) => {
     const disagreement = statusDisagreement(order, world.broker.record(order.id));
     return disagreement ? [`#${world.orders.indexOf(order.id)} ${disagreement.message}`] : [];
@@ -44,5 +53,8 @@ async function unbookedExecutions(world: World): Promise<string[]> {
   const bookedIds = new Set(booked.map((row) => row.exec_id));
   return world.broker.executions
     .filter((execution) => !bookedIds.has(execution.execId))
-    .map((execution) => `broker execution ${execution.execId} (${execution.quantity} @ ${execution.price} for #${world.orders.indexOf(execution.clientOrderId)}) is not booked`);
+    .map(
+      (execution) =>
+        `broker execution ${execution.execId} (${execution.quantity} @ ${execution.price} for #${world.orders.indexOf(execution.clientOrderId)}) is not booked`,
+    );
 }

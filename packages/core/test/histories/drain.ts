@@ -11,8 +11,13 @@ import { letTimePass, worldState, type World } from "./world";
 const MAX_ROUNDS = 25;
 
 /** Null when settled; else why not. */
-export async function drain(world: World, { lateArrivesAtEnd, attentionPolicy }: Pick<History, "lateArrivesAtEnd" | "attentionPolicy">): Promise<string | null> {
-  world.trace.push(`— drain (requests still on the wire ${lateArrivesAtEnd ? "arrive" : "are lost"}; operators ${attentionPolicy} orders the gateway gave up on)`);
+export async function drain(
+  world: World,
+  { lateArrivesAtEnd, attentionPolicy }: Pick<History, "lateArrivesAtEnd" | "attentionPolicy">,
+): Promise<string | null> {
+  world.trace.push(
+    `— drain (requests still on the wire ${lateArrivesAtEnd ? "arrive" : "are lost"}; operators ${attentionPolicy} orders the gateway gave up on)`,
+  );
   for (const orderId of [...world.inFlight.keys()]) await answerSlowCall(world, orderId, false);
   if (lateArrivesAtEnd) while (world.broker.lateRequests.length) world.broker.arriveLate(0);
   let waitedLastRound = false;
@@ -40,7 +45,8 @@ export async function drain(world: World, { lateArrivesAtEnd, attentionPolicy }:
 async function deliverAllCommands(world: World): Promise<void> {
   for (let pass = 0; pass < 20; pass++) {
     let delivered = 0;
-    for (let slot = 0; slot < world.orders.length; slot++) if (await deliverCommand(world, slot, [], false)) delivered++;
+    for (let slot = 0; slot < world.orders.length; slot++)
+      if (await deliverCommand(world, slot, [], false)) delivered++;
     if (!delivered) return;
   }
 }
@@ -67,12 +73,25 @@ async function resolveAsOperators(world: World, attentionPolicy: History["attent
   const { prisma } = world;
   // In the order the orders were placed, so that a replay takes the same path.
   const bySlot = (ids: string[]) => ids.map((id) => world.orders.indexOf(id)).sort((a, b) => a - b);
-  const waiting = await prisma.order.findMany({ where: { id: { in: world.orders }, status: "NEEDS_ATTENTION" }, select: { id: true } });
+  const waiting = await prisma.order.findMany({
+    where: { id: { in: world.orders }, status: "NEEDS_ATTENTION" },
+    select: { id: true },
+  });
   for (const slot of bySlot(waiting.map((order) => order.id))) {
-    if (attentionPolicy === "retry" || !(await operator(world, slot, "REJECT", []))) await operator(world, slot, "RETRY", []);
+    if (attentionPolicy === "retry" || !(await operator(world, slot, "REJECT", [])))
+      await operator(world, slot, "RETRY", []);
   }
-  const escalated = await prisma.tccTransaction.findMany({ where: { orderId: { in: world.orders }, status: "TRYING", escalatedAt: { not: null }, resolvedBy: null }, select: { orderId: true } });
-  const open = await prisma.order.findMany({ where: { id: { in: escalated.map((record) => record.orderId) }, status: { notIn: ["FILLED", "CANCELLED", "REJECTED", "EXPIRED"] } }, select: { id: true } });
+  const escalated = await prisma.tccTransaction.findMany({
+    where: { orderId: { in: world.orders }, status: "TRYING", escalatedAt: { not: null }, resolvedBy: null },
+    select: { orderId: true },
+  });
+  const open = await prisma.order.findMany({
+    where: {
+      id: { in: escalated.map((record) => record.orderId) },
+      status: { notIn: ["FILLED", "CANCELLED", "REJECTED", "EXPIRED"] },
+    },
+    select: { id: true },
+  });
   for (const slot of bySlot(open.map((order) => order.id))) {
     if (!(await operator(world, slot, "CONFIRM_PENDING", []))) await operator(world, slot, "CANCEL_PENDING", []);
   }

@@ -4,7 +4,10 @@ import { DomainError } from "../../src/shared/errors";
 import { accountState, type World } from "./world";
 
 export async function statusOf(world: World, orderId: string): Promise<string> {
-  const order = await world.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true, filledQuantity: true } });
+  const order = await world.prisma.order.findUniqueOrThrow({
+    where: { id: orderId },
+    select: { status: true, filledQuantity: true },
+  });
   return order.filledQuantity.isZero() ? order.status : `${order.status} (${order.filledQuantity.toString()} filled)`;
 }
 
@@ -19,7 +22,8 @@ export async function expectRefusals<T>(world: World, what: string, request: () 
       return null;
     }
     const after = await accountState(world);
-    if (after !== before) world.unexpected.push(`${what} was refused (${error.message}) but changed the account: ${before} → ${after}`);
+    if (after !== before)
+      world.unexpected.push(`${what} was refused (${error.message}) but changed the account: ${before} → ${after}`);
     return null;
   }
 }

@@ -22,8 +22,13 @@ export function emptyTally(): HistoryTally {
 }
 
 export class HistoryFailure extends Error {
-  constructor(readonly problems: string[], readonly trace: string[]) {
-    super(`${problems.length} broken promise(s):\n  - ${problems.join("\n  - ")}\nwhat happened:\n  ${trace.join("\n  ")}`);
+  constructor(
+    readonly problems: string[],
+    readonly trace: string[],
+  ) {
+    super(
+      `${problems.length} broken promise(s):\n  - ${problems.join("\n  - ")}\nwhat happened:\n  ${trace.join("\n  ")}`,
+    );
     this.name = "HistoryFailure";
   }
 }
@@ -43,7 +48,10 @@ async function count(tally: HistoryTally, world: World, history: History): Promi
   tally.histories++;
   tally.steps += history.steps.length;
   tally.brokerCalls += world.broker.calls;
-  const orders = await world.prisma.order.findMany({ where: { id: { in: world.orders } }, select: { status: true, filledQuantity: true } });
+  const orders = await world.prisma.order.findMany({
+    where: { id: { in: world.orders } },
+    select: { status: true, filledQuantity: true },
+  });
   for (const order of orders) {
     const outcome = order.filledQuantity.isZero() ? order.status : `${order.status}+fills`;
     tally.settledAs[outcome] = (tally.settledAs[outcome] ?? 0) + 1;
@@ -64,7 +72,9 @@ export interface ReplayOptions {
 export function replayOptionsFromEnv(env: NodeJS.ProcessEnv, defaultRuns: number): ReplayOptions {
   const numRuns = env.MODEL_RUNS ? Number(env.MODEL_RUNS) : defaultRuns;
   const seed = env.MODEL_SEED ? Number(env.MODEL_SEED) : undefined;
-  if (!Number.isInteger(numRuns) || numRuns < 1) throw new Error(`MODEL_RUNS must be a positive whole number, got "${env.MODEL_RUNS}"`);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`MODEL_SEED must be a whole number, got "${env.MODEL_SEED}"`);
+  if (!Number.isInteger(numRuns) || numRuns < 1)
+    throw new Error(`MODEL_RUNS must be a positive whole number, got "${env.MODEL_RUNS}"`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new Error(`MODEL_SEED must be a whole number, got "${env.MODEL_SEED}"`);
   return { numRuns, seed, path: env.MODEL_PATH || undefined };
 }

@@ -54,12 +54,23 @@ export async function runStep(world: World, step: Step): Promise<void> {
 async function place(world: World, step: Extract<Step, { kind: "place" }>): Promise<void> {
   if (world.orders.length >= MAX_ORDERS) return;
   const limitPrice = step.type === "LIMIT" ? formatCents(PRICE_CENTS[step.symbol]! + step.limitOffsetCents) : undefined;
-  const input = ZPlaceOrderInput.parse({ symbol: step.symbol, side: step.side, type: step.type, quantity: step.quantity, limitPrice, payFeeWithPoints: step.payFeeWithPoints });
-  const order = await expectRefusals(world, "place", () => placeOrder({ ctx: { services: world.services, account: world.account, actor: "customer" }, input }));
+  const input = ZPlaceOrderInput.parse({
+    symbol: step.symbol,
+    side: step.side,
+    type: step.type,
+    quantity: step.quantity,
+    limitPrice,
+    payFeeWithPoints: step.payFeeWithPoints,
+  });
+  const order = await expectRefusals(world, "place", () =>
+    placeOrder({ ctx: { services: world.services, account: world.account, actor: "customer" }, input }),
+  );
   if (!order) return;
   world.orders.push(order.id);
   world.broker.decide(order.id, step.broker);
-  world.trace.push(`place #${world.orders.length - 1} ${step.side} ${step.quantity} ${step.symbol} ${step.type}${limitPrice ? ` @ ${limitPrice}` : ""} (broker will ${step.broker})`);
+  world.trace.push(
+    `place #${world.orders.length - 1} ${step.side} ${step.quantity} ${step.symbol} ${step.type}${limitPrice ? ` @ ${limitPrice}` : ""} (broker will ${step.broker})`,
+  );
 }
 
 async function brokerFill(world: World, step: Extract<Step, { kind: "brokerFill" }>): Promise<void> {
@@ -67,7 +78,10 @@ async function brokerFill(world: World, step: Extract<Step, { kind: "brokerFill"
   if (!orderId) return;
   const order = await world.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
   const execution = world.broker.fill(orderId, step.quantity, fillPriceCents(order, step.priceOffsetCents));
-  if (execution) world.trace.push(`broker fills #${world.orders.indexOf(orderId)}: ${execution.quantity} @ ${execution.price} (${execution.execId})`);
+  if (execution)
+    world.trace.push(
+      `broker fills #${world.orders.indexOf(orderId)}: ${execution.quantity} @ ${execution.price} (${execution.execId})`,
+    );
 }
 
 /**
@@ -75,7 +89,10 @@ async function brokerFill(world: World, step: Extract<Step, { kind: "brokerFill"
  * fills around the quote, from 1.2 % under to 6 % over it, so now and then beyond the 5 % collar a market buy holds
  * (which the gateway sends as its limit: a broker that errs may still cross it).
  */
-function fillPriceCents(order: { side: string; symbol: string; limitPrice: { toNumber(): number } | null }, offsetCents: number): number {
+function fillPriceCents(
+  order: { side: string; symbol: string; limitPrice: { toNumber(): number } | null },
+  offsetCents: number,
+): number {
   const quote = PRICE_CENTS[order.symbol]!;
   if (order.limitPrice) {
     const limit = Math.round(order.limitPrice.toNumber() * 100);
@@ -102,14 +119,17 @@ function lateArrival(world: World, pick: number): void {
 async function customerCancel(world: World, slot: number): Promise<void> {
   const orderId = orderAt(world, slot);
   if (!orderId) return;
-  const after = await expectRefusals(world, "customer cancel", () => cancelOrder({ ctx: { services: world.services, account: world.account, actor: "customer" }, input: { orderId } }));
+  const after = await expectRefusals(world, "customer cancel", () =>
+    cancelOrder({ ctx: { services: world.services, account: world.account, actor: "customer" }, input: { orderId } }),
+  );
   world.trace.push(`customer cancels #${world.orders.indexOf(orderId)}: ${after ? after.status : "refused"}`);
 }
 
 export async function sweep(world: World, which: "retries" | "revive" | "expireReservations"): Promise<void> {
   const { services } = world;
   if (which === "retries") await expectNoError(world, "scheduleDueRetries", () => scheduleDueRetries(services));
-  if (which === "revive") await expectNoError(world, "reviveAbandonedSubmits", () => reviveAbandonedSubmits(services, ABANDONED_MS));
+  if (which === "revive")
+    await expectNoError(world, "reviveAbandonedSubmits", () => reviveAbandonedSubmits(services, ABANDONED_MS));
   if (which === "expireReservations") {
     await forceDeadlinesPast(world);
     const counts = await expectNoError(world, "resolveExpiredTcc", () => resolveExpiredTcc(services));
@@ -119,19 +139,28 @@ export async function sweep(world: World, which: "retries" | "revive" | "expireR
   world.trace.push(`recovery: ${which}`);
 }
 
-export async function operator(world: World, slot: number, action: OperatorAction, faults: readonly CallFault[]): Promise<boolean> {
+export async function operator(
+  world: World,
+  slot: number,
+  action: OperatorAction,
+  faults: readonly CallFault[],
+): Promise<boolean> {
   const orderId = orderAt(world, slot);
   if (!orderId) return false;
   const ctx = { services: world.services, actor: OPERATOR, retryPolicy: world.services.retryPolicy };
   world.broker.setFaults(faults);
   const decided = await expectRefusals(world, `operator ${action}`, () => {
     if (action === "CONFIRM_PENDING" || action === "CANCEL_PENDING") {
-      return resolvePendingByOperator({ ctx, input: { orderId, decision: action === "CONFIRM_PENDING" ? "CONFIRM" : "CANCEL", reason: REASON } });
+      return resolvePendingByOperator({
+        ctx,
+        input: { orderId, decision: action === "CONFIRM_PENDING" ? "CONFIRM" : "CANCEL", reason: REASON },
+      });
     }
     return actOnAttention({ ctx, input: { orderId, action, reason: REASON } });
   });
   world.broker.endStep();
-  world.trace.push(`operator ${action} #${world.orders.indexOf(orderId)}${faults.length ? ` [${faults.join(", ")}]` : ""}: ${decided ? decided.status : "refused"}`);
+  world.trace.push(
+    `operator ${action} #${world.orders.indexOf(orderId)}${faults.length ? ` [${faults.join(", ")}]` : ""}: ${decided ? decided.status : "refused"}`,
+  );
   return decided !== null;
 }
-

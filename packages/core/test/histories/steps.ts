@@ -9,7 +9,16 @@ export const MAX_ORDERS = 3;
 export type OperatorAction = "RETRY" | "REJECT" | "CANCEL" | "CONFIRM_PENDING" | "CANCEL_PENDING";
 
 export type Step =
-  | { kind: "place"; symbol: "AAPL" | "MSFT"; side: "BUY" | "SELL"; type: "LIMIT" | "MARKET"; quantity: number; limitOffsetCents: number; payFeeWithPoints: boolean; broker: BrokerDecision }
+  | {
+      kind: "place";
+      symbol: "AAPL" | "MSFT";
+      side: "BUY" | "SELL";
+      type: "LIMIT" | "MARKET";
+      quantity: number;
+      limitOffsetCents: number;
+      payFeeWithPoints: boolean;
+      broker: BrokerDecision;
+    }
   /** The gateway handles the order's oldest pending command; `crashBeforeMark`: it worked, but the row stays owed. */
   | { kind: "deliverCommand"; slot: number; faults: CallFault[]; crashBeforeMark: boolean }
   /**
@@ -77,15 +86,47 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: placeStep },
   {
     weight: 10,
-    arbitrary: fc.record({ kind: fc.constant("deliverCommand" as const), slot, faults: fc.array(gatewayFault, { maxLength: 3 }), crashBeforeMark: rarely }),
+    arbitrary: fc.record({
+      kind: fc.constant("deliverCommand" as const),
+      slot,
+      faults: fc.array(gatewayFault, { maxLength: 3 }),
+      crashBeforeMark: rarely,
+    }),
   },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("brokerFill" as const), slot, quantity: fc.integer({ min: 1, max: 5 }), priceOffsetCents: fc.integer({ min: -60, max: 300 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("deliverExecution" as const), pick: fc.nat({ max: 9 }), copies: fc.constantFrom(1 as const, 1 as const, 2 as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("brokerFill" as const),
+      slot,
+      quantity: fc.integer({ min: 1, max: 5 }),
+      priceOffsetCents: fc.integer({ min: -60, max: 300 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("deliverExecution" as const),
+      pick: fc.nat({ max: 9 }),
+      copies: fc.constantFrom(1 as const, 1 as const, 2 as const),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("applyExecution" as const), slot, crashBeforeMark: rarely }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("lateArrival" as const), pick: fc.nat({ max: 3 }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("answerArrives" as const), pick: fc.nat({ max: 3 }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("customerCancel" as const), slot }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("sweep" as const), sweep: fc.constantFrom("retries" as const, "retries" as const, "revive" as const, "revive" as const, "expireReservations" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("sweep" as const),
+      sweep: fc.constantFrom(
+        "retries" as const,
+        "retries" as const,
+        "revive" as const,
+        "revive" as const,
+        "expireReservations" as const,
+      ),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -102,7 +143,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // neither says its status when a cancel comes too late nor can be asked leaves the gateway nothing to read the answer
 // by; the simulated brokers always say it, so only a broker with a lookup is generated without it.
 const brokerProfile: fc.Arbitrary<BrokerProfile> = fc
-  .record({ lookup: fc.constantFrom("lookup" as const, "lookup" as const, "report" as const, "report" as const, "none" as const), tooLateSaysStatus: fc.boolean() })
+  .record({
+    lookup: fc.constantFrom(
+      "lookup" as const,
+      "lookup" as const,
+      "report" as const,
+      "report" as const,
+      "none" as const,
+    ),
+    tooLateSaysStatus: fc.boolean(),
+  })
   .map((profile) => (profile.lookup === "lookup" ? profile : { ...profile, tooLateSaysStatus: true }));
 
 /** A history opens with one to three orders, then up to 27 further steps, any of which shrinking may remove. */
@@ -111,5 +161,7 @@ export const historyArbitrary: fc.Arbitrary<History> = fc.record({
   funding: fc.constantFrom<Funding>("ample", "ample", "tight"),
   lateArrivesAtEnd: fc.boolean(),
   attentionPolicy: fc.constantFrom("retry" as const, "reject" as const),
-  steps: fc.tuple(fc.array(placeStep, { minLength: 1, maxLength: MAX_ORDERS }), fc.array(step, { maxLength: 27, size: "max" })).map(([opening, rest]) => [...opening, ...rest]),
+  steps: fc
+    .tuple(fc.array(placeStep, { minLength: 1, maxLength: MAX_ORDERS }), fc.array(step, { maxLength: 27, size: "max" }))
+    .map(([opening, rest]) => [...opening, ...rest]),
 });

@@ -17,7 +17,12 @@ const WILL_RETRY = /will retry|will ask again/;
  * step stops waiting when the call hangs, and the row stays owed, as after a crash. A slow answer leaves the handler
  * waiting, its row claimed (no other command of the order runs), until answerArrives or time passes.
  */
-export async function deliverCommand(world: World, slot: number, faults: readonly CallFault[], crashBeforeMark: boolean): Promise<boolean> {
+export async function deliverCommand(
+  world: World,
+  slot: number,
+  faults: readonly CallFault[],
+  crashBeforeMark: boolean,
+): Promise<boolean> {
   const orderId = orderAt(world, slot);
   if (!orderId || world.inFlight.has(orderId)) return false;
   const row = await headRow(world.prisma, TOPICS.orderCommands, orderId);
@@ -48,7 +53,9 @@ export async function answerSlowCall(world: World, orderId: string, timedOut: bo
   const delivery = world.inFlight.get(orderId);
   if (!delivery) return;
   world.inFlight.delete(orderId);
-  world.trace.push(`${delivery.label}: ${timedOut ? "the handler stops waiting for the answer (timeout)" : "the answer arrives"}`);
+  world.trace.push(
+    `${delivery.label}: ${timedOut ? "the handler stops waiting for the answer (timeout)" : "the answer arrives"}`,
+  );
   world.broker.releaseSlowCall(orderId, timedOut);
   await finishDelivery(world, delivery, await delivery.outcome);
 }
@@ -76,7 +83,9 @@ export async function deliverExecution(world: World, pick: number, copies: 1 | 2
   if (!executions.length) return;
   const execution = executions[pick % executions.length]!;
   for (let copy = 0; copy < copies; copy++) {
-    const stored = await expectNoError(world, `store ${execution.execId}`, () => storeExecution(world.prisma, world.broker.brokerId, execution));
+    const stored = await expectNoError(world, `store ${execution.execId}`, () =>
+      storeExecution(world.prisma, world.broker.brokerId, execution),
+    );
     if (stored) world.trace.push(`webhook delivers ${execution.execId}${stored.stored ? "" : " again (duplicate)"}`);
   }
   world.deliveredExecIds.add(execution.execId);
@@ -88,12 +97,16 @@ export async function applyOneExecution(world: World, slot: number, crashBeforeM
   const row = await headRow(world.prisma, TOPICS.executions, orderId);
   if (!row) return false;
   const { receiptId } = row.payload as { receiptId: string };
-  const outcome = await expectNoError(world, `apply receipt ${receiptId}`, () => applyExecution(world.services, receiptId));
+  const outcome = await expectNoError(world, `apply receipt ${receiptId}`, () =>
+    applyExecution(world.services, receiptId),
+  );
   if (!outcome) {
     world.rowErrors.set(row.id, world.unexpected.at(-1) ?? "failed");
     return false;
   }
-  world.trace.push(`ledger applies a receipt of #${world.orders.indexOf(orderId)}: ${outcome}, now ${await statusOf(world, orderId)}${crashBeforeMark ? "; the worker died before marking it" : ""}`);
+  world.trace.push(
+    `ledger applies a receipt of #${world.orders.indexOf(orderId)}: ${outcome}, now ${await statusOf(world, orderId)}${crashBeforeMark ? "; the worker died before marking it" : ""}`,
+  );
   if (!crashBeforeMark) await consumed(world.prisma, row);
   return true;
 }

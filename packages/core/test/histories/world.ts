@@ -59,15 +59,33 @@ export async function openWorld(base: CoreServices, profile: BrokerProfile, fund
   const account = await openAccount(base.prisma, OPENING_BALANCES[funding]);
   const broker = new ModelBroker(profile, account.accountNo);
   const brokers = new BrokerRegistry([broker], { defaultBrokerId: broker.brokerId, bySymbol: {} });
-  const services: CoreServices = { ...base, brokers, quotes: new QuoteService(brokers), retryPolicy: HISTORY_RETRY_POLICY };
-  return { services, prisma: base.prisma, broker, account, orders: [], inFlight: new Map(), deliveredExecIds: new Set(), unexpected: [], rowErrors: new Map(), trace: [] };
+  const services: CoreServices = {
+    ...base,
+    brokers,
+    quotes: new QuoteService(brokers),
+    retryPolicy: HISTORY_RETRY_POLICY,
+  };
+  return {
+    services,
+    prisma: base.prisma,
+    broker,
+    account,
+    orders: [],
+    inFlight: new Map(),
+    deliveredExecIds: new Set(),
+    unexpected: [],
+    rowErrors: new Map(),
+    trace: [],
+  };
 }
 
 /** A customer with cash, points and shares, each booked through a ledger entry so balances equal their entries. */
 async function openAccount(prisma: PrismaClient, opening: (typeof OPENING_BALANCES)[Funding]): Promise<AccountRef> {
   const suffix = randomUUID().slice(0, 12);
   return prisma.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: `history-${suffix}@test.meridian`, name: "Model History", passwordHash: "x" } });
+    const user = await tx.user.create({
+      data: { email: `history-${suffix}@test.meridian`, name: "Model History", passwordHash: "x" },
+    });
     const account = await tx.account.create({ data: { accountNo: `H-${suffix}`, userId: user.id } });
     await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: dec(opening.cash) } });
     await tx.pointsBalance.create({ data: { accountId: account.id, available: dec(opening.points) } });
@@ -75,10 +93,22 @@ async function openAccount(prisma: PrismaClient, opening: (typeof OPENING_BALANC
       data: [
         { accountId: account.id, asset: "USD", amount: dec(opening.cash), kind: "DEPOSIT" },
         { accountId: account.id, asset: "POINTS", amount: dec(opening.points), kind: "REWARD" },
-        ...Object.entries(opening.shares).map(([symbol, quantity]) => ({ accountId: account.id, asset: symbol, amount: dec(quantity), kind: "TRANSFER_IN" })),
+        ...Object.entries(opening.shares).map(([symbol, quantity]) => ({
+          accountId: account.id,
+          asset: symbol,
+          amount: dec(quantity),
+          kind: "TRANSFER_IN",
+        })),
       ],
     });
-    await tx.holding.createMany({ data: Object.entries(opening.shares).map(([symbol, quantity]) => ({ accountId: account.id, symbol, quantity: dec(quantity), costBasis: dec(quantity).times(90) })) });
+    await tx.holding.createMany({
+      data: Object.entries(opening.shares).map(([symbol, quantity]) => ({
+        accountId: account.id,
+        symbol,
+        quantity: dec(quantity),
+        costBasis: dec(quantity).times(90),
+      })),
+    });
     return { id: account.id, accountNo: account.accountNo };
   });
 }
@@ -137,13 +167,27 @@ export async function forceDeadlinesPast(world: World): Promise<void> {
 export async function accountState(world: World): Promise<string> {
   const { prisma, account } = world;
   const [orders, cash, holdings, points, reservations, outbox] = await Promise.all([
-    prisma.order.findMany({ where: { accountId: account.id }, select: { id: true, status: true, version: true }, orderBy: { createdAt: "asc" } }),
+    prisma.order.findMany({
+      where: { accountId: account.id },
+      select: { id: true, status: true, version: true },
+      orderBy: { createdAt: "asc" },
+    }),
     prisma.cashBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
-    prisma.holding.findMany({ where: { accountId: account.id }, select: { symbol: true, version: true }, orderBy: { symbol: "asc" } }),
+    prisma.holding.findMany({
+      where: { accountId: account.id },
+      select: { symbol: true, version: true },
+      orderBy: { symbol: "asc" },
+    }),
     prisma.pointsBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
-    prisma.tccTransaction.findMany({ where: { orderId: { in: world.orders } }, select: { orderId: true, status: true, version: true }, orderBy: { orderId: "asc" } }),
+    prisma.tccTransaction.findMany({
+      where: { orderId: { in: world.orders } },
+      select: { orderId: true, status: true, version: true },
+      orderBy: { orderId: "asc" },
+    }),
     // With the topic, the count reads the (topic, key) index instead of the whole outbox, which grows with every history.
-    prisma.outboxEvent.count({ where: { topic: { in: [TOPICS.orderCommands, TOPICS.executions] }, key: { in: world.orders } } }),
+    prisma.outboxEvent.count({
+      where: { topic: { in: [TOPICS.orderCommands, TOPICS.executions] }, key: { in: world.orders } },
+    }),
   ]);
   return JSON.stringify({ orders, cash, holdings, points, reservations, outbox });
 }

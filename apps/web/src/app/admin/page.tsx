@@ -8,7 +8,11 @@ import { getQueryClient, HydrateClient, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Operator console" };
 
-export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const operator = await requireOperator("/admin");
   if (!operator) return <Forbidden message={OPERATORS_ONLY} />;
 

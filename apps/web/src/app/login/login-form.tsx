@@ -38,7 +38,9 @@ export function LoginForm({ next }: { next: string | null }) {
   // Login fails with FORBIDDEN for a wrong email or password alike (never saying which); the demo hint helps here.
   const code = errorCode(login.error);
   const message =
-    code === "FORBIDDEN" || code === "UNAUTHORIZED" ? WRONG_CREDENTIALS : bannerMessage(login.error, ["email", "password"]);
+    code === "FORBIDDEN" || code === "UNAUTHORIZED"
+      ? WRONG_CREDENTIALS
+      : bannerMessage(login.error, ["email", "password"]);
 
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>

@@ -10,7 +10,11 @@ function safeNext(next: string | string[] | undefined): string | null {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const [user, params] = await Promise.all([getSession(), searchParams]);
   const next = safeNext(params.next);
   return (

@@ -17,12 +17,17 @@ function Version({ version }: { version: number }) {
 
 export function AccountDetail({ accountId }: { accountId: string }) {
   const trpc = useTRPC();
-  const detail = useQuery({ ...trpc.admin.accounts.detail.queryOptions({ accountId }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
+  const detail = useQuery({
+    ...trpc.admin.accounts.detail.queryOptions({ accountId }),
+    refetchInterval: ORDER_FALLBACK_REFRESH_MS,
+  });
   const data = detail.data;
   if (!data) {
     return (
       <main className="p-4 text-neutral-600">
-        {detail.isError ? `${detail.error.message} Go back to the console and open the account from an order.` : "Loading account…"}
+        {detail.isError
+          ? `${detail.error.message} Go back to the console and open the account from an order.`
+          : "Loading account…"}
       </main>
     );
   }
@@ -74,7 +79,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                 <th>Currency</th>
                 <th className="r">Available</th>
                 <th className="r">Held</th>
-                <th className="r" title="Owed: a fill the account could not cover; repaid first by any credit">Debit</th>
+                <th className="r" title="Owed: a fill the account could not cover; repaid first by any credit">
+                  Debit
+                </th>
                 <th className="r">Version</th>
               </tr>
             </thead>
@@ -84,7 +91,10 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                   <td className="font-semibold">{balance.currency}</td>
                   <td className="r font-medium">{money(balance.available)}</td>
                   <td className="r">{money(balance.held)}</td>
-                  <td className={clsx("r", balance.debit !== "0.00" && "font-semibold text-rose-700")} data-testid="cash-debit">
+                  <td
+                    className={clsx("r", balance.debit !== "0.00" && "font-semibold text-rose-700")}
+                    data-testid="cash-debit"
+                  >
                     {money(balance.debit)}
                   </td>
                   <td className="r">
@@ -126,7 +136,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                 <th>Symbol</th>
                 <th className="r">Free</th>
                 <th className="r">Held</th>
-                <th className="r" title="Shares owed: a late sale of shares the account no longer had free">Owed</th>
+                <th className="r" title="Shares owed: a late sale of shares the account no longer had free">
+                  Owed
+                </th>
                 <th className="r">Cost basis</th>
                 <th className="r">Version</th>
               </tr>
@@ -137,7 +149,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
                   <td className="font-semibold">{holding.symbol}</td>
                   <td className="r font-medium">{quantity(holding.quantity)}</td>
                   <td className="r">{quantity(holding.heldQuantity)}</td>
-                  <td className={clsx("r", holding.debitQuantity !== "0" && "font-semibold text-rose-700")}>{quantity(holding.debitQuantity)}</td>
+                  <td className={clsx("r", holding.debitQuantity !== "0" && "font-semibold text-rose-700")}>
+                    {quantity(holding.debitQuantity)}
+                  </td>
                   <td className="r">{money(holding.costBasis)}</td>
                   <td className="r">
                     <Version version={holding.version} />
@@ -160,7 +174,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
         <section className="panel flex max-h-[36rem] flex-col" aria-label="Ledger entries">
           <div className="panel-title">
             <span>Ledger entries</span>
-            <span className="font-normal normal-case tracking-normal text-neutral-400">{ledgerEntries.length} entries, newest first</span>
+            <span className="font-normal normal-case tracking-normal text-neutral-400">
+              {ledgerEntries.length} entries, newest first
+            </span>
           </div>
           <div className="min-h-0 flex-1 overflow-auto">
             <LedgerTable entries={ledgerEntries} showOrder empty="No ledger entries on this account yet." />
@@ -170,7 +186,9 @@ export function AccountDetail({ accountId }: { accountId: string }) {
         <section className="panel flex max-h-[36rem] flex-col" aria-label="Change history">
           <div className="panel-title">
             <span>Change history</span>
-            <span className="font-normal normal-case tracking-normal text-neutral-400">cash, holdings and points rows, newest first</span>
+            <span className="font-normal normal-case tracking-normal text-neutral-400">
+              cash, holdings and points rows, newest first
+            </span>
           </div>
           <div className="min-h-0 flex-1 overflow-auto">
             <ChangeHistoryTable entries={history} showEntity />

@@ -50,7 +50,12 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
             <label className="label" htmlFor="filter-status">
               Status
             </label>
-            <select id="filter-status" className="input w-40" value={filters.status} onChange={(e) => update({ status: e.target.value })}>
+            <select
+              id="filter-status"
+              className="input w-40"
+              value={filters.status}
+              onChange={(e) => update({ status: e.target.value })}
+            >
               <option value="">Any status</option>
               {ORDER_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -63,19 +68,38 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
             <label className="label" htmlFor="filter-symbol">
               Symbol
             </label>
-            <input id="filter-symbol" className="input w-24 uppercase" placeholder="AAPL" value={filters.symbol} onChange={(e) => update({ symbol: e.target.value })} />
+            <input
+              id="filter-symbol"
+              className="input w-24 uppercase"
+              placeholder="AAPL"
+              value={filters.symbol}
+              onChange={(e) => update({ symbol: e.target.value })}
+            />
           </div>
           <div>
             <label className="label" htmlFor="filter-account">
               Account no
             </label>
-            <input id="filter-account" className="input w-36 font-mono" placeholder="M-100-0001" value={filters.accountNo} onChange={(e) => update({ accountNo: e.target.value })} />
+            <input
+              id="filter-account"
+              className="input w-36 font-mono"
+              placeholder="M-100-0001"
+              value={filters.accountNo}
+              onChange={(e) => update({ accountNo: e.target.value })}
+            />
           </div>
           <div>
             <label className="label" htmlFor="filter-broker">
               Broker
             </label>
-            <input id="filter-broker" className="input w-32" list="known-brokers" placeholder="any" value={filters.brokerId} onChange={(e) => update({ brokerId: e.target.value })} />
+            <input
+              id="filter-broker"
+              className="input w-32"
+              list="known-brokers"
+              placeholder="any"
+              value={filters.brokerId}
+              onChange={(e) => update({ brokerId: e.target.value })}
+            />
             <datalist id="known-brokers">
               {brokers.map((b) => (
                 <option key={b} value={b} />
@@ -83,7 +107,11 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
             </datalist>
           </div>
           {filtered && (
-            <button type="button" className="btn btn-ghost" onClick={() => update({ status: "", symbol: "", accountNo: "", brokerId: "" })}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => update({ status: "", symbol: "", accountNo: "", brokerId: "" })}
+            >
               Clear filters
             </button>
           )}
@@ -94,7 +122,9 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
               <>
                 {orders.data ? `${orders.data.length} ${orders.data.length === 1 ? "order" : "orders"}` : "Loading…"}
                 {orders.data?.length === ADMIN_ORDERS_LIMIT && ` (newest ${ADMIN_ORDERS_LIMIT}; filter to narrow)`}
-                {orders.dataUpdatedAt > 0 && <span className="ml-2">updated {timeText(new Date(orders.dataUpdatedAt).toISOString())}</span>}
+                {orders.dataUpdatedAt > 0 && (
+                  <span className="ml-2">updated {timeText(new Date(orders.dataUpdatedAt).toISOString())}</span>
+                )}
               </>
             )}
           </div>

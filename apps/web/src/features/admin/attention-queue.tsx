@@ -29,12 +29,14 @@ const ACTIONS = [
 const ACTION_TEXT: Record<AttentionAction, { button: string; effect: string; done: string }> = {
   RETRY: {
     button: "Retry now",
-    effect: "submit it again at once with the same order id as the idempotency key, so the broker never makes a second order; a broker that can look orders up is asked first",
+    effect:
+      "submit it again at once with the same order id as the idempotency key, so the broker never makes a second order; a broker that can look orders up is asked first",
     done: "is being submitted again",
   },
   REJECT: {
     button: "Mark rejected",
-    effect: "close it as rejected and release what it holds; only when the broker's own record (lookup, else its daily report) shows no such order and no earlier submit can still reach it — a broker that can be asked neither way cannot prove it: cancel instead",
+    effect:
+      "close it as rejected and release what it holds; only when the broker's own record (lookup, else its daily report) shows no such order and no earlier submit can still reach it — a broker that can be asked neither way cannot prove it: cancel instead",
     done: "is closed and what it held is released",
   },
   CANCEL: {
@@ -98,7 +100,9 @@ export function AttentionQueue() {
       onSuccess: ({ orderId, status }, { action }) => {
         setOpen(null);
         const label = STATUS_LABEL[status as OrderStatus] ?? status;
-        setDone(`Order ${orderId.slice(0, 8)}… ${ACTION_TEXT[action].button.toLowerCase()}: it is now ${label} and ${ACTION_TEXT[action].done}.`);
+        setDone(
+          `Order ${orderId.slice(0, 8)}… ${ACTION_TEXT[action].button.toLowerCase()}: it is now ${label} and ${ACTION_TEXT[action].done}.`,
+        );
       },
       onSettled: () => {
         void queryClient.invalidateQueries(trpc.admin.pathFilter());
@@ -124,7 +128,8 @@ export function AttentionQueue() {
   const rows = attention.data ?? [];
   const waiting = rows.filter((row) => row.status === "NEEDS_ATTENTION").length;
   // The queue refreshes while a form is open: if its row went away (settled elsewhere), say so instead of dropping the error.
-  const openRowGone = open !== null && attention.data !== undefined && !rows.some((row) => row.orderId === open.orderId);
+  const openRowGone =
+    open !== null && attention.data !== undefined && !rows.some((row) => row.orderId === open.orderId);
   const orphanError = openRowGone && act.error ? bannerMessage(act.error) : null;
 
   return (
@@ -133,20 +138,28 @@ export function AttentionQueue() {
         title="Attention queue"
         status={
           <PollStatus query={attention}>
-            {rows.length} {rows.length === 1 ? "order" : "orders"} with an unknown outcome, {waiting} {waiting === 1 ? "needs" : "need"} a decision
+            {rows.length} {rows.length === 1 ? "order" : "orders"} with an unknown outcome, {waiting}{" "}
+            {waiting === 1 ? "needs" : "need"} a decision
           </PollStatus>
         }
       >
         <ul className="mt-0.5 space-y-px text-[12.5px] text-neutral-600" data-testid="attention-explanation">
           {ACTIONS.map(({ value }) => (
             <li key={value} data-action={value}>
-              <span className="font-medium text-neutral-800">{ACTION_TEXT[value].button}:</span> {ACTION_TEXT[value].effect}.
+              <span className="font-medium text-neutral-800">{ACTION_TEXT[value].button}:</span>{" "}
+              {ACTION_TEXT[value].effect}.
             </li>
           ))}
         </ul>
       </PageHeading>
 
-      <OutcomeBanners success={done} successTestId="attention-success" onDismissSuccess={() => setDone(null)} orphanError={orphanError} onDismissError={() => act.reset()} />
+      <OutcomeBanners
+        success={done}
+        successTestId="attention-success"
+        onDismissSuccess={() => setDone(null)}
+        orphanError={orphanError}
+        onDismissError={() => act.reset()}
+      />
 
       <section className="panel min-h-0 flex-1 overflow-auto" aria-label="Orders needing attention">
         <table className="data-table" data-testid="attention-table">
@@ -168,12 +181,19 @@ export function AttentionQueue() {
               const historyOpen = expanded.has(row.orderId);
               return (
                 <Fragment key={row.orderId}>
-                  <tr data-order-id={row.orderId} data-status={row.status} className={clsx((formOpen || historyOpen) && "bg-neutral-50")}>
+                  <tr
+                    data-order-id={row.orderId}
+                    data-status={row.status}
+                    className={clsx((formOpen || historyOpen) && "bg-neutral-50")}
+                  >
                     <td>
                       <OrderLink orderId={row.orderId} />
                     </td>
                     <td>
-                      <Link href={`/admin?accountNo=${encodeURIComponent(row.accountNo)}`} className="font-mono text-[12px] hover:underline">
+                      <Link
+                        href={`/admin?accountNo=${encodeURIComponent(row.accountNo)}`}
+                        className="font-mono text-[12px] hover:underline"
+                      >
                         {row.accountNo}
                       </Link>
                     </td>
@@ -203,7 +223,11 @@ export function AttentionQueue() {
                     </td>
                     <td className="text-neutral-500">{dateTimeText(row.updatedAt)}</td>
                     <td className="r">
-                      <DecisionButtons options={ACTIONS} open={formOpen ? (open?.action ?? null) : null} onOpen={(action) => openForm({ orderId: row.orderId, action })} />
+                      <DecisionButtons
+                        options={ACTIONS}
+                        open={formOpen ? (open?.action ?? null) : null}
+                        onOpen={(action) => openForm({ orderId: row.orderId, action })}
+                      />
                     </td>
                   </tr>
                   {historyOpen && (
@@ -224,8 +248,9 @@ export function AttentionQueue() {
                           action={open.action}
                           summary={
                             <>
-                              <span className="font-semibold">{ACTION_TEXT[open.action].button}</span> {orderText(row)} (<MonoId id={row.orderId} />):{" "}
-                              {ACTION_TEXT[open.action].effect}.
+                              <span className="font-semibold">{ACTION_TEXT[open.action].button}</span> {orderText(row)}{" "}
+                              (<MonoId id={row.orderId} />
+                              ): {ACTION_TEXT[open.action].effect}.
                             </>
                           }
                           submitLabel={ACTION_TEXT[open.action].button}
@@ -255,8 +280,9 @@ export function AttentionQueue() {
             {attention.data?.length === 0 && (
               <tr>
                 <td colSpan={COLUMNS} className="text-neutral-500" data-testid="attention-empty">
-                  No order needs attention. An order lands here when the broker&apos;s answer is unknown (a timeout, a 5xx): it is retried on its own with
-                  backoff, and after the last attempt it waits here for a decision. This list refreshes every 2 s.
+                  No order needs attention. An order lands here when the broker&apos;s answer is unknown (a timeout, a
+                  5xx): it is retried on its own with backoff, and after the last attempt it waits here for a decision.
+                  This list refreshes every 2 s.
                 </td>
               </tr>
             )}

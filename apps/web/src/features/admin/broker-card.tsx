@@ -16,7 +16,8 @@ const ms = (value: number | null) => (value === null ? "—" : `${value.toLocale
 
 /** p99 latency and calls in flight over the last few minutes of polls: whether a fault just made things worse. */
 function CallsSparkline({ samples }: { samples: CallSample[] }) {
-  if (samples.length < 2) return <p className="text-[11px] text-neutral-400">The trend appears after a few readings (every 2 s).</p>;
+  if (samples.length < 2)
+    return <p className="text-[11px] text-neutral-400">The trend appears after a few readings (every 2 s).</p>;
   return (
     <div>
       <div className="flex justify-end gap-3 text-[10.5px] text-neutral-500">
@@ -36,8 +37,25 @@ function CallsSparkline({ samples }: { samples: CallSample[] }) {
             <YAxis yAxisId="ms" hide domain={[0, "auto"]} />
             <YAxis yAxisId="calls" hide orientation="right" allowDecimals={false} domain={[0, "auto"]} />
             <Tooltip contentStyle={{ fontSize: 12 }} labelFormatter={(_, payload) => payload?.[0]?.payload?.at ?? ""} />
-            <Line yAxisId="ms" dataKey="p99Ms" name="p99 ms" stroke="#404040" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
-            <Line yAxisId="calls" dataKey="inFlight" name="in flight" stroke="#f59e0b" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+            <Line
+              yAxisId="ms"
+              dataKey="p99Ms"
+              name="p99 ms"
+              stroke="#404040"
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              yAxisId="calls"
+              dataKey="inFlight"
+              name="in flight"
+              stroke="#f59e0b"
+              strokeWidth={1.5}
+              dot={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>
@@ -53,17 +71,27 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
   const active = faults ? describeFaults(activeFaults(faults)) : null;
 
   return (
-    <section className="panel" aria-label={`Broker ${brokerId}`} data-testid={`broker-${brokerId}`} data-broker-id={brokerId}>
+    <section
+      className="panel"
+      aria-label={`Broker ${brokerId}`}
+      data-testid={`broker-${brokerId}`}
+      data-broker-id={brokerId}
+    >
       <div className="panel-title">
         <span className="flex items-center gap-2">
           <span className="font-mono text-[13px] tracking-normal text-neutral-900 normal-case">{brokerId}</span>
-          {isDefault && <Pill tone="bg-blue-50 text-blue-700 tracking-normal normal-case ring-blue-200">default broker</Pill>}
+          {isDefault && (
+            <Pill tone="bg-blue-50 text-blue-700 tracking-normal normal-case ring-blue-200">default broker</Pill>
+          )}
         </span>
         {faults && (
           <span
             data-testid="active-faults"
             data-active={active ? "true" : "false"}
-            className={clsx("truncate font-normal tracking-normal normal-case", active ? "text-amber-700" : "text-neutral-400")}
+            className={clsx(
+              "truncate font-normal tracking-normal normal-case",
+              active ? "text-amber-700" : "text-neutral-400",
+            )}
             title={active ?? undefined}
           >
             {active ? `Faults on: ${active}` : "No faults"}
@@ -73,7 +101,14 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
 
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 border-b border-neutral-200 p-3 sm:grid-cols-4">
         <Field label="Lookup by our id">
-          <span data-testid="lookup" title={capabilities.lookupByClientOrderId ? "Asked before a resubmit" : "Resubmitted with the same key; reconciliation catches the rest"}>
+          <span
+            data-testid="lookup"
+            title={
+              capabilities.lookupByClientOrderId
+                ? "Asked before a resubmit"
+                : "Resubmitted with the same key; reconciliation catches the rest"
+            }
+          >
             {capabilities.lookupByClientOrderId ? "Yes" : "No"}
           </span>
         </Field>
@@ -81,22 +116,33 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
           <Field label="Routed symbols">
             <span data-testid="routed-symbols">
               {symbols.length > 0 ? symbols.join(", ") : isDefault ? "" : "none"}
-              {isDefault && <span className="text-neutral-500">{symbols.length > 0 ? " and " : ""}every symbol not routed elsewhere</span>}
+              {isDefault && (
+                <span className="text-neutral-500">
+                  {symbols.length > 0 ? " and " : ""}every symbol not routed elsewhere
+                </span>
+              )}
             </span>
           </Field>
         </div>
       </dl>
 
       <div className="border-b border-neutral-200 p-3">
-        <div className="mb-2 text-[11px] font-medium uppercase tracking-wide text-neutral-500">Calls · last 5 min, all workers</div>
+        <div className="mb-2 text-[11px] font-medium uppercase tracking-wide text-neutral-500">
+          Calls · last 5 min, all workers
+        </div>
         <div className="grid grid-cols-1 items-end gap-3 sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <dl className="grid grid-cols-5 gap-x-4" data-testid="call-stats">
             <Field label="In flight">
-              <span className={clsx(calls.inFlight > 0 && "font-semibold text-amber-700")}>{calls.inFlight.toLocaleString("en-US")}</span>
+              <span className={clsx(calls.inFlight > 0 && "font-semibold text-amber-700")}>
+                {calls.inFlight.toLocaleString("en-US")}
+              </span>
             </Field>
             <Field label="Calls">{calls.calls.toLocaleString("en-US")}</Field>
             <Field label="Errors">
-              <span className={clsx(calls.errorRate > 0 && "font-semibold text-rose-700")} title="Timeouts, network errors, 5xx and calls not sent">
+              <span
+                className={clsx(calls.errorRate > 0 && "font-semibold text-rose-700")}
+                title="Timeouts, network errors, 5xx and calls not sent"
+              >
                 {percentText(calls.errorRate)} %
               </span>
             </Field>
@@ -108,7 +154,9 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
       </div>
 
       <div>
-        <div className="px-3 pt-3 text-[11px] font-medium uppercase tracking-wide text-neutral-500">Fault controls · simulator</div>
+        <div className="px-3 pt-3 text-[11px] font-medium uppercase tracking-wide text-neutral-500">
+          Fault controls · simulator
+        </div>
         {faults ? (
           <FaultForm brokerId={brokerId} live={faults} />
         ) : (

@@ -26,7 +26,10 @@ export function BrokersOverview() {
       Object.fromEntries(
         data.map((broker) => [
           broker.brokerId,
-          [...(previous[broker.brokerId] ?? []), { at, p99Ms: broker.calls.p99Ms, inFlight: broker.calls.inFlight }].slice(-SAMPLES_KEPT),
+          [
+            ...(previous[broker.brokerId] ?? []),
+            { at, p99Ms: broker.calls.p99Ms, inFlight: broker.calls.inFlight },
+          ].slice(-SAMPLES_KEPT),
         ]),
       ),
     );
@@ -44,8 +47,8 @@ export function BrokersOverview() {
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="brokers-explanation">
-          Calls are counted across every worker over the last 5 minutes. Fault switches change the broker simulator at once, for every order, and are audited with
-          your reason; clear them when the rehearsal is over.
+          Calls are counted across every worker over the last 5 minutes. Fault switches change the broker simulator at
+          once, for every order, and are audited with your reason; clear them when the rehearsal is over.
         </p>
       </PageHeading>
       <PipelinePanel />

@@ -13,7 +13,12 @@ function valueText(value: unknown): string {
   return String(value);
 }
 
-const ENTITY_LABEL: Record<string, string> = { orders: "Order", cash_balances: "Cash", holdings: "Holding", points_balances: "Points" };
+const ENTITY_LABEL: Record<string, string> = {
+  orders: "Order",
+  cash_balances: "Cash",
+  holdings: "Holding",
+  points_balances: "Points",
+};
 
 /** "Cash USD", "Holding AAPL", "Points": which row of the account changed (keys are `accountId/currency` and the like). */
 function entityText(entry: HistoryEntry): string {
@@ -74,7 +79,9 @@ function Changes({ entry }: { entry: HistoryEntry }) {
       </details>
     );
   }
-  return fields.map(([field, change]) => <Change key={field} field={field} from={change.from} to={change.to} created={false} />);
+  return fields.map(([field, change]) => (
+    <Change key={field} field={field} from={change.from} to={change.to} created={false} />
+  ));
 }
 
 /** The database's change history of rows (an order, or an account's balances), newest first. */
@@ -104,7 +111,9 @@ export function ChangeHistoryTable({ entries, showEntity }: { entries: HistoryEn
             <td>
               <Actor actor={entry.actor} />
             </td>
-            <td className="max-w-80 whitespace-normal text-neutral-600">{entry.cause || <span className="text-neutral-400">—</span>}</td>
+            <td className="max-w-80 whitespace-normal text-neutral-600">
+              {entry.cause || <span className="text-neutral-400">—</span>}
+            </td>
           </tr>
         ))}
         {entries.length === 0 && (

@@ -30,7 +30,9 @@ const MINUTE = 60_000;
  */
 function lastHour(stats: AdminStats | undefined, fetchedAt: number) {
   if (!stats || fetchedAt === 0) return [];
-  const counts = new Map((stats?.ordersPerMinute ?? []).map((m) => [Math.floor(Date.parse(m.minute) / MINUTE), m.count]));
+  const counts = new Map(
+    (stats?.ordersPerMinute ?? []).map((m) => [Math.floor(Date.parse(m.minute) / MINUTE), m.count]),
+  );
   const end = Math.floor(fetchedAt / MINUTE);
   return Array.from({ length: 60 }, (_, i) => {
     const minute = end - 59 + i;
@@ -60,9 +62,11 @@ export function OrdersPerMinuteChart({ stats, fetchedAt }: { stats: AdminStats |
 
 export function OrdersByStatusChart({ stats }: { stats: AdminStats | undefined }) {
   const byStatus = (stats?.byStatus ?? {}) as Record<string, number>;
-  const data = ORDER_STATUSES.map((status) => ({ status, label: STATUS_LABEL[status], count: byStatus[status] ?? 0 })).filter(
-    (d) => d.count > 0,
-  );
+  const data = ORDER_STATUSES.map((status) => ({
+    status,
+    label: STATUS_LABEL[status],
+    count: byStatus[status] ?? 0,
+  })).filter((d) => d.count > 0);
   return (
     <section className="panel" aria-label="Orders by status">
       <div className="panel-title">Orders by status</div>

@@ -6,7 +6,18 @@ import { useState, type FormEvent } from "react";
 import { Banner } from "@/components/banner";
 import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { useTRPC } from "@/trpc/client";
-import { DELAYS, describeFaults, liveText, NO_FAULTS, RATES, readDraft, SWITCHES, type DelayKey, type FaultDraft, type RateKey } from "./faults";
+import {
+  DELAYS,
+  describeFaults,
+  liveText,
+  NO_FAULTS,
+  RATES,
+  readDraft,
+  SWITCHES,
+  type DelayKey,
+  type FaultDraft,
+  type RateKey,
+} from "./faults";
 import type { BrokerFaults } from "./router-types";
 
 type Applied = { kind: "change" | "clear"; text: string };
@@ -48,7 +59,9 @@ function NumberInput({
           aria-describedby={`${id}-note`}
           data-field={field.key}
         />
-        <span className="pointer-events-none absolute inset-y-0 right-2 flex items-center text-[12px] text-neutral-400">{unit}</span>
+        <span className="pointer-events-none absolute inset-y-0 right-2 flex items-center text-[12px] text-neutral-400">
+          {unit}
+        </span>
       </div>
       {error ? (
         <p className="field-error" id={`${id}-note`} data-testid={`error-${field.key}`}>
@@ -108,7 +121,8 @@ export function FaultForm({ brokerId, live }: { brokerId: string; live: BrokerFa
   function send(kind: Applied["kind"], faults: Partial<BrokerFaults>) {
     setApplied(null);
     setNotice(null);
-    const text = kind === "clear" ? `All faults cleared on ${brokerId}.` : `Applied on ${brokerId}: ${describeFaults(faults)}.`;
+    const text =
+      kind === "clear" ? `All faults cleared on ${brokerId}.` : `Applied on ${brokerId}: ${describeFaults(faults)}.`;
     setFaults.mutate({ brokerId, faults, reason }, { onSuccess: () => setApplied({ kind, text }) });
   }
 
@@ -162,7 +176,12 @@ export function FaultForm({ brokerId, live }: { brokerId: string; live: BrokerFa
           const on = draft[field.key] ?? live[field.key];
           const edited = on !== live[field.key];
           return (
-            <label key={field.key} className="flex items-start gap-2 text-[13px]" htmlFor={`${brokerId}-${field.key}`} title={field.hint}>
+            <label
+              key={field.key}
+              className="flex items-start gap-2 text-[13px]"
+              htmlFor={`${brokerId}-${field.key}`}
+              title={field.hint}
+            >
               <input
                 id={`${brokerId}-${field.key}`}
                 type="checkbox"
@@ -204,7 +223,12 @@ export function FaultForm({ brokerId, live }: { brokerId: string; live: BrokerFa
           <button type="submit" className="btn btn-primary" disabled={setFaults.isPending}>
             {setFaults.isPending ? "Applying…" : "Apply"}
           </button>
-          <button type="button" className="btn btn-ghost" disabled={setFaults.isPending} onClick={() => send("clear", NO_FAULTS)}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={setFaults.isPending}
+            onClick={() => send("clear", NO_FAULTS)}
+          >
             Clear all faults
           </button>
           {Object.keys(draft).length > 0 && (
@@ -233,7 +257,9 @@ export function FaultForm({ brokerId, live }: { brokerId: string; live: BrokerFa
       {(refusedValues || banner) && (
         <Banner tone="error" onDismiss={() => setFaults.reset()}>
           <span data-testid="faults-error">
-            {refusedValues ? `The server refused these values: ${refusedValues.join(" ")}. Nothing was changed.` : banner}
+            {refusedValues
+              ? `The server refused these values: ${refusedValues.join(" ")}. Nothing was changed.`
+              : banner}
           </span>
         </Banner>
       )}

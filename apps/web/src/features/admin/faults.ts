@@ -64,14 +64,18 @@ function parseField(key: NumberKey, text: string): { value: number } | { error: 
     if (!NUMBER.test(trimmed) || Number(trimmed) > 100) return { error: "Enter a percentage from 0 to 100." };
     return { value: Number(trimmed) / 100 };
   }
-  if (!NUMBER.test(trimmed) || Number(trimmed) > MAX_DELAY_MS) return { error: `Enter milliseconds from 0 to ${MAX_DELAY_MS.toLocaleString("en-US")}.` };
+  if (!NUMBER.test(trimmed) || Number(trimmed) > MAX_DELAY_MS)
+    return { error: `Enter milliseconds from 0 to ${MAX_DELAY_MS.toLocaleString("en-US")}.` };
   return { value: Number(trimmed) };
 }
 
 const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
 /** The fields the draft changes against the broker's current faults, or the inputs that cannot be sent. */
-export function readDraft(draft: FaultDraft, live: BrokerFaults): { change: Partial<BrokerFaults>; errors: Partial<Record<NumberKey, string>> } {
+export function readDraft(
+  draft: FaultDraft,
+  live: BrokerFaults,
+): { change: Partial<BrokerFaults>; errors: Partial<Record<NumberKey, string>> } {
   const change: Partial<BrokerFaults> = {};
   const errors: Partial<Record<NumberKey, string>> = {};
   for (const { key } of [...DELAYS, ...RATES]) {
@@ -108,5 +112,7 @@ export function describeFaults(faults: Partial<BrokerFaults>): string | null {
 
 /** Only the switches that are on, for the card's one-line summary. */
 export function activeFaults(faults: BrokerFaults): Partial<BrokerFaults> {
-  return Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== 0 && value !== false)) as Partial<BrokerFaults>;
+  return Object.fromEntries(
+    Object.entries(faults).filter(([, value]) => value !== 0 && value !== false),
+  ) as Partial<BrokerFaults>;
 }

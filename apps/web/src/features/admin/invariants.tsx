@@ -23,7 +23,11 @@ function Missing() {
 function AccountCell({ violation }: { violation: InvariantViolation }) {
   if (!violation.accountId) return <Missing />;
   return (
-    <Link href={`/admin/accounts/${violation.accountId}`} className="font-mono text-[12px] hover:underline" data-testid="account-link">
+    <Link
+      href={`/admin/accounts/${violation.accountId}`}
+      className="font-mono text-[12px] hover:underline"
+      data-testid="account-link"
+    >
       {violation.accountNo ?? <MonoId id={violation.accountId} />}
     </Link>
   );
@@ -32,12 +36,17 @@ function AccountCell({ violation }: { violation: InvariantViolation }) {
 /** "last pass 14:03:05, incremental, 12 ms: 3 accounts, 5 orders (8 changes read) · full sweep 13:10:00, 840 ms" */
 function CheckerFigures({ checker }: { checker: InvariantChecker | null }) {
   if (!checker) {
-    return <span data-testid="invariants-checker">No pass yet: the worker&apos;s invariants role has not run (it is on by default; see WORKER_ROLES).</span>;
+    return (
+      <span data-testid="invariants-checker">
+        No pass yet: the worker&apos;s invariants role has not run (it is on by default; see WORKER_ROLES).
+      </span>
+    );
   }
   return (
     <span data-testid="invariants-checker">
-      Last pass {dateTimeText(checker.lastPassAt)}, {checker.lastPassKind}, {checker.lastPassMs} ms: {count(checker.accountsChecked, "account", "accounts")},{" "}
-      {count(checker.ordersChecked, "order", "orders")} checked ({count(checker.rowsRead, "change", "changes")} read)
+      Last pass {dateTimeText(checker.lastPassAt)}, {checker.lastPassKind}, {checker.lastPassMs} ms:{" "}
+      {count(checker.accountsChecked, "account", "accounts")}, {count(checker.ordersChecked, "order", "orders")} checked
+      ({count(checker.rowsRead, "change", "changes")} read)
       {checker.lastFullSweepAt && (
         <>
           {" "}
@@ -52,7 +61,12 @@ function ViolationRows({ violations, resolved }: { violations: InvariantViolatio
   return (
     <>
       {violations.map((violation) => (
-        <tr key={violation.id} data-violation-id={violation.id} data-invariant={violation.invariant} className="align-top">
+        <tr
+          key={violation.id}
+          data-violation-id={violation.id}
+          data-invariant={violation.invariant}
+          className="align-top"
+        >
           <td>
             <Pill tone={resolved ? RESOLVED_TONE : BROKEN_TONE} title={violation.meaning}>
               {violation.invariant}
@@ -74,7 +88,19 @@ function ViolationRows({ violations, resolved }: { violations: InvariantViolatio
   );
 }
 
-function ViolationTable({ title, violations, resolved, empty, testId }: { title: string; violations: InvariantViolation[] | undefined; resolved: boolean; empty: string; testId: string }) {
+function ViolationTable({
+  title,
+  violations,
+  resolved,
+  empty,
+  testId,
+}: {
+  title: string;
+  violations: InvariantViolation[] | undefined;
+  resolved: boolean;
+  empty: string;
+  testId: string;
+}) {
   return (
     <section className="panel" aria-label={title}>
       <div className="panel-title">
@@ -126,16 +152,23 @@ export function Invariants() {
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="invariants-explanation">
-          The worker checks the books continuously: balances equal the sum of their ledger entries, holds equal what open orders hold, filled quantities
-          equal the executions the ledger booked, closed orders hold nothing, every execution is booked within its grace period, and no order is open
-          here that the broker closed (as of the last reconciliation run). Each pass checks what changed since the last one; a full sweep checks
-          everything. A violation stays open until a pass finds it fixed.
+          The worker checks the books continuously: balances equal the sum of their ledger entries, holds equal what
+          open orders hold, filled quantities equal the executions the ledger booked, closed orders hold nothing, every
+          execution is booked within its grace period, and no order is open here that the broker closed (as of the last
+          reconciliation run). Each pass checks what changed since the last one; a full sweep checks everything. A
+          violation stays open until a pass finds it fixed.
         </p>
         <p className="num mt-0.5 text-[12px] text-neutral-500">
           <CheckerFigures checker={report.data?.checker ?? null} />
         </p>
       </PageHeading>
-      <ViolationTable title="Open" violations={open} resolved={false} testId="invariants-open" empty="Nothing is broken. This list refreshes every 2 s." />
+      <ViolationTable
+        title="Open"
+        violations={open}
+        resolved={false}
+        testId="invariants-open"
+        empty="Nothing is broken. This list refreshes every 2 s."
+      />
       <ViolationTable
         title="Resolved in the last 24 hours"
         violations={report.data?.resolved}

@@ -12,7 +12,10 @@ type LateFill = inferRouterOutputs<AppRouter>["admin"]["lateFills"][number];
 
 /** What the fill left the account owing, or nothing. */
 function owedText(fill: LateFill): string | null {
-  const owed = [fill.debitCash && `$${money(fill.debitCash)}`, fill.debitShares && `${quantity(fill.debitShares)} ${fill.symbol}`].filter(Boolean);
+  const owed = [
+    fill.debitCash && `$${money(fill.debitCash)}`,
+    fill.debitShares && `${quantity(fill.debitShares)} ${fill.symbol}`,
+  ].filter(Boolean);
   return owed.length ? `account owes ${owed.join(" and ")}` : null;
 }
 
@@ -28,10 +31,10 @@ export function LateFillsPanel() {
   return (
     <section className="panel border-amber-300" aria-label="Late fills" data-testid="late-fills">
       <div className="panel-title bg-amber-50 text-amber-800">
-        <span>
-          Late fills: {fills.length} in the last 7 days
+        <span>Late fills: {fills.length} in the last 7 days</span>
+        <span className="normal-case tracking-normal text-amber-700">
+          booked for orders already closed here; check each order and tell the customer
         </span>
-        <span className="normal-case tracking-normal text-amber-700">booked for orders already closed here; check each order and tell the customer</span>
       </div>
       <div className="max-h-48 overflow-auto">
         <table className="data-table">

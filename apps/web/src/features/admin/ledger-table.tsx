@@ -2,10 +2,25 @@ import Link from "next/link";
 import { MonoId } from "@/components/mono-id";
 import { dateTimeText, signedAmount, trendClass } from "@/lib/format";
 
-type LedgerRow = { id: string; asset: string; amount: string; kind: string; createdAt: string; orderId?: string | null };
+type LedgerRow = {
+  id: string;
+  asset: string;
+  amount: string;
+  kind: string;
+  createdAt: string;
+  orderId?: string | null;
+};
 
 /** Ledger entries, oldest or newest first as the server sent them; `showOrder` adds a link to each entry's order. */
-export function LedgerTable({ entries, showOrder, empty }: { entries: LedgerRow[]; showOrder?: boolean; empty: string }) {
+export function LedgerTable({
+  entries,
+  showOrder,
+  empty,
+}: {
+  entries: LedgerRow[];
+  showOrder?: boolean;
+  empty: string;
+}) {
   const columns = showOrder ? 5 : 4;
   return (
     <table className="data-table" data-testid="ledger">

@@ -14,10 +14,21 @@ export function OrderLink({ orderId }: { orderId: string }) {
 }
 
 /** "BUY 3 AAPL atlas": side in its colour, the broker it went to in small print. */
-export function OrderLine({ side, qty, symbol, brokerId }: { side: string; qty: string; symbol: string; brokerId?: string }) {
+export function OrderLine({
+  side,
+  qty,
+  symbol,
+  brokerId,
+}: {
+  side: string;
+  qty: string;
+  symbol: string;
+  brokerId?: string;
+}) {
   return (
     <>
-      <span className={side === "BUY" ? "text-emerald-700" : "text-rose-700"}>{side}</span> {quantity(qty)} <span className="font-semibold">{symbol}</span>
+      <span className={side === "BUY" ? "text-emerald-700" : "text-rose-700"}>{side}</span> {quantity(qty)}{" "}
+      <span className="font-semibold">{symbol}</span>
       {brokerId && <span className="ml-1 font-mono text-[11px] text-neutral-400">{brokerId}</span>}
     </>
   );

@@ -17,7 +17,8 @@ import { TccBox } from "./tcc";
 const ALERT_KINDS: ReadonlySet<string> = new Set(["LATE_FILL", "ACCOUNT_DEBIT"]);
 
 function DetailJson({ detail }: { detail: unknown }) {
-  if (detail == null || (typeof detail === "object" && Object.keys(detail).length === 0)) return <span className="text-neutral-400">—</span>;
+  if (detail == null || (typeof detail === "object" && Object.keys(detail).length === 0))
+    return <span className="text-neutral-400">—</span>;
   return (
     <details>
       <summary className="cursor-pointer text-neutral-500 select-none">detail</summary>
@@ -30,7 +31,10 @@ function DetailJson({ detail }: { detail: unknown }) {
 
 export function OrderDetail({ orderId }: { orderId: string }) {
   const trpc = useTRPC();
-  const detail = useQuery({ ...trpc.admin.orders.detail.queryOptions({ orderId }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
+  const detail = useQuery({
+    ...trpc.admin.orders.detail.queryOptions({ orderId }),
+    refetchInterval: ORDER_FALLBACK_REFRESH_MS,
+  });
   const data = detail.data;
   if (!data) {
     return (
@@ -48,7 +52,8 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           ← All orders
         </Link>
         <h1 className="text-sm font-semibold">
-          {order.side} {quantity(order.quantity)} {order.symbol} {order.type === "LIMIT" ? `@ ${price(order.limitPrice)}` : "at market"}
+          {order.side} {quantity(order.quantity)} {order.symbol}{" "}
+          {order.type === "LIMIT" ? `@ ${price(order.limitPrice)}` : "at market"}
         </h1>
         <StatusBadge status={order.status} />
         {detail.isError && <span className="text-[12px] text-rose-700">Refresh failed, retrying every 2 s.</span>}
@@ -97,7 +102,11 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           </div>
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 p-3 sm:grid-cols-4">
             <Field label="Account no">
-              <Link className="font-mono underline underline-offset-2 hover:text-neutral-600" href={`/admin/accounts/${account.id}`} data-testid="account-link">
+              <Link
+                className="font-mono underline underline-offset-2 hover:text-neutral-600"
+                href={`/admin/accounts/${account.id}`}
+                data-testid="account-link"
+              >
                 {account.accountNo}
               </Link>
             </Field>
@@ -118,7 +127,9 @@ export function OrderDetail({ orderId }: { orderId: string }) {
       <section className="panel" aria-label="Timeline">
         <div className="panel-title">
           <span>Timeline</span>
-          <span className="font-normal normal-case tracking-normal text-neutral-400">{events.length} events, oldest first</span>
+          <span className="font-normal normal-case tracking-normal text-neutral-400">
+            {events.length} events, oldest first
+          </span>
         </div>
         <table className="data-table" data-testid="timeline">
           <thead>
@@ -133,13 +144,21 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id} data-event-kind={e.kind} className={clsx("align-top", ALERT_KINDS.has(e.kind) && "bg-amber-50")}>
+              <tr
+                key={e.id}
+                data-event-kind={e.kind}
+                className={clsx("align-top", ALERT_KINDS.has(e.kind) && "bg-amber-50")}
+              >
                 <td className="text-neutral-500">{dateTimeText(e.createdAt)}</td>
                 <td className={clsx("font-medium", ALERT_KINDS.has(e.kind) && "text-amber-800")}>{e.kind}</td>
                 <td>
                   {e.fromStatus || e.toStatus ? (
                     <span className="inline-flex items-center gap-1">
-                      {e.fromStatus ? <StatusBadge status={e.fromStatus} /> : <span className="text-neutral-400">new</span>}
+                      {e.fromStatus ? (
+                        <StatusBadge status={e.fromStatus} />
+                      ) : (
+                        <span className="text-neutral-400">new</span>
+                      )}
                       <span className="text-neutral-400">→</span>
                       {e.toStatus ? <StatusBadge status={e.toStatus} /> : <span className="text-neutral-400">—</span>}
                     </span>
@@ -212,7 +231,9 @@ export function OrderDetail({ orderId }: { orderId: string }) {
       <section className="panel" aria-label="Change history">
         <div className="panel-title">
           <span>Change history</span>
-          <span className="font-normal normal-case tracking-normal text-neutral-400">{history.length} changes to the order row, newest first</span>
+          <span className="font-normal normal-case tracking-normal text-neutral-400">
+            {history.length} changes to the order row, newest first
+          </span>
         </div>
         <ChangeHistoryTable entries={history} />
       </section>

@@ -1,6 +1,12 @@
 "use client";
 
-import { createColumnHelper, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import {
+  createColumnHelper,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -15,29 +21,63 @@ const byDecimal = decimalOrder<AdminOrder>();
 const column = createColumnHelper<AdminOrder>();
 
 const columns = [
-  column.accessor("createdAt", { header: "Placed", cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span> }),
+  column.accessor("createdAt", {
+    header: "Placed",
+    cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span>,
+  }),
   column.accessor("id", {
     header: "Order",
     enableSorting: false,
     cell: (c) => (
-      <Link href={`/admin/orders/${c.getValue()}`} className="hover:underline" onClick={(e) => e.stopPropagation()} data-testid="order-link">
+      <Link
+        href={`/admin/orders/${c.getValue()}`}
+        className="hover:underline"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="order-link"
+      >
         <MonoId id={c.getValue()} />
       </Link>
     ),
   }),
-  column.accessor("accountNo", { header: "Account", cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span> }),
+  column.accessor("accountNo", {
+    header: "Account",
+    cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span>,
+  }),
   column.accessor("symbol", { header: "Symbol", cell: (c) => <span className="font-semibold">{c.getValue()}</span> }),
   column.accessor("side", {
     header: "Side",
     cell: (c) => <span className={c.getValue() === "BUY" ? "text-emerald-700" : "text-rose-700"}>{c.getValue()}</span>,
   }),
   column.accessor("type", { header: "Type" }),
-  column.accessor("quantity", { header: "Qty", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => quantity(c.getValue()) }),
-  column.accessor("filledQuantity", { header: "Filled", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => quantity(c.getValue()) }),
-  column.accessor("limitPrice", { header: "Limit", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => price(c.getValue()) }),
-  column.accessor("averagePrice", { header: "Avg px", sortingFn: byDecimal, meta: { numeric: true }, cell: (c) => price(c.getValue()) }),
+  column.accessor("quantity", {
+    header: "Qty",
+    sortingFn: byDecimal,
+    meta: { numeric: true },
+    cell: (c) => quantity(c.getValue()),
+  }),
+  column.accessor("filledQuantity", {
+    header: "Filled",
+    sortingFn: byDecimal,
+    meta: { numeric: true },
+    cell: (c) => quantity(c.getValue()),
+  }),
+  column.accessor("limitPrice", {
+    header: "Limit",
+    sortingFn: byDecimal,
+    meta: { numeric: true },
+    cell: (c) => price(c.getValue()),
+  }),
+  column.accessor("averagePrice", {
+    header: "Avg px",
+    sortingFn: byDecimal,
+    meta: { numeric: true },
+    cell: (c) => price(c.getValue()),
+  }),
   column.accessor("status", { header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
-  column.accessor("brokerId", { header: "Broker", cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span> }),
+  column.accessor("brokerId", {
+    header: "Broker",
+    cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span>,
+  }),
   column.accessor("statusReason", {
     header: "Reason",
     enableSorting: false,
@@ -47,7 +87,10 @@ const columns = [
       </span>
     ),
   }),
-  column.accessor("updatedAt", { header: "Updated", cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span> }),
+  column.accessor("updatedAt", {
+    header: "Updated",
+    cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span>,
+  }),
 ];
 
 export function OrdersGrid({ orders }: { orders: AdminOrder[] }) {

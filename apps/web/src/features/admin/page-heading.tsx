@@ -17,7 +17,15 @@ export function PageHeading({ title, status, children }: { title: string; status
 }
 
 /** "3 orders waiting · updated 14:03:05", or why the list could not be read (it keeps polling). */
-export function PollStatus({ query, children, everySeconds = 2 }: { query: PolledQuery; children: ReactNode; everySeconds?: number }) {
+export function PollStatus({
+  query,
+  children,
+  everySeconds = 2,
+}: {
+  query: PolledQuery;
+  children: ReactNode;
+  everySeconds?: number;
+}) {
   if (query.isError) {
     return (
       <span className="text-rose-700">
@@ -29,7 +37,9 @@ export function PollStatus({ query, children, everySeconds = 2 }: { query: Polle
   return (
     <>
       {children}
-      {query.dataUpdatedAt > 0 && <span className="ml-2">updated {timeText(new Date(query.dataUpdatedAt).toISOString())}</span>}
+      {query.dataUpdatedAt > 0 && (
+        <span className="ml-2">updated {timeText(new Date(query.dataUpdatedAt).toISOString())}</span>
+      )}
     </>
   );
 }

@@ -31,7 +31,9 @@ export function ParkedMessages() {
     trpc.admin.parkedMessages.retry.mutationOptions({
       onSuccess: ({ key }) => {
         setOpen(null);
-        setDone(`Order ${key.slice(0, 8)}…: its parked message runs again within seconds; the messages waiting behind it follow once it goes through.`);
+        setDone(
+          `Order ${key.slice(0, 8)}…: its parked message runs again within seconds; the messages waiting behind it follow once it goes through.`,
+        );
       },
       onSettled: () => {
         void queryClient.invalidateQueries(trpc.admin.parkedMessages.pathFilter());
@@ -63,13 +65,20 @@ export function ParkedMessages() {
           </span>
         </div>
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="parked-explanation">
-          A message whose handler keeps failing parks its order: the order&apos;s later messages wait behind it, never handled out of order, while other
-          orders flow. The worker retries it every few minutes; <span className="font-medium text-neutral-800">Retry now</span> runs it on the worker&apos;s
-          next pass, for example once the cause is fixed.
+          A message whose handler keeps failing parks its order: the order&apos;s later messages wait behind it, never
+          handled out of order, while other orders flow. The worker retries it every few minutes;{" "}
+          <span className="font-medium text-neutral-800">Retry now</span> runs it on the worker&apos;s next pass, for
+          example once the cause is fixed.
         </p>
       </div>
 
-      <OutcomeBanners success={done} successTestId="parked-success" onDismissSuccess={() => setDone(null)} orphanError={orphanError} onDismissError={() => retry.reset()} />
+      <OutcomeBanners
+        success={done}
+        successTestId="parked-success"
+        onDismissSuccess={() => setDone(null)}
+        orphanError={orphanError}
+        onDismissError={() => retry.reset()}
+      />
 
       <div className="panel overflow-auto">
         <table className="data-table" data-testid="parked-table">
@@ -95,7 +104,8 @@ export function ParkedMessages() {
                       <OrderLink orderId={row.key} />
                     </td>
                     <td>
-                      <span className="text-neutral-500">{row.topic}</span> · <span className="font-medium">{row.eventType}</span>
+                      <span className="text-neutral-500">{row.topic}</span> ·{" "}
+                      <span className="font-medium">{row.eventType}</span>
                     </td>
                     <td className="r num">{row.attempts}</td>
                     <td className="whitespace-normal text-rose-700">{row.lastError ?? "—"}</td>
@@ -103,7 +113,11 @@ export function ParkedMessages() {
                     <td className="text-neutral-500">{dateTimeText(row.parkedAt)}</td>
                     <td className="text-neutral-500">{row.retryAt ? dateTimeText(row.retryAt) : "on the next pass"}</td>
                     <td className="r">
-                      <DecisionButtons options={RETRY} open={formOpen ? "RETRY" : null} onOpen={() => openForm(row.id)} />
+                      <DecisionButtons
+                        options={RETRY}
+                        open={formOpen ? "RETRY" : null}
+                        onOpen={() => openForm(row.id)}
+                      />
                     </td>
                   </tr>
                   {formOpen && (
@@ -115,8 +129,9 @@ export function ParkedMessages() {
                           action="RETRY"
                           summary={
                             <>
-                              <span className="font-semibold">Retry now</span> the {row.eventType} message (<MonoId id={row.id} />) of order <MonoId id={row.key} />: the
-                              worker runs it on its next pass; if it goes through, the {row.waiting} waiting behind it follow in order.
+                              <span className="font-semibold">Retry now</span> the {row.eventType} message (
+                              <MonoId id={row.id} />) of order <MonoId id={row.key} />: the worker runs it on its next
+                              pass; if it goes through, the {row.waiting} waiting behind it follow in order.
                             </>
                           }
                           submitLabel="Retry now"

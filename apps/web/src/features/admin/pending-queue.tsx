@@ -27,8 +27,16 @@ const DECISIONS = [
 ] as const satisfies readonly { value: Decision; label: string }[];
 
 const DECISION_TEXT: Record<Decision, { button: string; effect: string }> = {
-  CONFIRM: { button: "Confirm order", effect: "only if the broker shows the order (it is asked now): the order takes the broker's status and keeps its reservation" },
-  CANCEL: { button: "Cancel order", effect: "a cancel goes to the broker first; what the order holds is released when the broker confirms it has nothing working" },
+  CONFIRM: {
+    button: "Confirm order",
+    effect:
+      "only if the broker shows the order (it is asked now): the order takes the broker's status and keeps its reservation",
+  },
+  CANCEL: {
+    button: "Cancel order",
+    effect:
+      "a cancel goes to the broker first; what the order holds is released when the broker confirms it has nothing working",
+  },
 };
 
 function orderText(order: PendingOrder) {
@@ -81,11 +89,18 @@ export function PendingQueue() {
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="pending-explanation">
-          Confirm: the broker shows this order — it keeps its reservation. Cancel: cancel it at the broker — what it holds is released once the broker confirms.
+          Confirm: the broker shows this order — it keeps its reservation. Cancel: cancel it at the broker — what it
+          holds is released once the broker confirms.
         </p>
       </PageHeading>
 
-      <OutcomeBanners success={resolved} successTestId="resolve-success" onDismissSuccess={() => setResolved(null)} orphanError={orphanError} onDismissError={() => resolve.reset()} />
+      <OutcomeBanners
+        success={resolved}
+        successTestId="resolve-success"
+        onDismissSuccess={() => setResolved(null)}
+        orphanError={orphanError}
+        onDismissError={() => resolve.reset()}
+      />
 
       <section className="panel min-h-0 flex-1 overflow-auto" aria-label="Pending orders">
         <table className="data-table" data-testid="pending-table">
@@ -109,7 +124,11 @@ export function PendingQueue() {
               const formOpen = open?.orderId === row.orderId;
               return (
                 <Fragment key={row.orderId}>
-                  <tr data-order-id={row.orderId} data-status={row.orderStatus} className={clsx(formOpen && "bg-neutral-50")}>
+                  <tr
+                    data-order-id={row.orderId}
+                    data-status={row.orderStatus}
+                    className={clsx(formOpen && "bg-neutral-50")}
+                  >
                     <td>
                       <OrderLink orderId={row.orderId} />
                     </td>
@@ -147,8 +166,9 @@ export function PendingQueue() {
                           action={open.decision}
                           summary={
                             <>
-                              <span className="font-semibold">{DECISION_TEXT[open.decision].button}</span> {orderText(row)} (<MonoId id={row.orderId} />):{" "}
-                              {DECISION_TEXT[open.decision].effect}.
+                              <span className="font-semibold">{DECISION_TEXT[open.decision].button}</span>{" "}
+                              {orderText(row)} (<MonoId id={row.orderId} />
+                              ): {DECISION_TEXT[open.decision].effect}.
                             </>
                           }
                           submitLabel={DECISION_TEXT[open.decision].button}
@@ -156,7 +176,9 @@ export function PendingQueue() {
                           placeholder="e.g. broker desk confirmed order on the phone"
                           pending={resolve.isPending}
                           error={resolve.error}
-                          onSubmit={(reason) => resolve.mutate({ orderId: row.orderId, decision: open.decision, reason })}
+                          onSubmit={(reason) =>
+                            resolve.mutate({ orderId: row.orderId, decision: open.decision, reason })
+                          }
                           onClose={() => {
                             resolve.reset();
                             setOpen(null);
@@ -178,7 +200,8 @@ export function PendingQueue() {
             {pending.data?.length === 0 && (
               <tr>
                 <td colSpan={COLUMNS} className="text-neutral-500" data-testid="pending-empty">
-                  Nothing is pending. An order lands here when its reservation passes its deadline while the broker&apos;s answer is unknown; this list refreshes every 2 s.
+                  Nothing is pending. An order lands here when its reservation passes its deadline while the
+                  broker&apos;s answer is unknown; this list refreshes every 2 s.
                 </td>
               </tr>
             )}

@@ -20,7 +20,15 @@ export function PipelinePanel() {
         <h2 className="font-semibold">Event pipeline</h2>
         {worker ? (
           <>
-            <Pill tone={worker.mode === worker.configured ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-amber-50 text-amber-800 ring-amber-200"}>{worker.mode}</Pill>
+            <Pill
+              tone={
+                worker.mode === worker.configured
+                  ? "bg-emerald-50 text-emerald-800 ring-emerald-200"
+                  : "bg-amber-50 text-amber-800 ring-amber-200"
+              }
+            >
+              {worker.mode}
+            </Pill>
             <span className="text-neutral-600">
               configured {worker.configured}, since {timeText(worker.since)}
               {worker.lastError ? ` — last Kafka error: ${worker.lastError}` : ""}

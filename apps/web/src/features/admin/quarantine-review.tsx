@@ -15,7 +15,13 @@ const REVIEW = [{ value: "REVIEW", label: "Review" }] as const;
 /** An open entry's Review button, or who reviewed the entry, when and why. */
 export function ReviewCell({ entry, actions }: { entry: QuarantineEntry; actions: ReviewActions }) {
   if (entry.review) return <ReviewNote review={entry.review} />;
-  return <DecisionButtons options={REVIEW} open={actions.openKey === entry.key ? "REVIEW" : null} onOpen={() => actions.onOpen(entry.key)} />;
+  return (
+    <DecisionButtons
+      options={REVIEW}
+      open={actions.openKey === entry.key ? "REVIEW" : null}
+      onOpen={() => actions.onOpen(entry.key)}
+    />
+  );
 }
 
 function ReviewNote({ review }: { review: Review }) {
@@ -55,8 +61,9 @@ export function ReviewForm({
       action="REVIEW"
       summary={
         <>
-          <span className="font-semibold">Mark reviewed</span> the {ENTRY_NOUN[entry.source]} <span className="font-mono text-[12px]">{entry.key}</span> ({entry.reasonCode}): say what it was
-          and what was done about it. It leaves the Open list; nothing else changes.
+          <span className="font-semibold">Mark reviewed</span> the {ENTRY_NOUN[entry.source]}{" "}
+          <span className="font-mono text-[12px]">{entry.key}</span> ({entry.reasonCode}): say what it was and what was
+          done about it. It leaves the Open list; nothing else changes.
         </>
       }
       submitLabel="Mark reviewed"

@@ -28,11 +28,16 @@ import { QUARANTINE_INITIAL_STATUS, QUARANTINE_LIMIT, quarantineInput } from "./
 
 const REFRESH_MS = 2000;
 
-const STATUS_PHRASE: Record<QuarantineStatus, string> = { open: "waiting for a review", reviewed: "reviewed", all: "open or reviewed" };
+const STATUS_PHRASE: Record<QuarantineStatus, string> = {
+  open: "waiting for a review",
+  reviewed: "reviewed",
+  all: "open or reviewed",
+};
 
 const EMPTY_TEXT: Record<QuarantineStatus, string> = {
   open: "Nothing waits for a review. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s.",
-  reviewed: "No reviewed entry. Review one from the Open list; refused callbacks are pruned with their reviews after their retention period (90 days by default).",
+  reviewed:
+    "No reviewed entry. Review one from the Open list; refused callbacks are pruned with their reviews after their retention period (90 days by default).",
   all: "Nothing refused. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s.",
 };
 
@@ -58,7 +63,9 @@ function BodyExcerpt({ body }: { body: string | null }) {
   return (
     <details data-testid="quarantine-body">
       <summary className="cursor-pointer text-neutral-500 select-none">{body.length} chars</summary>
-      <pre className="mt-1 max-h-64 max-w-xl overflow-auto rounded bg-neutral-50 p-2 font-mono text-[11.5px] break-all whitespace-pre-wrap">{body || "(empty)"}</pre>
+      <pre className="mt-1 max-h-64 max-w-xl overflow-auto rounded bg-neutral-50 p-2 font-mono text-[11.5px] break-all whitespace-pre-wrap">
+        {body || "(empty)"}
+      </pre>
     </details>
   );
 }
@@ -66,14 +73,25 @@ function BodyExcerpt({ body }: { body: string | null }) {
 const column = createColumnHelper<QuarantineEntry>();
 
 const columns = [
-  column.accessor("at", { header: "Time", cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span> }),
+  column.accessor("at", {
+    header: "Time",
+    cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span>,
+  }),
   column.accessor("source", { header: "Source", cell: (c) => SOURCE_LABEL[c.getValue()] }),
-  column.accessor("brokerId", { header: "Broker", filterFn: "equalsString", cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span> }),
+  column.accessor("brokerId", {
+    header: "Broker",
+    filterFn: "equalsString",
+    cell: (c) => <span className="font-mono text-[12px]">{c.getValue()}</span>,
+  }),
   column.accessor("reasonCode", {
     header: "Code",
     filterFn: "equalsString",
     cell: (c) => (
-      <Pill tone={REASON_CODE[c.getValue()].tone} title={REASON_CODE[c.getValue()].meaning} data-reason-code={c.getValue()}>
+      <Pill
+        tone={REASON_CODE[c.getValue()].tone}
+        title={REASON_CODE[c.getValue()].meaning}
+        data-reason-code={c.getValue()}
+      >
         {c.getValue()}
       </Pill>
     ),
@@ -87,18 +105,55 @@ const columns = [
       </span>
     ),
   }),
-  column.accessor("execId", { header: "Exec id", cell: (c) => (c.getValue() ? <MonoId id={c.getValue()!} length={16} /> : <Missing />) }),
+  column.accessor("execId", {
+    header: "Exec id",
+    cell: (c) => (c.getValue() ? <MonoId id={c.getValue()!} length={16} /> : <Missing />),
+  }),
   column.display({ id: "order", header: "Order", cell: (c) => <OrderCell entry={c.row.original} /> }),
-  column.accessor("accountNo", { header: "Account", cell: (c) => (c.getValue() ? <span className="font-mono text-[12px]">{c.getValue()}</span> : <Missing />) }),
-  column.accessor("symbol", { header: "Symbol", cell: (c) => (c.getValue() ? <span className="font-semibold">{c.getValue()}</span> : <Missing />) }),
-  column.accessor("quantity", { header: "Qty", sortingFn: byDecimal<QuarantineEntry>(), meta: { numeric: true }, cell: (c) => (c.getValue() ? quantity(c.getValue()) : <Missing />) }),
-  column.accessor("price", { header: "Price", sortingFn: byDecimal<QuarantineEntry>(), meta: { numeric: true }, cell: (c) => (c.getValue() ? price(c.getValue()) : <Missing />) }),
+  column.accessor("accountNo", {
+    header: "Account",
+    cell: (c) => (c.getValue() ? <span className="font-mono text-[12px]">{c.getValue()}</span> : <Missing />),
+  }),
+  column.accessor("symbol", {
+    header: "Symbol",
+    cell: (c) => (c.getValue() ? <span className="font-semibold">{c.getValue()}</span> : <Missing />),
+  }),
+  column.accessor("quantity", {
+    header: "Qty",
+    sortingFn: byDecimal<QuarantineEntry>(),
+    meta: { numeric: true },
+    cell: (c) => (c.getValue() ? quantity(c.getValue()) : <Missing />),
+  }),
+  column.accessor("price", {
+    header: "Price",
+    sortingFn: byDecimal<QuarantineEntry>(),
+    meta: { numeric: true },
+    cell: (c) => (c.getValue() ? price(c.getValue()) : <Missing />),
+  }),
   column.accessor("body", { header: "Body", enableSorting: false, cell: (c) => <BodyExcerpt body={c.getValue()} /> }),
-  column.display({ id: "review", header: "Review", cell: (c) => <ReviewCell entry={c.row.original} actions={c.table.options.meta as ReviewActions} /> }),
+  column.display({
+    id: "review",
+    header: "Review",
+    cell: (c) => <ReviewCell entry={c.row.original} actions={c.table.options.meta as ReviewActions} />,
+  }),
 ];
 
 /** A select over one column's filter value; empty means "any". */
-function ColumnSelect({ id, label, any, value, options, onChange }: { id: string; label: string; any: string; value: string; options: string[]; onChange: (value: string) => void }) {
+function ColumnSelect({
+  id,
+  label,
+  any,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  any: string;
+  value: string;
+  options: string[];
+  onChange: (value: string) => void;
+}) {
   return (
     <div>
       <label className="label" htmlFor={id}>
@@ -123,7 +178,12 @@ function StatusSelect({ value, onChange }: { value: QuarantineStatus; onChange: 
       <label className="label" htmlFor="quarantine-status">
         Status
       </label>
-      <select id="quarantine-status" className="input w-32" value={value} onChange={(e) => onChange(e.target.value as QuarantineStatus)}>
+      <select
+        id="quarantine-status"
+        className="input w-32"
+        value={value}
+        onChange={(e) => onChange(e.target.value as QuarantineStatus)}
+      >
         {STATUS_OPTIONS.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -138,7 +198,10 @@ export function Quarantine() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<QuarantineStatus>(QUARANTINE_INITIAL_STATUS);
-  const quarantine = useQuery({ ...trpc.admin.quarantine.list.queryOptions(quarantineInput(status)), refetchInterval: REFRESH_MS });
+  const quarantine = useQuery({
+    ...trpc.admin.quarantine.list.queryOptions(quarantineInput(status)),
+    refetchInterval: REFRESH_MS,
+  });
   const entries = useMemo(() => quarantine.data ?? [], [quarantine.data]);
   const [openKey, setOpenKey] = useState<string | null>(null);
   const [reviewed, setReviewed] = useState<string | null>(null);
@@ -147,7 +210,9 @@ export function Quarantine() {
     trpc.admin.quarantine.review.mutationOptions({
       onSuccess: ({ key, review: done }) => {
         setOpenKey(null);
-        setReviewed(`${key} is marked reviewed ("${done.reason}"). It is listed under Reviewed, with your name and reason.`);
+        setReviewed(
+          `${key} is marked reviewed ("${done.reason}"). It is listed under Reviewed, with your name and reason.`,
+        );
       },
       // The list and the nav's open count both change.
       onSettled: () => {
@@ -201,25 +266,46 @@ export function Quarantine() {
         title="Quarantine"
         status={
           <PollStatus query={quarantine}>
-            {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"} {STATUS_PHRASE[status]} (the newest {QUARANTINE_LIMIT} at
-            most)
+            {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"}{" "}
+            {STATUS_PHRASE[status]} (the newest {QUARANTINE_LIMIT} at most)
           </PollStatus>
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="quarantine-explanation">
-          Broker callbacks the receiver refused (signature, malformed body, unknown broker or order, mismatch with the order) and stored executions the
-          ledger refused (overfill, or after the order closed). None of them changed an order, a balance or the ledger. Review each with a reason (kept in
-          the audit log): what it was and what was done about it.
+          Broker callbacks the receiver refused (signature, malformed body, unknown broker or order, mismatch with the
+          order) and stored executions the ledger refused (overfill, or after the order closed). None of them changed an
+          order, a balance or the ledger. Review each with a reason (kept in the audit log): what it was and what was
+          done about it.
         </p>
       </PageHeading>
 
-      <OutcomeBanners success={reviewed} successTestId="review-success" onDismissSuccess={() => setReviewed(null)} orphanError={orphanError} onDismissError={() => review.reset()} />
+      <OutcomeBanners
+        success={reviewed}
+        successTestId="review-success"
+        onDismissSuccess={() => setReviewed(null)}
+        orphanError={orphanError}
+        onDismissError={() => review.reset()}
+      />
 
       <section className="panel flex min-h-0 flex-1 flex-col" aria-label="Quarantined callbacks and executions">
         <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">
           <StatusSelect value={status} onChange={changeStatus} />
-          <ColumnSelect id="quarantine-broker" label="Broker" any="Any broker" value={filterOf("brokerId")} options={brokers} onChange={setFilter("brokerId")} />
-          <ColumnSelect id="quarantine-reason" label="Reason code" any="Any reason" value={filterOf("reasonCode")} options={REASON_CODES} onChange={setFilter("reasonCode")} />
+          <ColumnSelect
+            id="quarantine-broker"
+            label="Broker"
+            any="Any broker"
+            value={filterOf("brokerId")}
+            options={brokers}
+            onChange={setFilter("brokerId")}
+          />
+          <ColumnSelect
+            id="quarantine-reason"
+            label="Reason code"
+            any="Any reason"
+            value={filterOf("reasonCode")}
+            options={REASON_CODES}
+            onChange={setFilter("reasonCode")}
+          />
           <div className="num ml-auto text-right text-[12px] text-neutral-500">
             {rows.length} of {entries.length} shown
           </div>
@@ -264,7 +350,9 @@ export function Quarantine() {
               {quarantine.data !== undefined && rows.length === 0 && (
                 <tr>
                   <td colSpan={columns.length} className="text-neutral-500" data-testid="quarantine-empty">
-                    {entries.length === 0 ? EMPTY_TEXT[status] : "No refusal matches these filters. Clear a filter to see more."}
+                    {entries.length === 0
+                      ? EMPTY_TEXT[status]
+                      : "No refusal matches these filters. Clear a filter to see more."}
                   </td>
                 </tr>
               )}

@@ -48,7 +48,13 @@ export function ReasonForm({
   }
 
   return (
-    <form onSubmit={submit} className="space-y-2 bg-neutral-50 px-2 py-2" noValidate data-testid={testId} data-action={action}>
+    <form
+      onSubmit={submit}
+      className="space-y-2 bg-neutral-50 px-2 py-2"
+      noValidate
+      data-testid={testId}
+      data-action={action}
+    >
       <p className="text-[12.5px]">{summary}</p>
       <div className="flex items-start gap-2">
         <div className="w-[28rem]">
@@ -76,7 +82,10 @@ export function ReasonForm({
           <button
             type="submit"
             disabled={pending}
-            className={clsx("btn text-white", destructive ? "bg-rose-600 hover:bg-rose-700" : "bg-neutral-900 hover:bg-neutral-700")}
+            className={clsx(
+              "btn text-white",
+              destructive ? "bg-rose-600 hover:bg-rose-700" : "bg-neutral-900 hover:bg-neutral-700",
+            )}
           >
             {pending ? "Saving…" : submitLabel}
           </button>
@@ -114,7 +123,9 @@ export function DecisionButtons<T extends string>({
           onClick={() => onOpen(option.value)}
           className={clsx(
             "rounded border px-2 py-0.5 text-[12px] whitespace-nowrap",
-            open === option.value ? "border-neutral-900 bg-neutral-900 text-white" : "border-neutral-300 hover:bg-neutral-100",
+            open === option.value
+              ? "border-neutral-900 bg-neutral-900 text-white"
+              : "border-neutral-300 hover:bg-neutral-100",
           )}
         >
           {option.label}

@@ -11,7 +11,15 @@ import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrderLink } from "./order-cells";
-import { CLASS_LABEL, FIX_LABEL, ITEM_STATUS, ITEM_STATUSES, MISMATCH_CLASSES, type ItemStatus, type MismatchClass } from "./recon-labels";
+import {
+  CLASS_LABEL,
+  FIX_LABEL,
+  ITEM_STATUS,
+  ITEM_STATUSES,
+  MISMATCH_CLASSES,
+  type ItemStatus,
+  type MismatchClass,
+} from "./recon-labels";
 import { DecisionButtons, ReasonForm } from "./reason-form";
 import { type ReconItem } from "./router-types";
 import { RECON_ITEMS_INITIAL_STATUS } from "./console-queries";
@@ -58,10 +66,16 @@ function Sides({ item }: { item: ReconItem }) {
   return (
     <div>
       <Side label="Ours" status={ours?.status ?? null} filled={ours?.filledQuantity} qty={ours?.quantity} />
-      <Side label={item.brokerId} status={broker?.status ?? null} filled={broker?.filledQuantity} qty={broker?.quantity} />
+      <Side
+        label={item.brokerId}
+        status={broker?.status ?? null}
+        filled={broker?.filledQuantity}
+        qty={broker?.quantity}
+      />
       {execution && (
         <div className="mt-0.5 text-[11.5px] text-neutral-500" title={execution.execId}>
-          exec {execution.execId}: broker {quantity(execution.quantity)} @ {execution.price ?? "—"}, ours {quantity(execution.ourQuantity)} @ {execution.ourPrice ?? "—"}
+          exec {execution.execId}: broker {quantity(execution.quantity)} @ {execution.price ?? "—"}, ours{" "}
+          {quantity(execution.ourQuantity)} @ {execution.ourPrice ?? "—"}
         </div>
       )}
     </div>
@@ -90,7 +104,11 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
   const [decided, setDecided] = useState<string | null>(null);
 
   const items = useQuery({
-    ...trpc.admin.recon.items.queryOptions({ runId: runId ?? undefined, status: status || undefined, class: mismatchClass || undefined }),
+    ...trpc.admin.recon.items.queryOptions({
+      runId: runId ?? undefined,
+      status: status || undefined,
+      class: mismatchClass || undefined,
+    }),
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
@@ -128,7 +146,12 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
           <label className="label" htmlFor="recon-status">
             Item status
           </label>
-          <select id="recon-status" className="input w-40" value={status} onChange={(e) => setStatus(e.target.value as ItemStatus | "")}>
+          <select
+            id="recon-status"
+            className="input w-40"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ItemStatus | "")}
+          >
             <option value="">Any status</option>
             {ITEM_STATUSES.map((value) => (
               <option key={value} value={value}>
@@ -141,7 +164,12 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
           <label className="label" htmlFor="recon-class">
             Mismatch class
           </label>
-          <select id="recon-class" className="input w-44" value={mismatchClass} onChange={(e) => setMismatchClass(e.target.value as MismatchClass | "")}>
+          <select
+            id="recon-class"
+            className="input w-44"
+            value={mismatchClass}
+            onChange={(e) => setMismatchClass(e.target.value as MismatchClass | "")}
+          >
             <option value="">Any class</option>
             {MISMATCH_CLASSES.map((value) => (
               <option key={value} value={value}>
@@ -151,7 +179,10 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
           </select>
         </div>
         {runId && (
-          <span className="inline-flex h-8 items-center gap-2 rounded bg-neutral-100 px-2 text-[12px]" data-testid="run-filter">
+          <span
+            className="inline-flex h-8 items-center gap-2 rounded bg-neutral-100 px-2 text-[12px]"
+            data-testid="run-filter"
+          >
             Run <MonoId id={runId} />
             <button type="button" className="text-neutral-500 hover:text-neutral-900" onClick={onShowAllRuns}>
               show all runs
@@ -171,7 +202,13 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
 
       {(decided || orphanError) && (
         <div className="border-b border-neutral-200 p-2">
-          <OutcomeBanners success={decided} successTestId="recon-decided" onDismissSuccess={() => setDecided(null)} orphanError={orphanError} onDismissError={() => decide.reset()} />
+          <OutcomeBanners
+            success={decided}
+            successTestId="recon-decided"
+            onDismissSuccess={() => setDecided(null)}
+            orphanError={orphanError}
+            onDismissError={() => decide.reset()}
+          />
         </div>
       )}
 
@@ -195,7 +232,12 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
               const formOpen = open?.itemId === item.id;
               return (
                 <Fragment key={item.id}>
-                  <tr data-item-id={item.id} data-class={item.class} data-status={item.status} className={clsx("align-top", formOpen && "bg-neutral-50")}>
+                  <tr
+                    data-item-id={item.id}
+                    data-class={item.class}
+                    data-status={item.status}
+                    className={clsx("align-top", formOpen && "bg-neutral-50")}
+                  >
                     <td className="text-neutral-500">{dateTimeText(item.createdAt)}</td>
                     <td>
                       <span className="font-medium">{CLASS_LABEL[item.class]}</span>
@@ -242,13 +284,15 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
                           summary={
                             open.decision === "APPROVE" ? (
                               <>
-                                <span className="font-semibold">{approveLabel(item)}</span> {CLASS_LABEL[item.class].toLowerCase()} on <MonoId id={item.clientOrderId} />:{" "}
+                                <span className="font-semibold">{approveLabel(item)}</span>{" "}
+                                {CLASS_LABEL[item.class].toLowerCase()} on <MonoId id={item.clientOrderId} />:{" "}
                                 {item.fixDescription}
                               </>
                             ) : (
                               <>
-                                <span className="font-semibold">Reject</span> the proposed fix for <MonoId id={item.clientOrderId} />: nothing changes on the order;
-                                the item is closed with your reason, and a later run reports the mismatch again if it is still there.
+                                <span className="font-semibold">Reject</span> the proposed fix for{" "}
+                                <MonoId id={item.clientOrderId} />: nothing changes on the order; the item is closed
+                                with your reason, and a later run reports the mismatch again if it is still there.
                               </>
                             )
                           }

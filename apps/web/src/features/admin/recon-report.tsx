@@ -48,7 +48,15 @@ function ClassCounts({ counts }: { counts: ReconRun["countsByClass"] }) {
   );
 }
 
-function RunsTable({ runs, selected, onSelect }: { runs: ReconRun[]; selected: string | null; onSelect: (runId: string | null) => void }) {
+function RunsTable({
+  runs,
+  selected,
+  onSelect,
+}: {
+  runs: ReconRun[];
+  selected: string | null;
+  onSelect: (runId: string | null) => void;
+}) {
   const columns = 11;
   return (
     <table className="data-table" data-testid="recon-runs">
@@ -94,7 +102,9 @@ function RunsTable({ runs, selected, onSelect }: { runs: ReconRun[]; selected: s
             <td className="r">{run.ordersInFlight}</td>
             <td className={clsx("r", run.mismatches > 0 && "font-semibold")} data-testid="run-mismatches">
               {run.mismatches}
-              {run.countsByStatus.PROPOSED > 0 && <span className="ml-1 font-normal text-amber-700">({run.countsByStatus.PROPOSED} open)</span>}
+              {run.countsByStatus.PROPOSED > 0 && (
+                <span className="ml-1 font-normal text-amber-700">({run.countsByStatus.PROPOSED} open)</span>
+              )}
             </td>
             <td className="r">{run.autoApplied}</td>
             <td>
@@ -105,7 +115,8 @@ function RunsTable({ runs, selected, onSelect }: { runs: ReconRun[]; selected: s
         {runs.length === 0 && (
           <tr>
             <td colSpan={columns} className="text-neutral-500" data-testid="recon-runs-empty">
-              No reconciliation has run yet. The worker runs one per broker every few minutes; “Run now” runs one at once.
+              No reconciliation has run yet. The worker runs one per broker every few minutes; “Run now” runs one at
+              once.
             </td>
           </tr>
         )}
@@ -117,7 +128,10 @@ function RunsTable({ runs, selected, onSelect }: { runs: ReconRun[]; selected: s
 export function ReconReport() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const runs = useQuery({ ...trpc.admin.recon.runs.queryOptions({ limit: RECON_RUNS_LIMIT }), refetchInterval: REFRESH_MS });
+  const runs = useQuery({
+    ...trpc.admin.recon.runs.queryOptions({ limit: RECON_RUNS_LIMIT }),
+    refetchInterval: REFRESH_MS,
+  });
   // Only the broker ids: no need to poll the simulator's faults from this page.
   const brokers = useQuery(trpc.admin.brokers.overview.queryOptions());
   const [brokerId, setBrokerId] = useState("");
@@ -148,23 +162,35 @@ export function ReconReport() {
         title="Reconciliation"
         status={
           <PollStatus query={runs} everySeconds={5}>
-            {list.length === RECON_RUNS_LIMIT ? `newest ${RECON_RUNS_LIMIT} runs` : `${list.length} ${list.length === 1 ? "run" : "runs"}`}
+            {list.length === RECON_RUNS_LIMIT
+              ? `newest ${RECON_RUNS_LIMIT} runs`
+              : `${list.length} ${list.length === 1 ? "run" : "runs"}`}
           </PollStatus>
         }
       >
         <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="recon-explanation">
-          A run compares one broker&apos;s report with our orders and executions since the start of the trading day (00:00 UTC). A missing execution it can
-          book exactly is ingested by the run itself; every other mismatch is proposed here and changes nothing until an operator approves it, with a reason.
+          A run compares one broker&apos;s report with our orders and executions since the start of the trading day
+          (00:00 UTC). A missing execution it can book exactly is ingested by the run itself; every other mismatch is
+          proposed here and changes nothing until an operator approves it, with a reason.
         </p>
       </PageHeading>
 
       <section className="panel" aria-label="Runs">
-        <form onSubmit={runNow} className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2" noValidate>
+        <form
+          onSubmit={runNow}
+          className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2"
+          noValidate
+        >
           <div>
             <label className="label" htmlFor="recon-broker">
               Broker
             </label>
-            <select id="recon-broker" className="input w-40" value={brokerId} onChange={(e) => setBrokerId(e.target.value)}>
+            <select
+              id="recon-broker"
+              className="input w-40"
+              value={brokerId}
+              onChange={(e) => setBrokerId(e.target.value)}
+            >
               <option value="">All brokers</option>
               {brokers.data?.map((broker) => (
                 <option key={broker.brokerId} value={broker.brokerId}>
@@ -179,12 +205,19 @@ export function ReconReport() {
           <span className="pb-2 text-[12px] text-neutral-500">Click a run to see its items below.</span>
         </form>
         {(ran || runError) && (
-          <div className="space-y-2 border-b border-neutral-200 p-2" data-testid="recon-ran" data-run-ids={ran?.map((r) => r.id).join(" ") ?? ""}>
+          <div
+            className="space-y-2 border-b border-neutral-200 p-2"
+            data-testid="recon-ran"
+            data-run-ids={ran?.map((r) => r.id).join(" ") ?? ""}
+          >
             {ran && ran.some((r) => !r.error) && (
               <Banner tone="success" onDismiss={() => setRan(null)}>
                 {ran
                   .filter((r) => !r.error)
-                  .map((r) => `${r.brokerId}: ${r.ordersCompared} compared, ${r.mismatches} mismatches, ${r.autoApplied} auto-applied`)
+                  .map(
+                    (r) =>
+                      `${r.brokerId}: ${r.ordersCompared} compared, ${r.mismatches} mismatches, ${r.autoApplied} auto-applied`,
+                  )
                   .join("; ")}
                 .
               </Banner>
@@ -194,7 +227,8 @@ export function ReconReport() {
               .map((r) => (
                 <Banner key={r.id} tone="error">
                   <span data-testid="recon-run-failed">
-                    {r.brokerId}: the run could not read the broker&apos;s report ({r.error}). Nothing was compared; run it again once the broker answers.
+                    {r.brokerId}: the run could not read the broker&apos;s report ({r.error}). Nothing was compared; run
+                    it again once the broker answers.
                   </span>
                 </Banner>
               ))}

@@ -19,7 +19,9 @@ export type BrokerFaults = NonNullable<BrokerOverview["faults"]>;
 export type ReconRun = Outputs["admin"]["recon"]["runs"][number];
 export type ReconItem = Outputs["admin"]["recon"]["items"][number];
 export type QuarantineEntry = Outputs["admin"]["quarantine"]["list"][number];
-export type QuarantineStatus = NonNullable<Exclude<inferRouterInputs<AppRouter>["admin"]["quarantine"]["list"], void>["status"]>;
+export type QuarantineStatus = NonNullable<
+  Exclude<inferRouterInputs<AppRouter>["admin"]["quarantine"]["list"], void>["status"]
+>;
 export type InvariantsReport = Outputs["admin"]["invariants"]["list"];
 export type InvariantViolation = InvariantsReport["open"][number];
 export type InvariantChecker = NonNullable<InvariantsReport["checker"]>;

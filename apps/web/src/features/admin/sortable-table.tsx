@@ -36,9 +36,15 @@ export function SortableHead<Row>({ table }: { table: Table<Row> }) {
                 aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
               >
                 {header.column.getCanSort() ? (
-                  <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 uppercase hover:text-neutral-900">
+                  <button
+                    type="button"
+                    onClick={header.column.getToggleSortingHandler()}
+                    className="inline-flex items-center gap-1 uppercase hover:text-neutral-900"
+                  >
                     {flexRender(header.column.columnDef.header, header.getContext())}
-                    <span className="w-2 text-neutral-400">{sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}</span>
+                    <span className="w-2 text-neutral-400">
+                      {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
+                    </span>
                   </button>
                 ) : (
                   flexRender(header.column.columnDef.header, header.getContext())

@@ -56,7 +56,9 @@ export function TccBox({ tcc }: { tcc: TccRecord | null }) {
         {tcc && <TccStateBadge state={tcc.status} />}
       </div>
       {!tcc ? (
-        <p className="p-3 text-neutral-500">No reservation record for this order, so nothing is held for it through TCC.</p>
+        <p className="p-3 text-neutral-500">
+          No reservation record for this order, so nothing is held for it through TCC.
+        </p>
       ) : (
         <>
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 p-3 sm:grid-cols-4">

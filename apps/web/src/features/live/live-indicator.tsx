@@ -4,7 +4,12 @@ import type { LiveState } from "./use-order-changes";
 
 const FALLBACK_SECONDS = ORDER_FALLBACK_REFRESH_MS / 1000;
 
-const LABEL: Record<LiveState, string> = { connecting: "Connecting", live: "Live", reconnecting: "Reconnecting", offline: "Offline" };
+const LABEL: Record<LiveState, string> = {
+  connecting: "Connecting",
+  live: "Live",
+  reconnecting: "Reconnecting",
+  offline: "Offline",
+};
 const EXPLAIN: Record<LiveState, string> = {
   connecting: "Connecting to live order updates",
   live: "Order changes appear as they happen",
@@ -15,7 +20,12 @@ const EXPLAIN: Record<LiveState, string> = {
 /** A dot and a word in the header: whether order changes are arriving live. */
 export function LiveIndicator({ state }: { state: LiveState }) {
   return (
-    <span className="inline-flex items-center gap-1.5 text-neutral-400" data-testid="live-status" data-state={state} title={EXPLAIN[state]}>
+    <span
+      className="inline-flex items-center gap-1.5 text-neutral-400"
+      data-testid="live-status"
+      data-state={state}
+      title={EXPLAIN[state]}
+    >
       <span
         aria-hidden
         className={clsx("h-1.5 w-1.5 rounded-full", {

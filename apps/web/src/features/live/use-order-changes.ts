@@ -47,8 +47,12 @@ export function useOrderChanges(area: LiveArea): LiveState {
   useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
 
   const handlers = { onStarted: () => gather(null), onData: (change: Change) => gather(change) };
-  const customer = useSubscription(trpc.orders.onChange.subscriptionOptions(area === "trading" ? undefined : skipToken, handlers));
-  const operator = useSubscription(trpc.admin.orders.onChange.subscriptionOptions(area === "console" ? undefined : skipToken, handlers));
+  const customer = useSubscription(
+    trpc.orders.onChange.subscriptionOptions(area === "trading" ? undefined : skipToken, handlers),
+  );
+  const operator = useSubscription(
+    trpc.admin.orders.onChange.subscriptionOptions(area === "console" ? undefined : skipToken, handlers),
+  );
   return useLiveState(area === "trading" ? customer.status : operator.status);
 }
 

@@ -22,9 +22,23 @@ const COMMISSION_RATE = "0.001";
 type Side = "BUY" | "SELL";
 type Kind = "MARKET" | "LIMIT";
 
-function Toggle<T extends string>({ value, options, onChange, name }: { value: T; options: { value: T; label: string; active: string }[]; onChange: (v: T) => void; name: string }) {
+function Toggle<T extends string>({
+  value,
+  options,
+  onChange,
+  name,
+}: {
+  value: T;
+  options: { value: T; label: string; active: string }[];
+  onChange: (v: T) => void;
+  name: string;
+}) {
   return (
-    <div className="grid grid-flow-col gap-px overflow-hidden rounded border border-neutral-300 bg-neutral-300" role="radiogroup" aria-label={name}>
+    <div
+      className="grid grid-flow-col gap-px overflow-hidden rounded border border-neutral-300 bg-neutral-300"
+      role="radiogroup"
+      aria-label={name}
+    >
       {options.map((o) => (
         <button
           key={o.value}
@@ -32,7 +46,10 @@ function Toggle<T extends string>({ value, options, onChange, name }: { value: T
           role="radio"
           aria-checked={value === o.value}
           onClick={() => onChange(o.value)}
-          className={clsx("h-8 text-[13px] font-medium", value === o.value ? o.active : "bg-white text-neutral-600 hover:bg-neutral-50")}
+          className={clsx(
+            "h-8 text-[13px] font-medium",
+            value === o.value ? o.active : "bg-white text-neutral-600 hover:bg-neutral-50",
+          )}
         >
           {o.label}
         </button>
@@ -107,7 +124,9 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const quote = quotes.data?.find((q) => q.symbol === symbol);
   const referencePrice = type === "LIMIT" ? limitPrice.trim() : side === "BUY" ? quote?.ask : quote?.bid;
   const estimate =
-    referencePrice && isDecimal(referencePrice) && isDecimal(quantity) ? multiply(quantity.trim(), referencePrice) : null;
+    referencePrice && isDecimal(referencePrice) && isDecimal(quantity)
+      ? multiply(quantity.trim(), referencePrice)
+      : null;
   const holding = summary.data?.positions.find((p) => p.symbol === symbol);
   // Display only: the server prices the commission (rounded up to the cent) and holds its points.
   const commission = estimate ? multiply(estimate, COMMISSION_RATE) : null;
@@ -140,7 +159,9 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             onChange={(e) => setSymbol(e.target.value)}
             aria-invalid={fieldErrors.symbol ? true : undefined}
           >
-            {!quotes.data?.some((q) => q.symbol === symbol) && <option value={symbol}>{symbol || "Choose a symbol"}</option>}
+            {!quotes.data?.some((q) => q.symbol === symbol) && (
+              <option value={symbol}>{symbol || "Choose a symbol"}</option>
+            )}
             {quotes.data?.map((q) => (
               <option key={q.symbol} value={q.symbol}>
                 {q.symbol} — {q.name}
@@ -209,7 +230,10 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
               aria-describedby="error-payFeeWithPoints"
             />
             <span>
-              Pay commission with points <span className="num text-neutral-500">({summary.data ? formatQty(summary.data.points.available) : "—"} available)</span>
+              Pay commission with points{" "}
+              <span className="num text-neutral-500">
+                ({summary.data ? formatQty(summary.data.points.available) : "—"} available)
+              </span>
             </span>
           </label>
           <FieldError messages={fieldErrors.payFeeWithPoints} id="error-payFeeWithPoints" />
@@ -229,7 +253,11 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
           <div className="flex justify-between">
             <dt className="text-neutral-500">Commission (est.)</dt>
             <dd data-testid="ticket-commission">
-              {commission ? (payFeeWithPoints ? `${formatFixed(commissionPoints!, 0)} points` : `$${money(commission)}`) : "—"}
+              {commission
+                ? payFeeWithPoints
+                  ? `${formatFixed(commissionPoints!, 0)} points`
+                  : `$${money(commission)}`
+                : "—"}
             </dd>
           </div>
           <div className="flex justify-between">
@@ -237,7 +265,8 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             <dd>{side === "BUY" ? `$${money(summary.data?.cash.available)}` : formatQty(holding?.quantity ?? "0")}</dd>
           </div>
           <p className="pt-1 text-[11px] leading-snug text-neutral-500">
-            A 0.1% commission is charged on each fill; paid with points, 1 point pays 1 cent. Market buys hold 5% extra cash until they fill.
+            A 0.1% commission is charged on each fill; paid with points, 1 point pays 1 cent. Market buys hold 5% extra
+            cash until they fill.
           </p>
         </dl>
 
@@ -249,8 +278,9 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
         {placed && (
           <Banner tone="success" onDismiss={() => setPlaced(null)}>
             <span data-testid="ticket-success" data-order-id={placed.id}>
-              Order <MonoId id={placed.id} /> placed: {placed.side === "BUY" ? "buy" : "sell"} {formatQty(placed.quantity)}{" "}
-              {placed.symbol} {placed.type === "LIMIT" ? `at ${money(placed.limitPrice)}` : "at market"}. Follow it in Orders.
+              Order <MonoId id={placed.id} /> placed: {placed.side === "BUY" ? "buy" : "sell"}{" "}
+              {formatQty(placed.quantity)} {placed.symbol}{" "}
+              {placed.type === "LIMIT" ? `at ${money(placed.limitPrice)}` : "at market"}. Follow it in Orders.
             </span>
           </Banner>
         )}
@@ -258,7 +288,10 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
         <button
           type="submit"
           disabled={place.isPending || !symbol}
-          className={clsx("btn w-full text-white", side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700")}
+          className={clsx(
+            "btn w-full text-white",
+            side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700",
+          )}
         >
           {place.isPending ? "Placing…" : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`}
         </button>

@@ -15,12 +15,14 @@ import { ORDERS_LIMIT } from "./types";
 
 type Scope = "open" | "all";
 
-
 export function OrdersPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [scope, setScope] = useState<Scope>("open");
-  const orders = useQuery({ ...trpc.orders.list.queryOptions({ scope, limit: ORDERS_LIMIT }), refetchInterval: ORDER_FALLBACK_REFRESH_MS });
+  const orders = useQuery({
+    ...trpc.orders.list.queryOptions({ scope, limit: ORDERS_LIMIT }),
+    refetchInterval: ORDER_FALLBACK_REFRESH_MS,
+  });
 
   const cancel = useMutation(
     trpc.orders.cancel.mutationOptions({
@@ -55,7 +57,9 @@ export function OrdersPanel() {
             ))}
           </div>
         </div>
-        {orders.isError && <span className="normal-case tracking-normal text-rose-700">Orders may be out of date, retrying…</span>}
+        {orders.isError && (
+          <span className="normal-case tracking-normal text-rose-700">Orders may be out of date, retrying…</span>
+        )}
       </div>
       {cancelError && (
         <div className="p-2">
@@ -92,7 +96,9 @@ export function OrdersPanel() {
                   <MonoId id={o.id} />
                 </td>
                 <td className="font-semibold">{o.symbol}</td>
-                <td className={o.side === "BUY" ? "text-emerald-700" : "text-rose-700"}>{o.side === "BUY" ? "Buy" : "Sell"}</td>
+                <td className={o.side === "BUY" ? "text-emerald-700" : "text-rose-700"}>
+                  {o.side === "BUY" ? "Buy" : "Sell"}
+                </td>
                 <td>{o.type === "MARKET" ? "Market" : "Limit"}</td>
                 <td className="r">{quantity(o.quantity)}</td>
                 <td className="r">{quantity(o.filledQuantity)}</td>
@@ -128,7 +134,9 @@ export function OrdersPanel() {
             {orders.data?.length === 0 && (
               <tr>
                 <td colSpan={12} className="text-neutral-500">
-                  {scope === "open" ? "No open orders. Orders you place appear here until they fill or close." : "No orders yet."}
+                  {scope === "open"
+                    ? "No open orders. Orders you place appear here until they fill or close."
+                    : "No orders yet."}
                 </td>
               </tr>
             )}

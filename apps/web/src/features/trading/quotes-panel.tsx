@@ -9,14 +9,21 @@ import type { Quote } from "./types";
 export function QuotesPanel({ selected, onPick }: { selected: string | null; onPick: (quote: Quote) => void }) {
   const trpc = useTRPC();
   const quotes = useQuery({ ...trpc.market.quotes.queryOptions(), refetchInterval: 1000 });
-  const newest = quotes.data?.reduce<string | null>((max, q) => (max === null || q.timestamp > max ? q.timestamp : max), null);
+  const newest = quotes.data?.reduce<string | null>(
+    (max, q) => (max === null || q.timestamp > max ? q.timestamp : max),
+    null,
+  );
 
   return (
     <section className="panel flex min-h-0 flex-col" aria-label="Quotes">
       <div className="panel-title">
         <span>Quotes</span>
         <span className="num font-normal normal-case tracking-normal text-neutral-400">
-          {quotes.isError ? <span className="text-rose-700">Quotes are delayed, retrying…</span> : newest ? `as of ${timeText(newest)}` : null}
+          {quotes.isError ? (
+            <span className="text-rose-700">Quotes are delayed, retrying…</span>
+          ) : newest ? (
+            `as of ${timeText(newest)}`
+          ) : null}
         </span>
       </div>
       <div className="min-h-0 flex-1 overflow-auto">

@@ -11,7 +11,10 @@ export function TradingScreen() {
   const [preset, setPreset] = useState<TicketPreset | null>(null);
   return (
     <main className="grid min-h-0 flex-1 grid-cols-1 gap-2 p-2 lg:grid-cols-[380px_minmax(0,1fr)_300px]">
-      <QuotesPanel selected={preset?.symbol ?? null} onPick={(q) => setPreset({ symbol: q.symbol, price: q.last, nonce: Date.now() })} />
+      <QuotesPanel
+        selected={preset?.symbol ?? null}
+        onPick={(q) => setPreset({ symbol: q.symbol, price: q.last, nonce: Date.now() })}
+      />
       <div className="flex min-h-0 min-w-0 flex-col gap-2">
         <PortfolioPanel />
         <OrdersPanel />

@@ -35,12 +35,17 @@ export const ZAdminOrderFilter = z.object({
 
 export const adminRouter = router({
   orders: router({
-    list: operatorProcedure.input(ZAdminOrderFilter.default({})).query(({ ctx, input }) => listAllOrders(ctx.services.prisma, input)),
+    list: operatorProcedure
+      .input(ZAdminOrderFilter.default({}))
+      .query(({ ctx, input }) => listAllOrders(ctx.services.prisma, input)),
     detail: operatorProcedure
       .input(z.object({ orderId: z.uuid("That is not a valid order id.") }))
       .query(async ({ ctx, input }) => {
         const detail = await getOrderDetail(ctx.services.prisma, input.orderId);
-        const [tcc, history] = await Promise.all([tccOfOrder(ctx.services.prisma, input.orderId), orderHistory(ctx.services.prisma, input.orderId)]);
+        const [tcc, history] = await Promise.all([
+          tccOfOrder(ctx.services.prisma, input.orderId),
+          orderHistory(ctx.services.prisma, input.orderId),
+        ]);
         return { ...detail, tcc, history };
       }),
     /** Changes of every order, for the console. */
@@ -58,11 +63,18 @@ export const adminRouter = router({
         z.object({
           orderId: z.uuid("That is not a valid order id."),
           action: z.enum(["RETRY", "REJECT", "CANCEL"]),
-          reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500),
+          reason: z
+            .string()
+            .trim()
+            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
+            .max(500),
         }),
       )
       .mutation(async ({ ctx, input }) => {
-        const order = await actOnAttention({ ctx: { services: ctx.services, actor: ctx.actor, retryPolicy: ctx.services.retryPolicy }, input });
+        const order = await actOnAttention({
+          ctx: { services: ctx.services, actor: ctx.actor, retryPolicy: ctx.services.retryPolicy },
+          input,
+        });
         return { orderId: order.id, status: order.status };
       }),
   }),
@@ -75,20 +87,48 @@ export const adminRouter = router({
           brokerId: broker.brokerId,
           capabilities: broker.capabilities,
           isDefault: routing.defaultBrokerId === broker.brokerId,
-          symbols: Object.entries(routing.bySymbol).filter(([, brokerId]) => brokerId === broker.brokerId).map(([symbol]) => symbol),
-          calls: stats.find((row) => row.brokerId === broker.brokerId) ?? { brokerId: broker.brokerId, inFlight: 0, calls: 0, errorRate: 0, p50Ms: null, p99Ms: null },
+          symbols: Object.entries(routing.bySymbol)
+            .filter(([, brokerId]) => brokerId === broker.brokerId)
+            .map(([symbol]) => symbol),
+          calls: stats.find((row) => row.brokerId === broker.brokerId) ?? {
+            brokerId: broker.brokerId,
+            inFlight: 0,
+            calls: 0,
+            errorRate: 0,
+            p50Ms: null,
+            p99Ms: null,
+          },
           faults: await ctx.services.simulator.faults(broker.brokerId),
         })),
       );
     }),
     setFaults: operatorProcedure
-      .input(z.object({ brokerId: z.string().min(1).max(32), faults: ZBrokerFaults.partial().strict(), reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500) }))
+      .input(
+        z.object({
+          brokerId: z.string().min(1).max(32),
+          faults: ZBrokerFaults.partial().strict(),
+          reason: z
+            .string()
+            .trim()
+            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
+            .max(500),
+        }),
+      )
       .mutation(async ({ ctx, input }) => {
         ctx.services.brokers.get(input.brokerId);
         const faults = await ctx.services.simulator.setFaults(input.brokerId, input.faults).catch((error: Error) => {
           throw new DomainError("BAD_REQUEST", `${error.message} Nothing was changed.`);
         });
-        await ctx.services.prisma.$transaction((tx) => recordAudit(tx, { actor: ctx.actor, action: "broker.faults", targetType: "broker", targetId: input.brokerId, reason: input.reason, detail: input.faults }));
+        await ctx.services.prisma.$transaction((tx) =>
+          recordAudit(tx, {
+            actor: ctx.actor,
+            action: "broker.faults",
+            targetType: "broker",
+            targetId: input.brokerId,
+            reason: input.reason,
+            detail: input.faults,
+          }),
+        );
         return faults;
       }),
   }),
@@ -99,7 +139,11 @@ export const adminRouter = router({
         z.object({
           orderId: z.uuid("That is not a valid order id."),
           decision: z.enum(["CONFIRM", "CANCEL"]),
-          reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500),
+          reason: z
+            .string()
+            .trim()
+            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
+            .max(500),
         }),
       )
       .mutation(async ({ ctx, input }) => {
@@ -109,9 +153,13 @@ export const adminRouter = router({
   }),
   /** Broker callbacks the receiver refused and executions the ledger refused, newest first; operators review them. */
   quarantine: router({
-    list: operatorProcedure.input(ZQuarantineInput.default({})).query(({ ctx, input }) => listQuarantine(ctx.services.prisma, input)),
+    list: operatorProcedure
+      .input(ZQuarantineInput.default({}))
+      .query(({ ctx, input }) => listQuarantine(ctx.services.prisma, input)),
     openCount: operatorProcedure.query(({ ctx }) => countOpenQuarantine(ctx.services.prisma)),
-    review: operatorProcedure.input(ZQuarantineReviewInput).mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
+    review: operatorProcedure
+      .input(ZQuarantineReviewInput)
+      .mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
   }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
   /** Executions booked for orders we had already closed, in the last 7 days, newest first: each wants an operator's look. */
@@ -130,7 +178,9 @@ export const adminRouter = router({
   recon: reconRouter,
   /** What the worker's invariants role found: open and recently resolved violations, and what its passes cost. */
   invariants: router({
-    list: operatorProcedure.input(ZInvariantViolationsInput.default({})).query(({ ctx, input }) => listInvariantViolations(ctx.services.prisma, input)),
+    list: operatorProcedure
+      .input(ZInvariantViolationsInput.default({}))
+      .query(({ ctx, input }) => listInvariantViolations(ctx.services.prisma, input)),
     openCount: operatorProcedure.query(({ ctx }) => countOpenViolations(ctx.services.prisma)),
   }),
 });

@@ -25,6 +25,9 @@ export const authRouter = router({
       include: { accounts: { select: { id: true, accountNo: true }, orderBy: { createdAt: "asc" }, take: 1 } },
     });
     if (!user) return null;
-    return { user: { id: user.id, name: user.name, email: user.email, role: user.role }, account: user.accounts[0] ?? null };
+    return {
+      user: { id: user.id, name: user.name, email: user.email, role: user.role },
+      account: user.accounts[0] ?? null,
+    };
   }),
 });

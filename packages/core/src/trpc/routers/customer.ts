@@ -27,9 +27,17 @@ export const ordersRouter = router({
     .input(ZOrderId)
     .mutation(async ({ ctx, input }) => toOrderView(await cancelOrder({ ctx, input }), ctx.account.accountNo)),
   list: customerProcedure
-    .input(z.object({ scope: z.enum(["open", "all"]).default("all"), limit: z.number().int().min(1).max(500).optional() }).default({ scope: "all" }))
+    .input(
+      z
+        .object({ scope: z.enum(["open", "all"]).default("all"), limit: z.number().int().min(1).max(500).optional() })
+        .default({ scope: "all" }),
+    )
     .query(({ ctx, input }) => listAccountOrders(ctx.services.prisma, ctx.account, input)),
-  byId: customerProcedure.input(ZOrderId).query(({ ctx, input }) => getAccountOrder(ctx.services.prisma, ctx.account, input.orderId)),
+  byId: customerProcedure
+    .input(ZOrderId)
+    .query(({ ctx, input }) => getAccountOrder(ctx.services.prisma, ctx.account, input.orderId)),
   /** Changes of the signed-in customer's own orders; the account comes from the session, never from the input. */
-  onChange: customerProcedure.subscription(({ ctx, signal }) => openOrderChanges(ctx.services.orderFeed, { accountId: ctx.account.id, signal })),
+  onChange: customerProcedure.subscription(({ ctx, signal }) =>
+    openOrderChanges(ctx.services.orderFeed, { accountId: ctx.account.id, signal }),
+  ),
 });

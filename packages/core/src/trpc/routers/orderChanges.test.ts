@@ -42,12 +42,17 @@ describe("order-change subscriptions", () => {
   it("orders.onChange yields only the signed-in customer's orders, and the operator's stream yields all", async () => {
     const abort = new AbortController();
     const customer = drain(await (await callerFor("alice@demo.meridian", "CUSTOMER", abort.signal)).orders.onChange());
-    const operator = drain(await (await callerFor("ops@demo.meridian", "OPERATOR", abort.signal)).admin.orders.onChange());
+    const operator = drain(
+      await (await callerFor("ops@demo.meridian", "OPERATOR", abort.signal)).admin.orders.onChange(),
+    );
     await h.services.orderFeed.whenStarted();
 
     const bobOrder = await place(bob, "TSLA");
     const aliceOrder = await place(alice, "AAPL");
-    await vi.waitFor(() => expect(operator.changes.map((change) => change.orderId)).toEqual([bobOrder.id, aliceOrder.id]), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(operator.changes.map((change) => change.orderId)).toEqual([bobOrder.id, aliceOrder.id]),
+      { timeout: 5_000 },
+    );
     await vi.waitFor(() => expect(customer.changes.length).toBeGreaterThan(0), { timeout: 5_000 });
     expect(customer.changes.map((change) => [change.orderId, change.accountId])).toEqual([[aliceOrder.id, alice.id]]);
 

@@ -10,10 +10,20 @@ describe("admin.parkedMessages", () => {
   let h: Harness;
 
   const parkedMessage = async (orderId: string) => {
-    await h.db.prisma.$transaction((tx) => writeOutbox(tx, { topic: TOPICS.orderCommands, key: orderId, eventType: "SUBMIT", payload: {} }));
+    await h.db.prisma.$transaction((tx) =>
+      writeOutbox(tx, { topic: TOPICS.orderCommands, key: orderId, eventType: "SUBMIT", payload: {} }),
+    );
     const row = await h.db.prisma.outboxEvent.findFirstOrThrow({ where: { key: orderId } });
     // Parked an hour ahead: nothing retries it but the operator.
-    return h.db.prisma.outboxEvent.update({ where: { id: row.id }, data: { attempts: 10, lastError: "broker adapter down", parkedAt: new Date(), retryAt: new Date(Date.now() + 3_600_000) } });
+    return h.db.prisma.outboxEvent.update({
+      where: { id: row.id },
+      data: {
+        attempts: 10,
+        lastError: "broker adapter down",
+        parkedAt: new Date(),
+        retryAt: new Date(Date.now() + 3_600_000),
+      },
+    });
   };
 
   beforeAll(async () => {
@@ -25,21 +35,38 @@ describe("admin.parkedMessages", () => {
     const orderId = randomUUID();
     const parked = await parkedMessage(orderId);
     const ops = await h.caller("ops@demo.meridian");
-    expect(await ops.admin.parkedMessages.list()).toMatchObject([{ id: parked.id, key: orderId, eventType: "SUBMIT", attempts: 10, lastError: "broker adapter down", waiting: 0 }]);
+    expect(await ops.admin.parkedMessages.list()).toMatchObject([
+      { id: parked.id, key: orderId, eventType: "SUBMIT", attempts: 10, lastError: "broker adapter down", waiting: 0 },
+    ]);
 
-    await expect(ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "no" })).rejects.toThrow(/at least 5 characters/);
+    await expect(ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "no" })).rejects.toThrow(
+      /at least 5 characters/,
+    );
     const customer = await h.caller("alice@demo.meridian");
     await expect(customer.admin.parkedMessages.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(customer.admin.parkedMessages.retry({ messageId: parked.id, reason: "let me through" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      customer.admin.parkedMessages.retry({ messageId: parked.id, reason: "let me through" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
 
-    expect(await ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "atlas adapter fixed" })).toEqual({ messageId: parked.id, key: orderId });
+    expect(await ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "atlas adapter fixed" })).toEqual({
+      messageId: parked.id,
+      key: orderId,
+    });
     const row = await h.db.prisma.outboxEvent.findUniqueOrThrow({ where: { id: parked.id } });
     expect(row.retryAt!.getTime()).toBeLessThanOrEqual(Date.now());
     const audit = await h.db.prisma.auditLog.findMany({ where: { action: "message.retry", targetId: parked.id } });
-    expect(audit).toMatchObject([{ actor: expect.stringMatching(/^operator:/), reason: "atlas adapter fixed", detail: { key: orderId, attempts: 10, lastError: "broker adapter down" } }]);
+    expect(audit).toMatchObject([
+      {
+        actor: expect.stringMatching(/^operator:/),
+        reason: "atlas adapter fixed",
+        detail: { key: orderId, attempts: 10, lastError: "broker adapter down" },
+      },
+    ]);
 
     await h.db.prisma.outboxEvent.update({ where: { id: parked.id }, data: { consumedAt: new Date() } });
-    await expect(ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "once more please" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      ops.admin.parkedMessages.retry({ messageId: parked.id, reason: "once more please" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await ops.admin.parkedMessages.list()).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { operatorProcedure } from "../procedures";
 export const reconRouter = router({
   run: operatorProcedure.input(ZReconRunInput).mutation(({ ctx, input }) => reconcileNow({ ctx, input })),
   runs: operatorProcedure.input(ZReconRunsInput).query(({ ctx, input }) => listReconRuns(ctx.services.prisma, input)),
-  items: operatorProcedure.input(ZReconItemsInput).query(({ ctx, input }) => listReconItems(ctx.services.prisma, input)),
+  items: operatorProcedure
+    .input(ZReconItemsInput)
+    .query(({ ctx, input }) => listReconItems(ctx.services.prisma, input)),
   decide: operatorProcedure.input(ZReconDecideInput).mutation(({ ctx, input }) => decideReconItem({ ctx, input })),
 });

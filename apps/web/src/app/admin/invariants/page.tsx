@@ -12,7 +12,10 @@ export default async function InvariantsPage() {
   if (!operator) return <Forbidden message={OPERATORS_ONLY} />;
 
   const queryClient = getQueryClient();
-  await Promise.all([queryClient.prefetchQuery(trpc.auth.me.queryOptions()), queryClient.prefetchQuery(trpc.admin.invariants.list.queryOptions())]);
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.auth.me.queryOptions()),
+    queryClient.prefetchQuery(trpc.admin.invariants.list.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <div className="flex min-h-screen flex-col">
