@@ -28,6 +28,8 @@ function step(
 const failures: string[] = [];
 const skips: string[] = [];
 
+// Formatting first: a file Prettier would change fails the run (fix with `npm run format`).
+if (!step("check formatting", "npx", ["prettier", "--check", "."])) failures.push("formatting (run `npm run format`)");
 if (!step("generate the Prisma client", "npm", ["run", "generate", "-w", "@meridian/db"]))
   failures.push("prisma generate");
 if (!step("type-check every workspace", "npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"]))
