@@ -1,4 +1,4 @@
-// The one internal interface every partner broker sits behind (the notes' "order-request server" isolation): the
+// The one internal interface every partner broker sits behind (the "order-request server" isolation of Toss SLASH 22, "How one Apple share reaches the customer"): the
 // gateway, the receiver and reconciliation speak only this; a new broker is one more adapter.
 
 export type Side = "BUY" | "SELL";
@@ -72,7 +72,7 @@ export interface Quote {
 }
 
 export interface BrokerCapabilities {
-  /** Whether the broker can look an order up by our id (the notes: some partners can, some cannot). */
+  /** Whether the broker can look an order up by our id (some partners can, some cannot). */
   lookupByClientOrderId: boolean;
 }
 

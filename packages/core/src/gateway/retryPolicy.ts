@@ -2,7 +2,7 @@ import { positiveIntFromEnv } from "../shared/env";
 
 /**
  * When to try an order of unknown outcome again: exponential backoff with full jitter (AWS Architecture Blog),
- * bounded by a cap and an attempt limit. Production uses minutes (1, 2, 4, 8 as in the notes); the demo, seconds.
+ * bounded by a cap and an attempt limit. Production uses minutes (1, 2, 4, 8, as in Toss SLASH 22, "How one Apple share reaches the customer"); the demo, seconds.
  */
 export interface RetryPolicy {
   baseMs: number;
@@ -15,7 +15,7 @@ export interface RetryPolicy {
   lateArrivalMs: number;
 }
 
-/** The demo profile retries in seconds; `production` waits 1, 2, 4, 8 minutes (ceilings, jittered) as in the notes. */
+/** The demo profile retries in seconds; `production` waits 1, 2, 4, 8 minutes (ceilings, jittered), as in Toss SLASH 22, "How one Apple share reaches the customer". */
 const PROFILES: Record<string, RetryPolicy> = {
   demo: { baseMs: 2_000, capMs: 30_000, maxAttempts: 5, lateArrivalMs: 15_000 },
   production: { baseMs: 60_000, capMs: 8 * 60_000, maxAttempts: 5, lateArrivalMs: 120_000 },

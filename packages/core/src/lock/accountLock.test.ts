@@ -1,5 +1,5 @@
 // The account lock's promises, for both adapters: one holder at a time, bounded waiting, growing fencing tokens, a
-// holder can only release its own lease, the lease is renewed while work runs, and (the notes' timeline) a holder
+// holder can only release its own lease, the lease is renewed while work runs, and (the lost-update timeline of Toss SLASH 22, "How one Apple share reaches the customer") a holder
 // whose lease expired mid-work cannot commit after its successor.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -98,7 +98,7 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
   });
 
   it.runIf(enabled)(
-    "the notes' timeline: the lease expires mid-work, a second holder commits, the first cannot",
+    "the lost-update timeline: the lease expires mid-work, a second holder commits, the first cannot",
     async () => {
       // Holder 1 stops renewing (a long GC pause, a partition): its lease runs out while it still works.
       const slow = lock({ leaseMs: 150 });
