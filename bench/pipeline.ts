@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { sleep } from "@meridian/core/sleep";
 import { freePort } from "@meridian/db/testing";
 import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
 import { deliverExecutions, executionsFor, placeRestingOrders, seededRandom } from "../apps/worker/test/executionFeed";
@@ -74,7 +75,7 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
     const pacedStart = performance.now();
     await Promise.all(
       paced.map(async (call, index) => {
-        await new Promise((resolve) => setTimeout(resolve, pacedStart + (index * 1000) / RATE - performance.now()));
+        await sleep(pacedStart + (index * 1000) / RATE - performance.now());
         await deliverExecutions(system, [call], 1);
       }),
     );

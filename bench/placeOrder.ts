@@ -9,12 +9,12 @@ import {
   placeOrder,
   QuoteService,
   RedisAccountLock,
-  retryPolicyFromEnv,
+  loadConfig,
   ZPlaceOrderInput,
   type AccountRef,
   type CoreServices,
 } from "@meridian/core";
-import { createBrokerRegistryFromEnv, SimulatorControl } from "@meridian/core/broker";
+import { createBrokerRegistry, SimulatorControl } from "@meridian/core/broker";
 import { createTestDatabase } from "@meridian/db/testing";
 import { Redis } from "ioredis";
 import { createFundedAccount } from "../apps/worker/test/accounts";
@@ -31,7 +31,8 @@ if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
 
 const db = await createTestDatabase({ poolSize: 40 });
 const redis = new Redis(process.env.REDIS_URL);
-const brokers = createBrokerRegistryFromEnv({ ...process.env, BROKER_URL: "http://127.0.0.1:9" }); // limit orders never call it
+const config = loadConfig(process.env);
+const brokers = createBrokerRegistry({ ...config.brokers, url: "http://127.0.0.1:9" }); // limit orders never call it
 const services: CoreServices = {
   prisma: db.prisma,
   lock: new RedisAccountLock(redis, { leaseMs: 30_000, waitMs: 30_000, retryMs: 2 }, `bench-${Date.now()}`),
@@ -39,7 +40,8 @@ const services: CoreServices = {
   quotes: new QuoteService(brokers),
   simulator: new SimulatorControl("http://127.0.0.1:9"),
   orderFeed: new OrderFeed({ prisma: db.prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
-  retryPolicy: retryPolicyFromEnv(),
+  retryPolicy: config.retry,
+  config,
   receiverUrl: "http://127.0.0.1:9",
   logger: pino({ level: "silent" }),
 };

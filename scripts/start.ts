@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { ConfigError, loadConfig } from "@meridian/core/config";
+import { sleep } from "@meridian/core/sleep";
 import { createPrismaClient } from "@meridian/db";
 import {
   assertSchemaMatches,
@@ -25,17 +27,28 @@ const { values: flags } = parseArgs({
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
+// The same check every child makes at its start, made once before anything starts: a wrong setting names itself here.
+const config = (() => {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+})();
+
 async function main(): Promise<void> {
   const databaseUrl = await prepareDatabase();
   const ports = {
-    web: Number(process.env.WEB_PORT ?? 3000),
-    broker: flags.fresh ? await freePort() : Number(process.env.BROKER_PORT ?? 4100),
-    receiver: flags.fresh ? await freePort() : Number(process.env.RECEIVER_PORT ?? 4200),
+    web: config.web.port,
+    broker: flags.fresh ? await freePort() : config.simulator.port,
+    receiver: flags.fresh ? await freePort() : config.worker.receiverPort,
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    DB_POOL_SIZE: process.env.DATABASE_URL ? (process.env.DB_POOL_SIZE ?? "10") : "4",
+    DB_POOL_SIZE: config.database.url ? String(config.database.poolSize) : "4",
     BROKER_PORT: String(ports.broker),
     BROKER_URL: `http://127.0.0.1:${ports.broker}`,
     RECEIVER_PORT: String(ports.receiver),
@@ -61,7 +74,7 @@ async function main(): Promise<void> {
 }
 
 async function prepareDatabase(): Promise<string> {
-  let url = process.env.DATABASE_URL;
+  let url = config.database.url;
   if (url && flags.fresh) {
     const name = `meridian_e2e_${randomBytes(4).toString("hex")}`;
     const admin = new pg.Client({ connectionString: url });
@@ -71,7 +84,7 @@ async function prepareDatabase(): Promise<string> {
     const fresh = new URL(url);
     fresh.pathname = `/${name}`;
     url = fresh.toString();
-    const serverUrl = process.env.DATABASE_URL!;
+    const serverUrl = config.database.url!;
     cleanups.push(async () => {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
@@ -81,7 +94,7 @@ async function prepareDatabase(): Promise<string> {
   } else if (!url) {
     const embedded = await startEmbeddedPostgres({
       dataDir: flags.fresh ? undefined : `${root}.data/pglite`,
-      port: flags.fresh ? await freePort() : Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+      port: flags.fresh ? await freePort() : config.database.embeddedPort,
     });
     cleanups.push(embedded.stop);
     url = embedded.url;
@@ -122,7 +135,7 @@ async function waitForHttp(url: string, name: string, timeoutMs = 60_000): Promi
       () => false,
     );
     if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(`${name} did not answer ${url} within ${timeoutMs / 1000} s`);
 }

@@ -1,5 +1,7 @@
 // Small HTTP helpers shared by the routes: JSON errors, body parsing, and the "never answer" of a dropped response.
 import type { HttpBindings } from "@hono/node-server";
+import type { BrokerErrorBody } from "@meridian/core/broker";
+import { sleep } from "@meridian/core/sleep";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
@@ -12,7 +14,7 @@ export type AppContext = Context<AppEnv>;
 const DROP_HOLD_MAX_MS = 120_000;
 
 export function jsonError(c: Context, status: ContentfulStatusCode, code: string, error: string): Response {
-  return c.json({ error, code }, status);
+  return c.json({ error, code } satisfies BrokerErrorBody, status);
 }
 
 export function describeIssues(error: z.ZodError): string {
@@ -38,7 +40,7 @@ export async function parseBody<S extends z.ZodType>(c: AppContext, schema: S): 
  */
 export async function withholdResponse(c: AppContext): Promise<void> {
   const incoming = c.env?.incoming;
-  if (!incoming) return new Promise<void>((resolve) => setTimeout(resolve, DROP_HOLD_MAX_MS));
+  if (!incoming) return sleep(DROP_HOLD_MAX_MS);
   const socket = incoming.socket;
   await new Promise<void>((resolve) => {
     if (socket.destroyed) return resolve();

@@ -17,10 +17,11 @@ export interface BrokerServerOptions {
   receiverUrl: string;
   /** Webhook signing secret per broker id; every broker needs one. */
   secrets: Record<string, string>;
-  /** Random delay before each execution, [min, max] ms. Default [150, 600]. */
+  /** Random delay before each execution, [min, max] ms. Default [150, 600] (BROKER_FILL_DELAY_MS). */
   fillDelayMs?: [number, number];
   /** Quote random-walk period. Default 1000 ms. */
   quoteTickMs?: number;
+  /** Default: info level (main.ts passes one at the configured LOG_LEVEL). */
   logger?: Logger;
 }
 
@@ -31,7 +32,7 @@ export interface BrokerServer {
 }
 
 export async function createBrokerServer(options: BrokerServerOptions): Promise<BrokerServer> {
-  const logger = options.logger ?? pino({ name: "broker", level: process.env.LOG_LEVEL ?? "info" });
+  const logger = options.logger ?? pino({ name: "broker", level: "info" });
   const fillDelayMs = options.fillDelayMs ?? [150, 600];
   const quoteTickMs = options.quoteTickMs ?? 1000;
   const hostname = options.hostname ?? "127.0.0.1";

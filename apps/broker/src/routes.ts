@@ -2,23 +2,13 @@
 // levers and are never subject to faults; partner routes go through the fault middleware first.
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
+import { ORDER_NOT_FOUND, ZBrokerFaultsPatch, ZBrokerOrderRequest } from "@meridian/core/broker";
+import { sleep } from "@meridian/core/sleep";
 import { z } from "zod";
-import { ZFaultsPatch } from "./faults";
 import { describeIssues, jsonError, parseBody, withholdResponse, type AppEnv } from "./http";
 import { parseCents } from "./money";
-import { chance, randomInt, sleep } from "./random";
+import { chance, randomInt } from "./random";
 import type { SimulatedBroker } from "./simulatedBroker";
-
-const ZOrderRequest = z.object({
-  clientOrderId: z.string().min(1).max(128),
-  accountRef: z.string().min(1).max(128),
-  symbol: z.string().min(1).max(16),
-  side: z.enum(["BUY", "SELL"]),
-  type: z.enum(["MARKET", "LIMIT"]),
-  // Strings, not numbers: a decimal as a JSON number is malformed; a string that is not a whole number is a reject.
-  quantity: z.string().max(32),
-  limitPrice: z.string().max(32).nullish(),
-});
 
 const ZPin = z.object({ last: z.string() });
 
@@ -57,7 +47,7 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
     } catch {
       return jsonError(c, 400, "INVALID_FAULTS", "body is not valid JSON");
     }
-    const patch = ZFaultsPatch.safeParse(body);
+    const patch = ZBrokerFaultsPatch.safeParse(body);
     if (!patch.success) return jsonError(c, 400, "INVALID_FAULTS", describeIssues(patch.error));
     const faults = c.var.broker.faults.update(patch.data);
     logger.warn({ brokerId: c.var.broker.brokerId, faults }, "faults changed");
@@ -117,9 +107,9 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   app.get("/brokers/:brokerId/quotes", partner({ mayDropResponse: false }), (c) => c.json(c.var.broker.quotes.all()));
 
   app.post("/brokers/:brokerId/orders", partner({ mayDropResponse: true }), async (c) => {
-    const body = await parseBody(c, ZOrderRequest);
+    const body = await parseBody(c, ZBrokerOrderRequest);
     if (body instanceof Response) return body;
-    return c.json(c.var.broker.submit({ ...body, limitPrice: body.limitPrice ?? undefined }));
+    return c.json(c.var.broker.submit(body));
   });
 
   app.post("/brokers/:brokerId/orders/:clientOrderId/cancel", partner({ mayDropResponse: true }), (c) =>
@@ -145,7 +135,7 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
       );
     }
     const view = broker.lookup(c.req.param("clientOrderId"));
-    return view ? c.json(view) : jsonError(c, 404, "ORDER_NOT_FOUND", "no order with this clientOrderId");
+    return view ? c.json(view) : jsonError(c, 404, ORDER_NOT_FOUND, "no order with this clientOrderId");
   });
 
   return app;

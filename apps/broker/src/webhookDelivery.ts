@@ -3,9 +3,10 @@
 // backoff and holds back the executions behind it, never overtaken by them.
 import type { BrokerExecution } from "@meridian/core/broker";
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from "@meridian/core/broker";
+import { sleep } from "@meridian/core/sleep";
 import type { Logger } from "pino";
 import type { FaultState } from "./faults";
-import { chance, sleep, type Random } from "./random";
+import { chance, type Random } from "./random";
 import type { BrokerStats } from "./stats";
 
 export interface DeliveryOptions {

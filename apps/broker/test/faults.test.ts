@@ -1,18 +1,23 @@
 import { BrokerUnavailableError, HttpBrokerAdapter } from "@meridian/core/broker";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrokerStats, Faults } from "../src/index";
-import { api, executionsOf, marketOrder, startHarness, sumQuantities, waitFor, type Harness } from "./support";
+import {
+  adapterFor,
+  api,
+  executionsOf,
+  marketOrder,
+  startHarness,
+  sumQuantities,
+  waitFor,
+  type Harness,
+} from "./support";
 
 let harness: Harness;
 let atlas: HttpBrokerAdapter;
 
 beforeAll(async () => {
   harness = await startHarness();
-  atlas = new HttpBrokerAdapter({
-    brokerId: "atlas",
-    baseUrl: harness.broker.url,
-    capabilities: { lookupByClientOrderId: true },
-  });
+  atlas = adapterFor(harness, "atlas");
 });
 afterAll(() => harness.close());
 afterEach(async () => {

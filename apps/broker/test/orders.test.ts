@@ -2,6 +2,7 @@ import { BrokerProtocolError, HttpBrokerAdapter, type BrokerOrderView, type Quot
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BrokerStats } from "../src/index";
 import {
+  adapterFor,
   api,
   executionsOf,
   marketOrder,
@@ -18,16 +19,8 @@ let harbor: HttpBrokerAdapter;
 
 beforeAll(async () => {
   harness = await startHarness();
-  atlas = new HttpBrokerAdapter({
-    brokerId: "atlas",
-    baseUrl: harness.broker.url,
-    capabilities: { lookupByClientOrderId: true },
-  });
-  harbor = new HttpBrokerAdapter({
-    brokerId: "harbor",
-    baseUrl: harness.broker.url,
-    capabilities: { lookupByClientOrderId: false },
-  });
+  atlas = adapterFor(harness, "atlas");
+  harbor = adapterFor(harness, "harbor");
 });
 afterAll(() => harness.close());
 afterEach(() => vi.restoreAllMocks());

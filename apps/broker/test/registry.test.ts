@@ -1,14 +1,14 @@
-import {
-  BrokerRegistry,
-  createBrokerRegistryFromEnv,
-  HttpBrokerAdapter,
-  webhookSecretFor,
-} from "@meridian/core/broker";
+import { BrokerRegistry, createBrokerRegistry, HttpBrokerAdapter, webhookSecretFor } from "@meridian/core/broker";
+import { loadConfig } from "@meridian/core/config";
 import { describe, expect, it } from "vitest";
+
+/** The registry the composition root builds from these settings. */
+const createBrokerRegistryFrom = (env: Record<string, string>) => createBrokerRegistry(loadConfig(env).brokers);
+const webhookSecrets = (env: Record<string, string>) => loadConfig(env).brokers.webhookSecrets;
 
 describe("broker registry", () => {
   it("routes TSLA and NVDA to harbor and everything else to atlas by default", () => {
-    const registry = createBrokerRegistryFromEnv({});
+    const registry = createBrokerRegistryFrom({});
     expect(registry.brokerFor("TSLA").brokerId).toBe("harbor");
     expect(registry.brokerFor("nvda").brokerId).toBe("harbor");
     expect(registry.brokerFor("AAPL").brokerId).toBe("atlas");
@@ -24,19 +24,19 @@ describe("broker registry", () => {
   });
 
   it("reads BROKER_ROUTING, and refuses a routing it cannot read or that names an unknown broker", () => {
-    const registry = createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL=harbor, *=harbor", BROKER_TIMEOUT_MS: "800" });
+    const registry = createBrokerRegistryFrom({ BROKER_ROUTING: "AAPL=harbor, *=harbor", BROKER_TIMEOUT_MS: "800" });
     expect(registry.brokerFor("AAPL").brokerId).toBe("harbor");
     expect(registry.brokerFor("MSFT").brokerId).toBe("harbor");
     expect(registry.brokerFor("TSLA").brokerId).toBe("harbor");
-    expect(() => createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL" })).toThrow(/BROKER_ROUTING/);
-    expect(() => createBrokerRegistryFromEnv({ BROKER_ROUTING: "AAPL=nowhere" })).toThrow(/unknown broker/);
-    expect(() => createBrokerRegistryFromEnv({ BROKER_TIMEOUT_MS: "soon" })).toThrow(/BROKER_TIMEOUT_MS/);
-    expect(() => createBrokerRegistryFromEnv({}).get("nowhere")).toThrow(/unknown broker/);
+    expect(() => createBrokerRegistryFrom({ BROKER_ROUTING: "AAPL" })).toThrow(/BROKER_ROUTING/);
+    expect(() => createBrokerRegistryFrom({ BROKER_ROUTING: "AAPL=nowhere" })).toThrow(/unknown broker/);
+    expect(() => createBrokerRegistryFrom({ BROKER_TIMEOUT_MS: "soon" })).toThrow(/BROKER_TIMEOUT_MS/);
+    expect(() => createBrokerRegistryFrom({}).get("nowhere")).toThrow(/unknown broker/);
     expect(() => new BrokerRegistry([], { defaultBrokerId: "atlas", bySymbol: {} })).toThrow(/unknown broker/);
   });
 
   it("reads a broker's webhook secret, naming the variable when it is missing", () => {
-    expect(webhookSecretFor("atlas", { BROKER_WEBHOOK_SECRET_ATLAS: "x" })).toBe("x");
-    expect(() => webhookSecretFor("harbor", {})).toThrow(/BROKER_WEBHOOK_SECRET_HARBOR/);
+    expect(webhookSecretFor("atlas", webhookSecrets({ BROKER_WEBHOOK_SECRET_ATLAS: "x" }))).toBe("x");
+    expect(() => webhookSecretFor("harbor", webhookSecrets({}))).toThrow(/BROKER_WEBHOOK_SECRET_HARBOR/);
   });
 });

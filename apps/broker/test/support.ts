@@ -2,14 +2,16 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  HttpBrokerAdapter,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
   type BrokerExecution,
   type BrokerOrderRequest,
 } from "@meridian/core/broker";
+import { sleep } from "@meridian/core/sleep";
 import { pino } from "pino";
-import { createBrokerServer, type BrokerServer } from "../src/index";
+import { BROKER_DEFINITIONS, createBrokerServer, type BrokerServer } from "../src/index";
 
 export const SECRETS = { atlas: "atlas-test-secret", harbor: "harbor-test-secret" } as const;
 export type TestBrokerId = keyof typeof SECRETS;
@@ -107,6 +109,12 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
+/** Core's HTTP adapter for one simulated broker, with that broker's real capabilities. */
+export function adapterFor(harness: Harness, brokerId: TestBrokerId): HttpBrokerAdapter {
+  const definition = BROKER_DEFINITIONS.find((candidate) => candidate.brokerId === brokerId)!;
+  return new HttpBrokerAdapter({ brokerId, baseUrl: harness.broker.url, capabilities: definition.capabilities });
+}
+
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
@@ -118,7 +126,7 @@ export async function waitFor<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

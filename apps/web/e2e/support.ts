@@ -1,4 +1,5 @@
 import { expect, type APIRequest, type APIRequestContext, type Page } from "@playwright/test";
+import { NO_FAULTS, type BrokerFaults } from "@meridian/core/client";
 
 export const DEMO_PASSWORD = "meridian-demo";
 export const ALICE = { email: "alice@demo.meridian", accountNo: "M-100-0001" };
@@ -76,23 +77,11 @@ export async function apiSession(playwright: { request: APIRequest }, baseURL: s
   return request;
 }
 
-export const NO_FAULTS = {
-  latencyMs: 0,
-  latencyJitterMs: 0,
-  dropResponseRate: 0,
-  errorRate: 0,
-  rejectRate: 0,
-  duplicateExecutionRate: 0,
-  reorderExecutions: false,
-  pauseExecutions: false,
-  down: false,
-};
-
 export type BrokerOverview = {
   brokerId: string;
   symbols: string[];
   isDefault: boolean;
-  faults: typeof NO_FAULTS | null;
+  faults: BrokerFaults | null;
 };
 
 /** The console's broker cards over the API; `operator` must be an operator's session. */

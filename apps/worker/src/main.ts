@@ -1,60 +1,60 @@
-// The worker's composition root: environment → clients (database, lock, brokers, transport) → roles → run. Roles are
-// chosen with --roles (or WORKER_ROLES), all on by default. The transport is Kafka when KAFKA_BROKERS is set (falling
-// back to polling the outbox while Kafka is unreachable), polling otherwise; it also runs the outbox relay.
+// The worker's composition root: environment → configuration (read once; a wrong value stops it here) → clients
+// (database, lock, brokers, transport) → roles → run. Roles are chosen with --roles (or WORKER_ROLES), all on by
+// default. The transport is Kafka when KAFKA_BROKERS is set (falling back to polling the outbox while Kafka is
+// unreachable), polling otherwise; it also runs the outbox relay.
 import { parseArgs } from "node:util";
 import { assertSchemaMatches } from "@meridian/db/setup";
 import {
   createCoreServices,
-  createTransportFromEnv,
-  invariantsOptionsFromEnv,
-  refusedCallbackRetentionDaysFromEnv,
-  retentionPolicyFromEnv,
-  retryPolicyFromEnv,
+  createTransport,
+  DEFAULT_INVARIANTS_OPTIONS,
+  loadConfig,
+  WORKER_ROLES,
+  type MeridianConfig,
+  type WorkerRole,
 } from "@meridian/core";
 import { runGateway, runLedger } from "./roles/consumers";
 import { runInvariants } from "./roles/invariants";
 import { startReceiver } from "./roles/receiver";
 import { runRecovery } from "./roles/recovery";
-import { reconScheduleFromEnv, runReconciliationSchedule } from "./roles/reconciliation";
+import { reconSchedule, runReconciliationSchedule } from "./roles/reconciliation";
 
-const ALL_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"] as const;
-type RoleName = (typeof ALL_ROLES)[number];
-
-function selectedRoles(): RoleName[] {
+/** --roles, else WORKER_ROLES (checked with the rest of the configuration). */
+function selectedRoles(config: MeridianConfig): WorkerRole[] {
   const { values } = parseArgs({ options: { roles: { type: "string" } }, allowPositionals: false });
-  const text = values.roles ?? process.env.WORKER_ROLES ?? ALL_ROLES.join(",");
-  const roles = text
+  if (values.roles === undefined) return config.worker.roles;
+  const roles = values.roles
     .split(",")
     .map((role) => role.trim())
     .filter(Boolean);
-  const unknown = roles.filter((role) => !(ALL_ROLES as readonly string[]).includes(role));
-  if (unknown.length) throw new Error(`unknown worker role(s): ${unknown.join(", ")} (known: ${ALL_ROLES.join(", ")})`);
-  return roles as RoleName[];
+  const unknown = roles.filter((role) => !(WORKER_ROLES as readonly string[]).includes(role));
+  if (unknown.length)
+    throw new Error(`unknown worker role(s): ${unknown.join(", ")} (known: ${WORKER_ROLES.join(", ")})`);
+  return roles as WorkerRole[];
 }
 
 async function run(): Promise<void> {
-  const roles = selectedRoles();
-  const services = createCoreServices({ name: "worker" });
-  await assertSchemaMatches(process.env.DATABASE_URL!);
+  const config = loadConfig(process.env);
+  const roles = selectedRoles(config);
+  if (!config.database.url)
+    throw new Error("DATABASE_URL is not set. `npm start` starts the embedded Postgres and sets it for the worker.");
+  const services = createCoreServices({ config, name: "worker" });
+  await assertSchemaMatches(config.database.url);
   const shutdown = new AbortController();
-  const transport = createTransportFromEnv(services);
+  const transport = createTransport(services, config.transport, config.parking);
   await transport.start(shutdown.signal);
   const running: Promise<unknown>[] = [];
-  const receiver = roles.includes("receiver")
-    ? await startReceiver(services, Number(process.env.RECEIVER_PORT ?? 4200), process.env, transport)
-    : null;
-  if (roles.includes("gateway")) running.push(runGateway(services, transport, retryPolicyFromEnv(), shutdown.signal));
+  const receiverPort = config.worker.receiverPort;
+  const receiver = roles.includes("receiver") ? await startReceiver(services, receiverPort, transport) : null;
+  if (roles.includes("gateway")) running.push(runGateway(services, transport, services.retryPolicy, shutdown.signal));
   if (roles.includes("ledger")) running.push(runLedger(services, transport, shutdown.signal));
-  if (roles.includes("recovery"))
-    running.push(
-      runRecovery(services, shutdown.signal, 1000, retentionPolicyFromEnv(), refusedCallbackRetentionDaysFromEnv()),
-    );
+  if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal));
   if (roles.includes("recon"))
-    running.push(runReconciliationSchedule(services, reconScheduleFromEnv(), shutdown.signal));
+    running.push(runReconciliationSchedule(services, reconSchedule(config.recon), shutdown.signal));
   if (roles.includes("invariants"))
-    running.push(runInvariants(services, invariantsOptionsFromEnv(process.env), shutdown.signal));
+    running.push(runInvariants(services, { ...DEFAULT_INVARIANTS_OPTIONS, ...config.invariants }, shutdown.signal));
   services.logger.info(
-    { roles, transport: transport.status().mode, receiverPort: receiver ? (process.env.RECEIVER_PORT ?? 4200) : null },
+    { roles, transport: transport.status().mode, receiverPort: receiver ? receiverPort : null },
     "worker running",
   );
 

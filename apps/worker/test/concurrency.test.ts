@@ -150,7 +150,7 @@ describe("concurrent trading keeps the books exact", () => {
       let commission = dec(0);
       for (const execution of order.executions) {
         const notional = execution.quantity.times(execution.price);
-        commission = commission.plus(commissionOn(notional));
+        commission = commission.plus(commissionOn(notional, system.services.config.fees.commissionRate));
         cash = order.side === "BUY" ? cash.minus(notional) : cash.plus(notional);
         shares.set(
           order.symbol,

@@ -111,7 +111,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       })
     : new PollingTransport({ prisma: db.prisma, logger: services.logger });
   if (inProcess) await transport.start(stop.signal);
-  const receiver: ServerType | null = inProcess ? await startReceiver(services, receiverPort, env, transport) : null;
+  const receiver: ServerType | null = inProcess ? await startReceiver(services, receiverPort, transport) : null;
   const loops = inProcess
     ? [
         runGateway(services, transport, retryPolicy, stop.signal),

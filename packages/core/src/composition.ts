@@ -1,42 +1,47 @@
-// Builds the process's services from the environment: the one place adapters are chosen (DATABASE_URL → Postgres,
-// REDIS_URL → Redis lock or database leases, BROKER_* → broker adapters). Web and worker call it once at start-up.
+// Builds the process's services from its configuration: the one place adapters are chosen (DATABASE_URL → Postgres,
+// REDIS_URL → Redis lock or database leases, BROKER_* → broker adapters). Web and worker call it once at start-up,
+// with the configuration their entry point read (config/); tests may pass an environment instead.
 import { createPrismaClient, getPrisma } from "@meridian/db";
 import { pino } from "pino";
 import { databaseCallLog } from "./broker/callLog";
-import { BrokerRegistry, createBrokerRegistryFromEnv } from "./broker/registry";
-import { resilienceOptionsFromEnv, ResilientBroker } from "./broker/resilientBroker";
-import { DEFAULT_BROKER_URL } from "./broker/registry";
+import { BrokerRegistry, createBrokerRegistry } from "./broker/registry";
+import { ResilientBroker } from "./broker/resilientBroker";
 import { SimulatorControl } from "./broker/simulatorControl";
-import { retryPolicyFromEnv } from "./gateway/retryPolicy";
-import { createAccountLockFromEnv } from "./lock/fromEnv";
+import { getConfig, loadConfig, type Environment } from "./config/load";
+import type { MeridianConfig } from "./config/schema";
+import { createAccountLock } from "./lock/createAccountLock";
 import { QuoteService } from "./market/quotes";
-import { OrderFeed, orderFeedOptionsFromEnv } from "./orders/feed";
+import { OrderFeed } from "./orders/feed";
 import type { CoreServices } from "./services";
 
-const DEFAULT_RECEIVER_URL = "http://127.0.0.1:4200";
-
 export function createCoreServices(
-  options: { env?: NodeJS.ProcessEnv; name?: string; prisma?: ReturnType<typeof createPrismaClient> } = {},
+  options: {
+    config?: MeridianConfig;
+    /** Read with loadConfig when no `config` is given; process.env by default. */
+    env?: Environment;
+    name?: string;
+    prisma?: ReturnType<typeof createPrismaClient>;
+  } = {},
 ): CoreServices {
-  const env = options.env ?? process.env;
-  const prisma = options.prisma ?? getPrisma();
-  const plain = createBrokerRegistryFromEnv(env);
-  const resilience = resilienceOptionsFromEnv(env);
+  const config = options.config ?? loadConfig(options.env ?? process.env);
+  const prisma = options.prisma ?? getPrisma(config.database);
+  const plain = createBrokerRegistry(config.brokers);
   const callLog = databaseCallLog(prisma);
   const brokers = new BrokerRegistry(
-    plain.all().map((adapter) => new ResilientBroker(adapter, resilience, callLog)),
+    plain.all().map((adapter) => new ResilientBroker(adapter, config.brokers.resilience, callLog)),
     plain.routing,
   );
-  const logger = pino({ name: options.name ?? "meridian", level: env.LOG_LEVEL ?? "info" });
+  const logger = pino({ name: options.name ?? "meridian", level: config.log.level });
   return {
     prisma,
-    lock: createAccountLockFromEnv(prisma, env),
+    lock: createAccountLock(prisma, config.lock),
     brokers,
     quotes: new QuoteService(brokers),
-    simulator: new SimulatorControl(env.BROKER_URL?.trim() || DEFAULT_BROKER_URL),
-    orderFeed: new OrderFeed({ prisma, logger, ...orderFeedOptionsFromEnv(env) }),
-    receiverUrl: env.RECEIVER_URL?.trim() || DEFAULT_RECEIVER_URL,
-    retryPolicy: retryPolicyFromEnv(env),
+    simulator: new SimulatorControl(config.brokers.url),
+    orderFeed: new OrderFeed({ prisma, logger, ...config.orderFeed }),
+    receiverUrl: config.worker.receiverUrl,
+    retryPolicy: config.retry,
+    config,
     logger,
   };
 }
@@ -48,6 +53,6 @@ const globalForServices = globalThis as unknown as { meridianServices?: CoreServ
  * Prisma pool, one lock client and one order feed (so one poller, however many browsers are subscribed).
  */
 export function getCoreServices(): CoreServices {
-  globalForServices.meridianServices ??= createCoreServices({ name: "web" });
+  globalForServices.meridianServices ??= createCoreServices({ config: getConfig(), name: "web" });
   return globalForServices.meridianServices;
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { BrokerRegistry } from "./broker/registry";
+import type { MeridianConfig } from "./config/schema";
 import type { RetryPolicy } from "./gateway/retryPolicy";
 import type { SimulatorControl } from "./broker/simulatorControl";
 import type { AccountLock } from "./lock/port";
@@ -21,6 +22,8 @@ export interface CoreServices {
   receiverUrl: string;
   /** Retries of unknown outcomes and the late-arrival window, which operator actions must respect as the gateway does. */
   retryPolicy: RetryPolicy;
+  /** The process's settings, read once at start (config/): what domain functions price and time things with. */
+  config: MeridianConfig;
   logger: Logger;
 }
 

@@ -12,6 +12,7 @@ import type {
   SubmitResult,
 } from "../src/broker/port";
 import { BrokerRegistry } from "../src/broker/registry";
+import { loadConfig, type Environment } from "../src/config/load";
 import { DatabaseAccountLock } from "../src/lock/databaseLock";
 import type { AccountLock } from "../src/lock/port";
 import { QuoteService } from "../src/market/quotes";
@@ -76,7 +77,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { lock?: (db: TestDatabase) => AccountLock } = {}): Promise<Harness> {
+export async function createHarness(
+  options: {
+    lock?: (db: TestDatabase) => AccountLock;
+    /** Settings as the environment would give them (e.g. COMMISSION_RATE); defaults otherwise. */
+    env?: Environment;
+  } = {},
+): Promise<Harness> {
   const db = await createTestDatabase();
   const broker = new ScriptedBroker("atlas");
   const brokers = new BrokerRegistry([broker], { defaultBrokerId: "atlas", bySymbol: {} });
@@ -92,6 +99,7 @@ export async function createHarness(options: { lock?: (db: TestDatabase) => Acco
     orderFeed,
     receiverUrl: "http://127.0.0.1:9",
     retryPolicy: { baseMs: 200, capMs: 2000, maxAttempts: 5, lateArrivalMs: 0 },
+    config: loadConfig(options.env ?? {}),
     logger,
   };
   return {

@@ -28,8 +28,11 @@ export function createPrismaClient(
 
 const globalForPrisma = globalThis as unknown as { meridianPrisma?: PrismaClient };
 
-/** One client per process; kept on globalThis so that Next.js hot reloads reuse it. */
-export function getPrisma(): PrismaClient {
-  globalForPrisma.meridianPrisma ??= createPrismaClient();
+/**
+ * One client per process; kept on globalThis so that Next.js hot reloads reuse it. The composition root passes the
+ * configured DATABASE_URL and DB_POOL_SIZE; the environment is the fallback for the database's own commands.
+ */
+export function getPrisma(settings: { url?: string; poolSize?: number } = {}): PrismaClient {
+  globalForPrisma.meridianPrisma ??= createPrismaClient(settings.url ?? databaseUrl(), settings.poolSize);
   return globalForPrisma.meridianPrisma;
 }

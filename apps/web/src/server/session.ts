@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { getIronSession, type SessionOptions } from "iron-session";
 import { cookies } from "next/headers";
+import { getConfig } from "@meridian/core/config";
 import type { SessionStore } from "@meridian/core/trpc";
 
 export type SessionUser = NonNullable<SessionStore["user"]>;
@@ -14,13 +15,10 @@ export const SESSION_COOKIE = "meridian_session";
 const globalForSession = globalThis as unknown as { meridianDevSessionSecret?: string };
 
 function sessionPassword(): string {
-  const configured = process.env.SESSION_SECRET;
-  if (configured) {
-    if (configured.length < 32) {
-      throw new Error("SESSION_SECRET must be at least 32 characters. Generate one with `openssl rand -base64 48`.");
-    }
-    return configured;
-  }
+  // SESSION_SECRET is checked (≥ 32 characters) with the rest of the configuration when the server starts.
+  const configured = getConfig().web.sessionSecret;
+  if (configured) return configured;
+  // NODE_ENV is Next's own (`next start` sets production), not one of Meridian's settings.
   if (process.env.NODE_ENV === "production") {
     throw new Error(
       "SESSION_SECRET is not set. Set it to 32+ random characters (`openssl rand -base64 48`) before `next start`.",
@@ -44,7 +42,7 @@ function sessionOptions(): SessionOptions {
       httpOnly: true,
       sameSite: "lax",
       // Off by default so the demo works over plain http on 127.0.0.1; turn on behind TLS.
-      secure: process.env.SESSION_COOKIE_SECURE === "true",
+      secure: getConfig().web.sessionCookieSecure,
       path: "/",
     },
   };

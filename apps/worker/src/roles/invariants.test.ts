@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pino } from "pino";
-import { createCoreServices, invariantsOptionsFromEnv, type CoreServices } from "@meridian/core";
+import { createCoreServices, DEFAULT_INVARIANTS_OPTIONS, loadConfig, type CoreServices } from "@meridian/core";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
 import { runInvariants } from "./invariants";
 import { createReceiverApp } from "./receiver";
@@ -14,6 +14,12 @@ const env: NodeJS.ProcessEnv = {
   BROKER_WEBHOOK_SECRET_HARBOR: randomBytes(16).toString("hex"),
   INVARIANTS_INTERVAL_MS: "50",
 };
+
+/** The checker's options as the worker's composition root builds them from the configuration. */
+const invariantsOptionsFrom = (environment: NodeJS.ProcessEnv) => ({
+  ...DEFAULT_INVARIANTS_OPTIONS,
+  ...loadConfig(environment).invariants,
+});
 
 type Health = {
   ok: boolean;
@@ -43,7 +49,7 @@ describe("invariants role", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     services = { ...createCoreServices({ env, prisma: db.prisma }), logger: pino({ level: "silent" }) };
-    running = runInvariants(services, invariantsOptionsFromEnv(env), stop.signal);
+    running = runInvariants(services, invariantsOptionsFrom(env), stop.signal);
   });
   afterAll(async () => {
     stop.abort();
@@ -53,7 +59,7 @@ describe("invariants role", () => {
   });
 
   it("reports an open violation on /health, degraded but 200, and clears it once fixed", async () => {
-    const app = createReceiverApp(services, env);
+    const app = createReceiverApp(services);
     const health = async () => {
       const response = await app.request("/health");
       expect(response.status).toBe(200);
@@ -88,9 +94,9 @@ describe("invariants role", () => {
   });
 
   it("refuses a setting that is not a positive whole number, by name", () => {
-    expect(() => invariantsOptionsFromEnv({ INVARIANTS_GRACE_MS: "60s" })).toThrow(
-      'INVARIANTS_GRACE_MS must be a positive whole number, got "60s"',
+    expect(() => invariantsOptionsFrom({ INVARIANTS_GRACE_MS: "60s" })).toThrow(
+      'INVARIANTS_GRACE_MS must be a positive whole number (milliseconds), got "60s"',
     );
-    expect(invariantsOptionsFromEnv({})).toMatchObject({ intervalMs: 5_000, graceMs: 60_000, fullSweepMs: 3_600_000 });
+    expect(invariantsOptionsFrom({})).toMatchObject({ intervalMs: 5_000, graceMs: 60_000, fullSweepMs: 3_600_000 });
   });
 });

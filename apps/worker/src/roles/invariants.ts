@@ -2,13 +2,7 @@
 // `intervalMs` one incremental pass checks what changed since the last one (packages/core/src/invariants/pass.ts), and
 // every `fullSweepMs` one pass checks everything. Violations are kept in invariant_violations for the console
 // (/admin/invariants) and counted on GET /health. Several workers may run the role: one pass runs at a time.
-import {
-  runInvariantPass,
-  sleepUnlessAborted,
-  type CoreServices,
-  type InvariantsOptions,
-  type PassResult,
-} from "@meridian/core";
+import { runInvariantPass, sleep, type CoreServices, type InvariantsOptions, type PassResult } from "@meridian/core";
 import type { Logger } from "pino";
 
 export async function runInvariants(
@@ -27,7 +21,7 @@ export async function runInvariants(
       logger.error({ err: (error as Error).message }, "invariant pass failed");
     }
     // More changes wait than one pass reads: catch up at once rather than fall further behind.
-    if (!behind) await sleepUnlessAborted(options.intervalMs, signal);
+    if (!behind) await sleep(options.intervalMs, signal);
   }
 }
 

@@ -82,7 +82,7 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
   beforeAll(async () => {
     db = await createTestDatabase();
     services = { ...createCoreServices({ env, prisma: db.prisma }), logger: pino({ level: "silent" }) };
-    app = createReceiverApp(services, env);
+    app = createReceiverApp(services);
     const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email: "alice@demo.meridian" } } });
     // A limit order needs no quote; it is never submitted here (no gateway runs), which the receiver does not care about.
     order = await placeOrder({
@@ -232,7 +232,7 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     });
     const logger = pino({ level: "silent" });
     const logged = vi.spyOn(logger, "error");
-    const broken = createReceiverApp({ ...services, prisma: failing, logger }, env);
+    const broken = createReceiverApp({ ...services, prisma: failing, logger });
     const before = await db.prisma.refusedCallback.count();
     const response = await broken.request("/brokers/atlas/executions", {
       method: "POST",

@@ -12,7 +12,6 @@ import {
   refusalCodeOf,
   storeExecution,
   transportHealth,
-  ZBrokerExecution,
   type CoreServices,
   type Refusal,
   type Transport,
@@ -22,16 +21,15 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
   webhookSecretFor,
+  ZExecutionWebhook,
 } from "@meridian/core/broker";
 
-export function createReceiverApp(
-  services: CoreServices,
-  env: NodeJS.ProcessEnv = process.env,
-  transport?: Pick<Transport, "status">,
-): Hono {
+export function createReceiverApp(services: CoreServices, transport?: Pick<Transport, "status">): Hono {
   const { logger } = services;
+  // Every broker's secret (BROKER_WEBHOOK_SECRET_<ID>) or no receiver at all: a missing one stops the worker at start.
+  const configured = services.config.brokers.webhookSecrets;
   const secrets = new Map(
-    services.brokers.all().map((broker) => [broker.brokerId, webhookSecretFor(broker.brokerId, env)]),
+    services.brokers.all().map((broker) => [broker.brokerId, webhookSecretFor(broker.brokerId, configured)]),
   );
   const app = new Hono();
 
@@ -83,7 +81,7 @@ export function createReceiverApp(
       });
     }
     const body = safeJson(rawBody);
-    const parsed = ZBrokerExecution.safeParse(body);
+    const parsed = ZExecutionWebhook.safeParse(body);
     if (!parsed.success) {
       logger.warn(
         { brokerId, issues: parsed.error.issues, rawBody: rawBody.slice(0, 2000) },
@@ -134,13 +132,11 @@ function safeJson(text: string): unknown {
 export function startReceiver(
   services: CoreServices,
   port: number,
-  env: NodeJS.ProcessEnv = process.env,
   transport?: Pick<Transport, "status">,
 ): Promise<ServerType> {
   return new Promise((resolve) => {
-    const server = serve(
-      { fetch: createReceiverApp(services, env, transport).fetch, port, hostname: "127.0.0.1" },
-      () => resolve(server),
+    const server = serve({ fetch: createReceiverApp(services, transport).fetch, port, hostname: "127.0.0.1" }, () =>
+      resolve(server),
     );
   });
 }

@@ -1,13 +1,11 @@
 import { pruneBrokerCalls } from "@meridian/core/broker";
 import {
   pruneDeliveredMessages,
-  positiveIntFromEnv,
   pruneRefusedCallbacks,
-  refusedCallbackRetentionDaysFromEnv,
   resolveExpiredTcc,
   reviveAbandonedSubmits,
-  retentionPolicyFromEnv,
   scheduleDueRetries,
+  sleep,
   type CoreServices,
   type RetentionPolicy,
 } from "@meridian/core";
@@ -18,18 +16,15 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 /**
  * The recovery role: revives submits a dead worker left behind, queues retries for orders of unknown outcome,
  * settles TCC reservations past their deadline (or hands them to operators), and prunes the broker call log, the
- * pipeline's delivered messages (messaging/retention.ts) and old refused callbacks (receiver/retention.ts).
+ * pipeline's delivered messages (messaging/retention.ts) and old refused callbacks (receiver/retention.ts). Its
+ * settings come from the process's configuration (SUBMIT_ABANDONED_MS and the *_RETENTION_DAYS).
  */
-export async function runRecovery(
-  services: CoreServices,
-  signal: AbortSignal,
-  intervalMs = 1000,
-  retention: RetentionPolicy = retentionPolicyFromEnv(),
-  refusedCallbackDays: number = refusedCallbackRetentionDaysFromEnv(),
-): Promise<void> {
+export async function runRecovery(services: CoreServices, signal: AbortSignal, intervalMs = 1000): Promise<void> {
   const logger = services.logger.child({ role: "recovery" });
+  const { retention } = services.config;
+  const refusedCallbackDays = retention.refusedCallbackDays;
   // A SUBMITTING order older than this has lost its worker (the broker call itself times out much sooner).
-  const abandonedSubmitMs = positiveIntFromEnv(process.env, "SUBMIT_ABANDONED_MS", 60_000);
+  const { abandonedSubmitMs } = services.config.recovery;
   let prunedAt = 0;
   while (!signal.aborted) {
     try {
@@ -45,7 +40,7 @@ export async function runRecovery(
     } catch (error) {
       logger.error({ err: (error as Error).message }, "recovery pass failed");
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs, signal);
   }
 }
 

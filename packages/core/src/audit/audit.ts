@@ -1,5 +1,6 @@
 import type { Prisma, Tx } from "@meridian/db";
 import { DomainError } from "../shared/errors";
+import { ZAuditReason } from "./reason";
 
 export interface OperatorAction {
   actor: string;
@@ -15,13 +16,9 @@ export async function recordAudit(tx: Tx, entry: OperatorAction): Promise<void> 
   await tx.auditLog.create({ data: entry });
 }
 
+/** The reason, trimmed, for handlers called without a tRPC input schema; the same rule as ZAuditReason. */
 export function requireReason(reason: string | undefined | null): string {
-  const trimmed = reason?.trim() ?? "";
-  if (trimmed.length < 5)
-    throw new DomainError(
-      "BAD_REQUEST",
-      "Give a reason of at least 5 characters; it is kept in the audit log.",
-      "reason",
-    );
-  return trimmed;
+  const parsed = ZAuditReason.safeParse(reason ?? "");
+  if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues[0]!.message, "reason");
+  return parsed.data;
 }

@@ -13,68 +13,7 @@ import {
   type Quote,
   type SubmitResult,
 } from "./port";
-
-const ZDecimal = z.string().regex(/^\d+(\.\d+)?$/, "decimal string");
-const ZSide = z.enum(["BUY", "SELL"]);
-const ZBrokerOrderStatus = z.enum(["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELLED", "REJECTED", "EXPIRED"]);
-
-const ZSubmitResult = z.discriminatedUnion("outcome", [
-  z.object({
-    outcome: z.literal("ACCEPTED"),
-    brokerOrderId: z.string().min(1),
-    status: ZBrokerOrderStatus.optional(),
-    filledQuantity: ZDecimal.optional(),
-  }),
-  z.object({ outcome: z.literal("REJECTED"), reason: z.string() }),
-]);
-
-const ZCancelResult = z.discriminatedUnion("outcome", [
-  z.object({ outcome: z.literal("CANCELLED"), brokerOrderId: z.string().min(1), filledQuantity: ZDecimal }),
-  z.object({
-    outcome: z.literal("TOO_LATE"),
-    reason: z.string(),
-    filledQuantity: ZDecimal,
-    status: ZBrokerOrderStatus.optional(),
-  }),
-  z.object({ outcome: z.literal("NOT_FOUND") }),
-]);
-
-const ZExecution = z.object({
-  execId: z.string().min(1),
-  clientOrderId: z.string(),
-  brokerOrderId: z.string(),
-  symbol: z.string(),
-  side: ZSide,
-  quantity: ZDecimal,
-  price: ZDecimal,
-  executedAt: z.string(),
-});
-
-const ZOrderView = z.object({
-  clientOrderId: z.string(),
-  brokerOrderId: z.string(),
-  symbol: z.string(),
-  side: ZSide,
-  type: z.enum(["MARKET", "LIMIT"]),
-  quantity: ZDecimal,
-  limitPrice: ZDecimal.nullable(),
-  status: ZBrokerOrderStatus,
-  filledQuantity: ZDecimal,
-  executions: z.array(ZExecution),
-  createdAt: z.string(),
-});
-
-const ZQuote = z.object({
-  symbol: z.string(),
-  name: z.string(),
-  bid: ZDecimal,
-  ask: ZDecimal,
-  last: ZDecimal,
-  previousClose: ZDecimal,
-  timestamp: z.string(),
-});
-
-const ZErrorBody = z.object({ error: z.string(), code: z.string().optional() });
+import { ORDER_NOT_FOUND, ZBrokerErrorBody, ZBrokerOrderView, ZCancelResult, ZQuote, ZSubmitResult } from "./wire";
 
 export interface HttpBrokerAdapterOptions {
   brokerId: string;
@@ -120,7 +59,7 @@ export class HttpBrokerAdapter implements BrokerAdapter {
       throw new Error(`broker ${this.brokerId} cannot look an order up by client order id (capability not supported)`);
     }
     const path = `/orders/${encodeURIComponent(clientOrderId)}`;
-    return this.call(ZOrderView, { method: "GET", path, signal, notFoundAsNull: true });
+    return this.call(ZBrokerOrderView, { method: "GET", path, signal, notFoundAsNull: true });
   }
 
   async getQuotes(signal?: AbortSignal): Promise<Quote[]> {
@@ -133,7 +72,7 @@ export class HttpBrokerAdapter implements BrokerAdapter {
    */
   async listOrdersSince(since: Date, signal?: AbortSignal): Promise<BrokerOrderView[]> {
     const path = `/orders?since=${encodeURIComponent(since.toISOString())}`;
-    return this.call(z.array(ZOrderView), { method: "GET", path, signal });
+    return this.call(z.array(ZBrokerOrderView), { method: "GET", path, signal });
   }
 
   private async call<T>(schema: z.ZodType<T>, options: CallOptions & { notFoundAsNull: true }): Promise<T | null>;
@@ -176,9 +115,9 @@ export class HttpBrokerAdapter implements BrokerAdapter {
       return parsed.data;
     }
 
-    const errorBody = ZErrorBody.safeParse(parseJson(text));
+    const errorBody = ZBrokerErrorBody.safeParse(parseJson(text));
     const detail = errorBody.success ? errorBody.data.error : text.slice(0, 200);
-    if (status === 404 && options.notFoundAsNull && errorBody.success && errorBody.data.code === "ORDER_NOT_FOUND") {
+    if (status === 404 && options.notFoundAsNull && errorBody.success && errorBody.data.code === ORDER_NOT_FOUND) {
       return null;
     }
     // 501 is a definite "this broker does not do that", not an unknown outcome.

@@ -1,75 +1,20 @@
 // The one internal interface every partner broker sits behind (the "order-request server" isolation of Toss SLASH 22, "How one Apple share reaches the customer"): the
 // gateway, the receiver and reconciliation speak only this; a new broker is one more adapter.
 
-export type Side = "BUY" | "SELL";
-export type OrderKind = "MARKET" | "LIMIT";
+// The shapes that cross the wire live once, in ./wire, as zod schemas with their inferred types.
+import type { BrokerOrderRequest, BrokerOrderView, CancelResult, Quote, SubmitResult } from "./wire";
 
-/** Decimal values cross the wire as strings ("187.25"), never as JSON numbers. */
-export interface BrokerOrderRequest {
-  /** Our order id: the broker's idempotency key (FIX ClOrdID). The same id never makes a second broker order. */
-  clientOrderId: string;
-  accountRef: string;
-  symbol: string;
-  side: Side;
-  type: OrderKind;
-  quantity: string;
-  limitPrice?: string;
-}
-
-export type SubmitResult =
-  /**
-   * The broker has the order. A repeated submit (same clientOrderId) may say where the order stands by now: a broker
-   * that already closed it answers CANCELLED or EXPIRED here, which is not an acceptance.
-   */
-  | { outcome: "ACCEPTED"; brokerOrderId: string; status?: BrokerOrderStatus; filledQuantity?: string }
-  | { outcome: "REJECTED"; reason: string };
-
-export type CancelResult =
-  /** The broker closed the order; `filledQuantity` is final: fills still in flight add up to it. */
-  | { outcome: "CANCELLED"; brokerOrderId: string; filledQuantity: string }
-  /** Already filled, rejected or closed at the broker: nothing left to cancel. `status` says which, where the broker tells. */
-  | { outcome: "TOO_LATE"; reason: string; filledQuantity: string; status?: BrokerOrderStatus }
-  | { outcome: "NOT_FOUND" };
-
-export type BrokerOrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELLED" | "REJECTED" | "EXPIRED";
-
-export interface BrokerExecution {
-  /** Unique per broker (FIX ExecID). */
-  execId: string;
-  clientOrderId: string;
-  brokerOrderId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  price: string;
-  /** ISO-8601 */
-  executedAt: string;
-}
-
-export interface BrokerOrderView {
-  clientOrderId: string;
-  brokerOrderId: string;
-  symbol: string;
-  side: Side;
-  type: OrderKind;
-  quantity: string;
-  limitPrice: string | null;
-  status: BrokerOrderStatus;
-  filledQuantity: string;
-  executions: BrokerExecution[];
-  createdAt: string;
-}
-
-export interface Quote {
-  symbol: string;
-  name: string;
-  bid: string;
-  ask: string;
-  last: string;
-  /** Previous close, for the day's change. */
-  previousClose: string;
-  timestamp: string;
-}
+export type {
+  BrokerExecution,
+  BrokerOrderRequest,
+  BrokerOrderStatus,
+  BrokerOrderView,
+  CancelResult,
+  OrderKind,
+  Quote,
+  Side,
+  SubmitResult,
+} from "./wire";
 
 export interface BrokerCapabilities {
   /** Whether the broker can look an order up by our id (some partners can, some cannot). */

@@ -2,19 +2,12 @@
 // down; nothing deeper chooses a broker by itself.
 import { HttpBrokerAdapter } from "./httpBroker";
 import type { BrokerAdapter, BrokerCapabilities } from "./port";
-import { positiveIntFromEnv } from "../shared/env";
-
-type Env = Record<string, string | undefined>;
 
 /** The partners we have contracts with, and what each can do. */
 export const KNOWN_BROKERS: ReadonlyArray<{ brokerId: string; capabilities: BrokerCapabilities }> = [
   { brokerId: "atlas", capabilities: { lookupByClientOrderId: true } },
   { brokerId: "harbor", capabilities: { lookupByClientOrderId: false } },
 ];
-
-export const DEFAULT_BROKER_URL = "http://127.0.0.1:4100";
-export const DEFAULT_BROKER_TIMEOUT_MS = 5000;
-export const DEFAULT_BROKER_ROUTING = "TSLA=harbor,NVDA=harbor,*=atlas";
 
 export interface BrokerRouting {
   defaultBrokerId: string;
@@ -62,7 +55,7 @@ export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): Bro
     .map((part) => part.trim())
     .filter(Boolean)) {
     const match = /^(\*|[A-Za-z][A-Za-z.]*)\s*=\s*([a-z0-9_-]+)$/i.exec(entry);
-    if (!match) throw new Error(`BROKER_ROUTING: cannot read "${entry}" (expected SYMBOL=brokerId, e.g. TSLA=harbor)`);
+    if (!match) throw new Error(`cannot read "${entry}" (expected SYMBOL=brokerId pairs, e.g. TSLA=harbor,*=atlas)`);
     const [, symbol, brokerId] = match as unknown as [string, string, string];
     if (symbol === "*") routing.defaultBrokerId = brokerId;
     else routing.bySymbol[symbol.toUpperCase()] = brokerId;
@@ -70,20 +63,25 @@ export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): Bro
   return routing;
 }
 
-export function createBrokerRegistryFromEnv(env: Env = process.env): BrokerRegistry<HttpBrokerAdapter> {
-  const baseUrl = env.BROKER_URL?.trim() || DEFAULT_BROKER_URL;
-  const timeoutMs = positiveIntFromEnv(env, "BROKER_TIMEOUT_MS", DEFAULT_BROKER_TIMEOUT_MS);
-  const routing = parseBrokerRouting(env.BROKER_ROUTING?.trim() || DEFAULT_BROKER_ROUTING);
+/** One HTTP adapter per known broker, at the configured URL (BROKER_URL, BROKER_TIMEOUT_MS, BROKER_ROUTING). */
+export function createBrokerRegistry(settings: {
+  url: string;
+  timeoutMs: number;
+  routing: BrokerRouting;
+}): BrokerRegistry<HttpBrokerAdapter> {
   const adapters = KNOWN_BROKERS.map(
-    ({ brokerId, capabilities }) => new HttpBrokerAdapter({ brokerId, baseUrl, capabilities, timeoutMs }),
+    ({ brokerId, capabilities }) =>
+      new HttpBrokerAdapter({ brokerId, baseUrl: settings.url, capabilities, timeoutMs: settings.timeoutMs }),
   );
-  return new BrokerRegistry(adapters, routing);
+  return new BrokerRegistry(adapters, settings.routing);
 }
 
-/** The shared secret that signs a broker's execution webhooks: BROKER_WEBHOOK_SECRET_<ID>. */
-export function webhookSecretFor(brokerId: string, env: Env = process.env): string {
-  const name = `BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-  const secret = env[name];
-  if (!secret) throw new Error(`${name} is not set: the webhook secret for broker "${brokerId}" is required`);
+/** The shared secret that signs a broker's execution webhooks (BROKER_WEBHOOK_SECRET_<ID>, config.brokers). */
+export function webhookSecretFor(brokerId: string, secrets: Record<string, string | undefined>): string {
+  const secret = secrets[brokerId];
+  if (!secret) {
+    const name = `BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+    throw new Error(`${name} is not set: the webhook secret for broker "${brokerId}" is required`);
+  }
   return secret;
 }

@@ -32,15 +32,6 @@ export interface ResilienceOptions {
   halfOpenAfterMs: number;
 }
 
-export function resilienceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ResilienceOptions {
-  return {
-    maxConcurrent: Number(env.BROKER_MAX_CONCURRENT ?? 8),
-    maxQueue: Number(env.BROKER_MAX_QUEUE ?? 200),
-    breakerFailures: Number(env.BROKER_BREAKER_FAILURES ?? 10),
-    halfOpenAfterMs: Number(env.BROKER_BREAKER_HALF_OPEN_MS ?? 5000),
-  };
-}
-
 export interface BrokerLoad {
   brokerId: string;
   inFlight: number;

@@ -1,19 +1,9 @@
 // The operator console's handle on the simulated brokers' fault switches. This is not part of the broker port: a real
 // partner has no such API. It exists because the brokers here are simulators, and operators rehearse failures on them.
-import { z } from "zod";
+import { ZBrokerFaults, type BrokerFaults, type BrokerFaultsPatch } from "./wire";
 
-export const ZBrokerFaults = z.object({
-  latencyMs: z.number().min(0).max(60_000),
-  latencyJitterMs: z.number().min(0).max(60_000),
-  dropResponseRate: z.number().min(0).max(1),
-  errorRate: z.number().min(0).max(1),
-  rejectRate: z.number().min(0).max(1),
-  duplicateExecutionRate: z.number().min(0).max(1),
-  reorderExecutions: z.boolean(),
-  pauseExecutions: z.boolean(),
-  down: z.boolean(),
-});
-export type BrokerFaults = z.infer<typeof ZBrokerFaults>;
+// The schema lives with the other wire shapes; re-exported here for the console's router, which reads it from here.
+export { ZBrokerFaults, type BrokerFaults } from "./wire";
 
 export class SimulatorFaultError extends Error {
   constructor(message: string) {
@@ -34,7 +24,7 @@ export class SimulatorControl {
   }
 
   /** Merges `change` into the broker's faults; the simulator refuses out-of-range values and changes nothing. */
-  async setFaults(brokerId: string, change: Partial<BrokerFaults>): Promise<BrokerFaults> {
+  async setFaults(brokerId: string, change: BrokerFaultsPatch): Promise<BrokerFaults> {
     const response = await fetch(`${this.baseUrl}/brokers/${brokerId}/faults`, {
       method: "PUT",
       headers: { "content-type": "application/json" },

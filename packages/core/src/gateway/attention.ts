@@ -3,22 +3,24 @@
 // as the machine: under the account lock (no submit can start meanwhile), only once no earlier submit can still
 // reach the broker, and only when the broker's own record (lookup or daily report) shows no such order. Every action
 // needs a reason and is audited.
-import type { Order, Tx } from "@meridian/db";
+import type { DbOrTx, Order } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { applyBrokerAnswer } from "../orders/brokerAnswers";
 import { requestCancel } from "../orders/cancelOrder";
 import { writeOrderCommand } from "../orders/commands";
 import { changeOrder } from "../orders/lifecycle";
+import type { RowState } from "../operator/bulk";
+import { heldByOrder, refuse, type Plan, type Refused } from "../operator/plan";
 import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
 import { askBroker } from "./answers";
+import type { AttentionAction } from "./attention.schema";
 import { submitMayArriveForMs } from "./lateArrival";
-import type { RetryPolicy } from "./retryPolicy";
+
+export type { AttentionAction } from "./attention.schema";
 
 const ATTENTION = new Set(["UNKNOWN", "NEEDS_ATTENTION"]);
-
-export type AttentionAction = "RETRY" | "REJECT" | "CANCEL";
 
 export async function listAttention(services: CoreServices) {
   const orders = await services.prisma.order.findMany({
@@ -53,7 +55,8 @@ export async function listAttention(services: CoreServices) {
 }
 
 export interface ActOnAttentionArgs {
-  ctx: { services: CoreServices; actor: string; retryPolicy: Pick<RetryPolicy, "lateArrivalMs"> };
+  /** `batchId` when the decision is one row of a bulk decision; the audit row carries it. */
+  ctx: { services: CoreServices; actor: string; batchId?: string };
   input: { orderId: string; action: AttentionAction; reason: string };
 }
 
@@ -68,20 +71,19 @@ export async function actOnAttention({ ctx, input }: ActOnAttentionArgs): Promis
     { actor: operator, cause: `operator ${input.action.toLowerCase()}: ${reason}` },
     async (tx) => {
       const order = await tx.order.findUniqueOrThrow({ where: { id: input.orderId } });
-      if (!ATTENTION.has(order.status)) {
-        throw new DomainError(
-          "PRECONDITION_FAILED",
-          `This order is ${order.status}, not waiting for an operator; nothing was changed. Refresh the attention queue.`,
-        );
-      }
-      if (input.action === "REJECT") await assertBrokerLacksOrder(tx, services, order, ctx.retryPolicy.lateArrivalMs);
+      const plan = await planAttention(tx, services, order, input.action);
+      if (!plan.applicable) throw plan.refusal;
       await recordAudit(tx, {
         actor: operator,
         action: `attention.${input.action.toLowerCase()}`,
         targetType: "order",
         targetId: order.id,
         reason,
-        detail: { status: order.status, attempts: order.submitAttempts },
+        detail: {
+          status: order.status,
+          attempts: order.submitAttempts,
+          ...(ctx.batchId ? { batchId: ctx.batchId } : {}),
+        },
       });
       switch (input.action) {
         case "RETRY": {
@@ -109,48 +111,114 @@ export async function actOnAttention({ ctx, input }: ActOnAttentionArgs): Promis
   );
 }
 
+/** The order's state as the bulk preview saw it: its status and version. */
+export async function attentionRowState(db: DbOrTx, orderId: string): Promise<RowState | null> {
+  const order = await db.order.findUnique({ where: { id: orderId }, select: { status: true, version: true } });
+  return order && { state: order.status, version: order.version };
+}
+
+/**
+ * What `action` would do to this order now, or why it is refused. actOnAttention asks it under the account lock; the
+ * bulk preview asks it without the lock, so its answer may be overtaken, which the apply step's state check catches.
+ */
+export async function planAttention(
+  db: DbOrTx,
+  services: CoreServices,
+  order: Order,
+  action: AttentionAction,
+): Promise<Plan> {
+  if (!ATTENTION.has(order.status)) {
+    return refuse(
+      `this order is ${order.status}, not waiting for an operator.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `This order is ${order.status}, not waiting for an operator; nothing was changed. Refresh the attention queue.`,
+      ),
+    );
+  }
+  const held = heldByOrder(order);
+  switch (action) {
+    case "RETRY":
+      return { applicable: true, willDo: `Submit again to ${order.brokerId} with the same order id.` };
+    case "REJECT": {
+      const refused = await brokerLacksOrder(db, services, order, services.retryPolicy.lateArrivalMs);
+      if (refused) return refused;
+      return {
+        applicable: true,
+        willDo: held ? `Mark rejected and release ${held} held.` : "Mark rejected; nothing is held.",
+      };
+    }
+    case "CANCEL":
+      return {
+        applicable: true,
+        willDo: `Ask ${order.brokerId} to cancel; ${held ? `the ${held} held is released` : "the order closes"} when it confirms.`,
+      };
+  }
+}
+
 /**
  * Marking an order rejected is only safe if the broker does not have it and cannot still get it. Runs under the
  * account lock, so no retry of ours can start between this check and the close. An answer lost after the broker took
  * the order leaves no trace here but the broker's own record, so the broker must say it has no such order: by lookup,
  * else by its daily report. A broker that can say neither cannot prove it, and the order is cancelled instead.
  */
-async function assertBrokerLacksOrder(
-  tx: Tx,
+async function brokerLacksOrder(
+  db: DbOrTx,
   services: CoreServices,
   order: Order,
   lateArrivalMs: number,
-): Promise<void> {
-  const waitMs = await submitMayArriveForMs(tx, order, lateArrivalMs);
+): Promise<Refused | null> {
+  const waitMs = await submitMayArriveForMs(db, order, lateArrivalMs);
   if (waitMs > 0) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `The last submit of this order may still reach ${order.brokerId} for ${Math.ceil(waitMs / 1000)} s; nothing was changed. Mark it rejected after that, or cancel it instead.`,
+    const seconds = Math.ceil(waitMs / 1000);
+    return refuse(
+      `the last submit may still reach ${order.brokerId} for ${seconds} s.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `The last submit of this order may still reach ${order.brokerId} for ${seconds} s; nothing was changed. Mark it rejected after that, or cancel it instead.`,
+      ),
     );
   }
-  const executions = await tx.executionReceipt.count({ where: { orderId: order.id } });
+  const executions = await db.executionReceipt.count({ where: { orderId: order.id } });
   if (executions > 0) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `${order.brokerId} has sent ${executions} execution(s) for this order, so it traded and cannot be marked rejected; nothing was changed. Use Retry now to record the broker's answer.`,
+    return refuse(
+      `${order.brokerId} has sent executions for this order — it traded.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `${order.brokerId} has sent ${executions} execution(s) for this order, so it traded and cannot be marked rejected; nothing was changed. Use Retry now to record the broker's answer.`,
+      ),
     );
   }
-  const found = await askBroker(services.brokers.get(order.brokerId), order).catch((error: Error) => {
-    throw new DomainError(
-      "SERVICE_UNAVAILABLE",
-      `Could not ask ${order.brokerId} about this order (${error.message}); nothing was changed. Try again when it answers, or cancel the order instead.`,
+  let found: Awaited<ReturnType<typeof askBroker>>;
+  try {
+    found = await askBroker(services.brokers.get(order.brokerId), order);
+  } catch (error) {
+    const message = (error as Error).message;
+    return refuse(
+      `${order.brokerId} could not be asked about this order (${message}).`,
+      new DomainError(
+        "SERVICE_UNAVAILABLE",
+        `Could not ask ${order.brokerId} about this order (${message}); nothing was changed. Try again when it answers, or cancel the order instead.`,
+      ),
     );
-  });
+  }
   if (found === "cannot-ask") {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `${order.brokerId} cannot be asked about orders, so nothing proves it lacks this one; nothing was changed. Cancel the order instead: the broker's answer to the cancel settles it.`,
+    return refuse(
+      `${order.brokerId} cannot be asked about orders, so nothing proves it lacks this one; cancel it instead.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `${order.brokerId} cannot be asked about orders, so nothing proves it lacks this one; nothing was changed. Cancel the order instead: the broker's answer to the cancel settles it.`,
+      ),
     );
   }
   if (found && found.status !== "REJECTED") {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `${order.brokerId} has this order (${found.status}); it cannot be marked rejected. Use Retry now to record the broker's answer.`,
+    return refuse(
+      `${order.brokerId} has this order (${found.status}); retry to record its answer.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `${order.brokerId} has this order (${found.status}); it cannot be marked rejected. Use Retry now to record the broker's answer.`,
+      ),
     );
   }
+  return null;
 }

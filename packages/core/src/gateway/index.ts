@@ -4,4 +4,4 @@ export { handleOrderCommand } from "./handleCommand";
 export { listAttention, actOnAttention, type AttentionAction } from "./attention";
 export { resolvePendingByOperator } from "./pendingReservations";
 export { scheduleDueRetries, reviveAbandonedSubmits } from "./recovery";
-export { retryPolicyFromEnv, backoffDelayMs, type RetryPolicy } from "./retryPolicy";
+export { backoffDelayMs, type RetryPolicy } from "./retryPolicy";

@@ -16,7 +16,7 @@ export {
   type FullCheckOptions,
 } from "./fullCheck";
 export { runInvariantPass, type PassOptions, type PassResult } from "./pass";
-export { invariantsOptionsFromEnv, DEFAULT_INVARIANTS_OPTIONS, type InvariantsOptions } from "./options";
+export { DEFAULT_INVARIANTS_OPTIONS, type InvariantsOptions } from "./options";
 export {
   listInvariantViolations,
   countOpenViolations,

@@ -1,5 +1,5 @@
-// The invariant checker's settings, read from the environment by the worker's composition root (never at module load).
-import { positiveIntFromEnv } from "../shared/env";
+// The invariant checker's settings. The worker's composition root takes intervalMs, graceMs and fullSweepMs from the
+// configuration (INVARIANTS_*, config/); gapWaitMs is not a setting.
 import { DEFAULT_GRACE_MS } from "./fullCheck";
 
 export interface InvariantsOptions {
@@ -19,13 +19,3 @@ export const DEFAULT_INVARIANTS_OPTIONS: InvariantsOptions = {
   fullSweepMs: 60 * 60_000,
   gapWaitMs: 60_000,
 };
-
-export function invariantsOptionsFromEnv(env: Record<string, string | undefined>): InvariantsOptions {
-  // A typo must stop the worker: NaN would silently turn the checks off or make every execution "unbooked".
-  return {
-    intervalMs: positiveIntFromEnv(env, "INVARIANTS_INTERVAL_MS", DEFAULT_INVARIANTS_OPTIONS.intervalMs),
-    graceMs: positiveIntFromEnv(env, "INVARIANTS_GRACE_MS", DEFAULT_INVARIANTS_OPTIONS.graceMs),
-    fullSweepMs: positiveIntFromEnv(env, "INVARIANTS_FULL_SWEEP_MS", DEFAULT_INVARIANTS_OPTIONS.fullSweepMs),
-    gapWaitMs: DEFAULT_INVARIANTS_OPTIONS.gapWaitMs,
-  };
-}

@@ -2,4 +2,4 @@ export * from "./port";
 export { DatabaseAccountLock } from "./databaseLock";
 export { RedisAccountLock } from "./redisLock";
 export { fenceAccount } from "./fence";
-export { createAccountLockFromEnv } from "./fromEnv";
+export { createAccountLock } from "./createAccountLock";

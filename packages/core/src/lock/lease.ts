@@ -1,7 +1,7 @@
 // What both lock adapters share: bounded, jittered waiting and a renewal watchdog (Redisson-style) that aborts the
 // grant's signal when renewal fails.
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "../shared/sleep";
 import { AccountBusyError, LockLostError } from "../shared/errors";
 import type { LockGrant, LockOptions } from "./port";
 

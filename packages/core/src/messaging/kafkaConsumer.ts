@@ -19,7 +19,7 @@ import {
 } from "./claims";
 import { decodeMessage } from "./kafkaClient";
 import { parkBehind, parkIfExhausted, type ParkingPolicy } from "./parking";
-import { withTimeout } from "./sleep";
+import { sleep, withTimeout } from "../shared/sleep";
 import type { OutboxMessage, Topic } from "./topics";
 
 export interface KafkaConsumerOptions {
@@ -195,7 +195,7 @@ async function waitWhileBusy(
   let state = initialState;
   let renewedAt = Date.now();
   while (state === "busy" && running()) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     await heartbeat();
     // The rest of the chunk is ours while we wait: its claims must not lapse, or a sweeper would take those rows.
     if (Date.now() - renewedAt >= options.claimMs / 3) {
@@ -241,7 +241,7 @@ async function handleWithRetries(
         return "parked";
       }
       logger.warn({ eventId: message.id, topic: message.topic, attempt, err: reason }, "handler failed; retrying");
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      await sleep(Math.min(2000, 100 * 2 ** attempt));
       await heartbeat();
       await countRetry(prisma, message.id, reason);
       await keepClaims(message.id);

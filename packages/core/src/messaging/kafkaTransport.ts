@@ -15,7 +15,7 @@ import { ModeSwitch } from "./modeSwitch";
 import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
 import { runPollingConsumer } from "./pollingConsumer";
 import { acquireRelayLease, relayOnce, releaseRelayLease, type PendingRow } from "./relay";
-import { sleepUnlessAborted, withTimeout } from "./sleep";
+import { sleep, withTimeout } from "../shared/sleep";
 import type { Topic } from "./topics";
 import type { Subscription, Transport, TransportStatus } from "./transport";
 
@@ -127,7 +127,7 @@ export class KafkaTransport implements Transport {
       this.probeNow = () => nap.abort();
       const onStop = () => nap.abort();
       signal.addEventListener("abort", onStop, { once: true });
-      await sleepUnlessAborted(probeMs, nap.signal);
+      await sleep(probeMs, nap.signal);
       signal.removeEventListener("abort", onStop);
     }
     firstDone(); // stopped before the first probe: start() must not wait for ever
@@ -164,7 +164,7 @@ export class KafkaTransport implements Transport {
         await this.dropProducer();
         leaseRenewedAt = 0;
         const change = this.modes.untilChange(signal);
-        await sleepUnlessAborted(1000, change.signal);
+        await sleep(1000, change.signal);
         change.abort();
         continue;
       }
@@ -175,7 +175,7 @@ export class KafkaTransport implements Transport {
         }
         if (!leaseRenewedAt) {
           // Another worker's relay publishes; ask again about when its lease would need renewing.
-          await sleepUnlessAborted(relayLeaseMs / 3, signal);
+          await sleep(relayLeaseMs / 3, signal);
           continue;
         }
         published = await relayOnce(prisma, (rows) => this.publish(rows), relayBatchSize);
@@ -188,9 +188,9 @@ export class KafkaTransport implements Transport {
         } else {
           this.logger.error({ err: reason }, "outbox relay failed");
         }
-        await sleepUnlessAborted(500, signal);
+        await sleep(500, signal);
       }
-      if (published < relayBatchSize) await sleepUnlessAborted(relayIdleMs, signal);
+      if (published < relayBatchSize) await sleep(relayIdleMs, signal);
     }
   }
 
@@ -304,7 +304,7 @@ export class KafkaTransport implements Transport {
       await sweeper;
       if (crashed) {
         const change = this.modes.untilChange(signal);
-        await sleepUnlessAborted(1000, change.signal);
+        await sleep(1000, change.signal);
         change.abort();
       }
     }

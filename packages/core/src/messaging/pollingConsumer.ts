@@ -8,7 +8,7 @@ import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import { claimBatch, deliver, releaseClaims, type ClaimedMessage, type MessageHandler } from "./claims";
 import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
-import { sleepUnlessAborted } from "./sleep";
+import { sleep } from "../shared/sleep";
 import type { Topic } from "./topics";
 
 export interface PollingConsumerOptions {
@@ -65,6 +65,6 @@ export async function runPollingConsumer(options: PollingConsumerOptions, signal
       logger.error({ topic, err: (error as Error).message }, "polling failed");
     }
     // A parked row that went through has the rows of its key right behind it, already waiting: look again at once.
-    if (batch.length < batchSize && !batch.some((message) => message.parked)) await sleepUnlessAborted(idleMs, signal);
+    if (batch.length < batchSize && !batch.some((message) => message.parked)) await sleep(idleMs, signal);
   }
 }

@@ -18,14 +18,6 @@ const KAFKA_REDELIVERY_DAYS = 7;
 /** Rows per DELETE: short statements, so pruning never holds long locks against the pipeline. */
 const BATCH = 5000;
 
-export function retentionPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionPolicy {
-  const policy = {
-    outboxDays: Number(env.OUTBOX_RETENTION_DAYS ?? 7),
-    inboxDays: Number(env.INBOX_RETENTION_DAYS ?? 30),
-  };
-  return checkRetentionPolicy(policy);
-}
-
 export function checkRetentionPolicy(policy: RetentionPolicy): RetentionPolicy {
   if (!(policy.outboxDays >= 1)) throw new Error(`OUTBOX_RETENTION_DAYS must be at least 1, got ${policy.outboxDays}`);
   if (!(policy.inboxDays >= policy.outboxDays + KAFKA_REDELIVERY_DAYS)) {

@@ -3,7 +3,7 @@
 // Kafka topic so that it works the same in both transport modes. The poller runs only while someone subscribes.
 import type { OrderStatus, PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
-import { sleepUnlessAborted } from "../messaging/sleep";
+import { sleep } from "../shared/sleep";
 
 export interface OrderChangeEvent {
   /** The `order_events` row id, as a string (a bigint does not survive JSON). */
@@ -129,7 +129,7 @@ export class OrderFeed {
       } catch (error) {
         this.options.logger.warn({ err: (error as Error).message }, "order feed poll failed; retrying");
       }
-      if (!full) await sleepUnlessAborted(this.pollMs, signal);
+      if (!full) await sleep(this.pollMs, signal);
     }
   }
 
@@ -214,13 +214,4 @@ function toChange(row: EventRow): OrderChangeEvent {
     kind: row.kind,
     at: row.createdAt.toISOString(),
   };
-}
-
-export function orderFeedOptionsFromEnv(env: NodeJS.ProcessEnv): Pick<OrderFeedOptions, "pollMs" | "gapWaitMs"> {
-  return { pollMs: positiveNumber(env.ORDER_FEED_POLL_MS), gapWaitMs: positiveNumber(env.ORDER_FEED_GAP_WAIT_MS) };
-}
-
-function positiveNumber(value: string | undefined): number | undefined {
-  const parsed = Number(value);
-  return value && Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
 }

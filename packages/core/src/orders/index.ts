@@ -17,11 +17,5 @@ export { resolveExpiredTcc } from "./expiredReservations";
 export { listAccountOrders, getAccountOrder, listAllOrders, getOrderDetail, orderStats } from "./queries";
 export { toOrderView, type OrderView } from "./views";
 export { isTerminal, OPEN_STATUSES, TERMINAL_STATUSES } from "./status";
-export {
-  OrderFeed,
-  orderFeedOptionsFromEnv,
-  type OrderChangeEvent,
-  type OrderChangeListener,
-  type OrderFeedOptions,
-} from "./feed";
+export { OrderFeed, type OrderChangeEvent, type OrderChangeListener, type OrderFeedOptions } from "./feed";
 export { openOrderChanges } from "./changeStream";

@@ -65,7 +65,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
       });
       // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
       // whole transaction, so nothing is held and no order exists.
-      const transactionId = await beginTcc(tx, order.id);
+      const transactionId = await beginTcc(tx, order.id, services.config.tcc.deadlineMs);
       const [primary] = participantsOf(order);
       await primary!.try(tx, transactionId, order, input.side === "BUY" ? reservation.cash : quantity);
       if (payFeeWithPoints) await pointsParticipant.try(tx, transactionId, order, reservation.points);
@@ -118,7 +118,7 @@ async function reserveAmounts(
       : null;
   const unitPrice = limitPrice ?? protectionPrice ?? estimatedSellPrice;
   const notional = unitPrice ? quantity.times(unitPrice) : ZERO;
-  const commission = unitPrice ? commissionHoldFor(quantity, unitPrice) : ZERO;
+  const commission = unitPrice ? commissionHoldFor(quantity, unitPrice, services.config.fees.commissionRate) : ZERO;
   const points = payFeeWithPoints ? commission.times(100) : ZERO;
   const cash = input.side === "BUY" ? toCentsUp(payFeeWithPoints ? notional : notional.plus(commission)) : ZERO;
   return { cash, points, protectionPrice };

@@ -1,4 +1,4 @@
-export { storeExecution, ZBrokerExecution, type TBrokerExecution, type StoreResult } from "./storeExecution";
+export { storeExecution, type StoreResult } from "./storeExecution";
 export {
   claimedIds,
   recordRefusal,
@@ -25,8 +25,4 @@ export {
   type TQuarantineReviewInput,
 } from "./quarantine.schema";
 export { reviewQuarantineEntry } from "./review";
-export {
-  DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS,
-  pruneRefusedCallbacks,
-  refusedCallbackRetentionDaysFromEnv,
-} from "./retention";
+export { DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS, pruneRefusedCallbacks } from "./retention";

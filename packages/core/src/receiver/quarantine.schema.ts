@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ZAuditReason } from "../audit/reason";
+import { bulkDecideInput, bulkPreviewInput } from "../operator/bulk.schema";
 
 export const QUARANTINE_DEFAULT_LIMIT = 200;
 
@@ -17,14 +19,24 @@ export type TQuarantineInput = z.infer<typeof ZQuarantineInput>;
 /** "callback:<refused_callbacks.id>" or "event:<order_events.id>"; at most 18 digits, so any id fits a bigint. */
 export const QUARANTINE_KEY = /^(callback|event):([1-9]\d{0,17})$/;
 
-export const ZQuarantineReviewInput = z.object({
-  key: z
-    .string()
-    .trim()
-    .regex(
-      QUARANTINE_KEY,
-      "That is not a Quarantine entry key (like callback:12 or event:345). Refresh the Quarantine and review the entry from its row.",
-    ),
-  reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500),
-});
+const ZQuarantineKey = z
+  .string()
+  .trim()
+  .regex(
+    QUARANTINE_KEY,
+    "That is not a Quarantine entry key (like callback:12 or event:345). Refresh the Quarantine and review the entry from its row.",
+  );
+
+export const ZQuarantineReviewInput = z.object({ key: ZQuarantineKey, reason: ZAuditReason });
 export type TQuarantineReviewInput = z.infer<typeof ZQuarantineReviewInput>;
+
+/** The Quarantine's only decision: mark the entry reviewed, with the reason. */
+export const QUARANTINE_DECISIONS = ["REVIEW"] as const;
+export type QuarantineDecision = (typeof QUARANTINE_DECISIONS)[number];
+
+/** Rows are entry keys ("callback:12", "event:345"). */
+export const ZQuarantinePreviewInput = bulkPreviewInput(QUARANTINE_DECISIONS, ZQuarantineKey);
+export type TQuarantinePreviewInput = z.infer<typeof ZQuarantinePreviewInput>;
+
+export const ZQuarantineDecideManyInput = bulkDecideInput(QUARANTINE_DECISIONS, ZQuarantineKey);
+export type TQuarantineDecideManyInput = z.infer<typeof ZQuarantineDecideManyInput>;

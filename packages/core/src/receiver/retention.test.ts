@@ -5,7 +5,8 @@ import { createHarness, type Harness } from "../../test/harness";
 import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
 import { LEDGER_REFUSAL_KIND } from "./quarantine";
-import { pruneRefusedCallbacks, refusedCallbackRetentionDaysFromEnv } from "./retention";
+import { loadConfig } from "../config/load";
+import { pruneRefusedCallbacks } from "./retention";
 
 const DAY = 24 * 60 * 60_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
@@ -79,12 +80,13 @@ describe("retention of refused callbacks", () => {
   });
 
   it("reads its days from REFUSED_CALLBACK_RETENTION_DAYS, 90 by default, and refuses a nonsense value", () => {
-    expect(refusedCallbackRetentionDaysFromEnv({})).toBe(90);
-    expect(refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "30" })).toBe(30);
-    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "0" })).toThrow(
-      /at least 1, got 0/,
+    const refusedCallbackDays = (env: Record<string, string>) => loadConfig(env).retention.refusedCallbackDays;
+    expect(refusedCallbackDays({})).toBe(90);
+    expect(refusedCallbackDays({ REFUSED_CALLBACK_RETENTION_DAYS: "30" })).toBe(30);
+    expect(() => refusedCallbackDays({ REFUSED_CALLBACK_RETENTION_DAYS: "0" })).toThrow(
+      /REFUSED_CALLBACK_RETENTION_DAYS must be a positive whole number \(days\), got "0"/,
     );
-    expect(() => refusedCallbackRetentionDaysFromEnv({ REFUSED_CALLBACK_RETENTION_DAYS: "ninety" })).toThrow(
+    expect(() => refusedCallbackDays({ REFUSED_CALLBACK_RETENTION_DAYS: "ninety" })).toThrow(
       /REFUSED_CALLBACK_RETENTION_DAYS/,
     );
   });

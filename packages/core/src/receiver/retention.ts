@@ -8,12 +8,6 @@ export const DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS = 90;
 /** Rows per DELETE, as in messaging/retention.ts. */
 const BATCH = 5000;
 
-export function refusedCallbackRetentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return checkRefusedCallbackRetentionDays(
-    Number(env.REFUSED_CALLBACK_RETENTION_DAYS ?? DEFAULT_REFUSED_CALLBACK_RETENTION_DAYS),
-  );
-}
-
 export function checkRefusedCallbackRetentionDays(days: number): number {
   if (!Number.isInteger(days) || days < 1)
     throw new Error(`REFUSED_CALLBACK_RETENTION_DAYS must be a whole number of days, at least 1, got ${days}`);

@@ -5,7 +5,8 @@ import { createHarness, type Harness } from "../../test/harness";
 import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
 import { DomainError } from "../shared/errors";
-import { storeExecution, type TBrokerExecution } from "./storeExecution";
+import type { ExecutionWebhook as TBrokerExecution } from "../broker/wire";
+import { storeExecution } from "./storeExecution";
 
 describe("storeExecution", () => {
   let h: Harness;

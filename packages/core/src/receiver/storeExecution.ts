@@ -2,33 +2,18 @@
 // published through the outbox. (broker, execId) is unique, so a duplicate delivery stops at the insert. A "duplicate"
 // that differs from the stored receipt is not a redelivery but a broker reusing an execution id: refused, so the
 // second execution is looked at by operators instead of being dropped as a repeat.
-import { z } from "zod";
 import type { PrismaClient } from "@meridian/db";
 import { TOPICS } from "../messaging/topics";
 import { writeOutbox } from "../messaging/outbox";
 import { DomainError } from "../shared/errors";
-import { dec } from "../shared/money";
-
-const ZDecimalString = z.string().regex(/^\d+(\.\d+)?$/, "must be a positive decimal string");
-
-export const ZBrokerExecution = z.object({
-  execId: z.string().min(1).max(128),
-  clientOrderId: z.uuid(),
-  brokerOrderId: z.string().min(1).max(128),
-  symbol: z.string().min(1).max(12),
-  side: z.enum(["BUY", "SELL"]),
-  quantity: ZDecimalString.refine((value) => dec(value).greaterThan(0), "must be greater than zero"),
-  price: ZDecimalString.refine((value) => dec(value).greaterThan(0), "must be greater than zero"),
-  executedAt: z.iso.datetime({ offset: true }),
-});
-export type TBrokerExecution = z.infer<typeof ZBrokerExecution>;
+import type { ExecutionWebhook } from "../broker/wire";
 
 export type StoreResult = { stored: true; receiptId: string } | { stored: false; duplicateOf: string };
 
 export async function storeExecution(
   prisma: PrismaClient,
   brokerId: string,
-  execution: TBrokerExecution,
+  execution: ExecutionWebhook,
 ): Promise<StoreResult> {
   const order = await prisma.order.findUnique({
     where: { id: execution.clientOrderId },

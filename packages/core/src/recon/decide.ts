@@ -2,23 +2,26 @@
 // item's CAS and the audit row: under the account lock when it changes an order, through the orders module's own
 // answers (orders/brokerAnswers.ts settles the TCC reservation). The fix is applied only to the order state it was proposed
 // against; if the order moved since the run, nothing changes and the operator is told to run reconciliation again.
-import type { Order, Prisma, ReconFix, Tx } from "@meridian/db";
+import type { DbOrTx, Order, Prisma, ReconFix, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
+import type { RowState } from "../operator/bulk";
+import { refuse, type Plan } from "../operator/plan";
 import { applyBrokerAnswer } from "../orders/brokerAnswers";
 import { recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
 import { qty } from "../shared/money";
-import { getReconItem, type ReconItemDetail, type ReconItemView } from "./queries";
-import type { TReconDecideInput } from "./recon.schema";
+import { FIX_DESCRIPTIONS, getReconItem, type ReconItemDetail, type ReconItemView } from "./queries";
+import type { ReconDecision, TReconDecideInput } from "./recon.schema";
 
 type ItemRow = Prisma.ReconItemGetPayload<object>;
 
 const ORDER_FIXES: ReadonlySet<ReconFix> = new Set(["CLOSE_CANCELLED", "CLOSE_REJECTED", "MARK_ACCEPTED"]);
 
 export interface DecideRequest {
-  ctx: { services: CoreServices; actor: string };
+  /** `batchId` when the decision is one row of a bulk decision; the audit row carries it. */
+  ctx: { services: CoreServices; actor: string; batchId?: string };
   input: TReconDecideInput;
 }
 
@@ -27,37 +30,39 @@ export async function decideReconItem({ ctx, input }: DecideRequest): Promise<Re
   const reason = requireReason(input.reason);
   const item = await services.prisma.reconItem.findUnique({ where: { id: input.itemId } });
   if (!item) throw new DomainError("NOT_FOUND", "No reconciliation item with that id. Refresh the report.");
-  assertUndecided(item);
+  const plan = planReconDecision(item, input.decision);
+  if (!plan.applicable) throw plan.refusal;
+  const batch: Record<string, string> = ctx.batchId ? { batchId: ctx.batchId } : {};
   const cause = `reconciliation ${input.decision === "APPROVE" ? "fix" : "rejection"} (${item.mismatchClass}): ${reason}`;
 
   if (input.decision === "APPROVE" && ORDER_FIXES.has(item.proposedFix)) {
-    if (!item.orderId)
-      throw new DomainError("PRECONDITION_FAILED", "This item names no order of ours; there is nothing to change.");
     const { accountId } = await services.prisma.order.findUniqueOrThrow({
-      where: { id: item.orderId },
+      where: { id: item.orderId! },
       select: { accountId: true },
     });
     await inAccountTransaction(services, accountId, { actor, cause }, async (tx) => {
       await markDecided(tx, item, "APPLIED", actor, reason);
       const order = await tx.order.findUniqueOrThrow({ where: { id: item.orderId! } });
-      assertBasis(item, order);
+      const onOrder = planReconDecision(item, input.decision, order);
+      if (!onOrder.applicable) throw onOrder.refusal;
       const after = await applyOrderFix(tx, item, order, actor, reason);
       await recordAudit(
         tx,
-        auditEntry(item, actor, reason, "approve", { orderStatusBefore: order.status, orderStatusAfter: after.status }),
+        auditEntry(item, actor, reason, "approve", {
+          orderStatusBefore: order.status,
+          orderStatusAfter: after.status,
+          ...batch,
+        }),
       );
     });
   } else {
-    if (input.decision === "APPROVE" && item.proposedFix !== "ACKNOWLEDGE") {
-      throw new DomainError(
-        "PRECONDITION_FAILED",
-        `A ${item.proposedFix} item is applied by the run itself; there is nothing to approve.`,
-      );
-    }
     // Acknowledging or rejecting changes no order: the item, the audit row and a note on the order's timeline.
     await services.prisma.$transaction(async (tx) => {
       await markDecided(tx, item, input.decision === "APPROVE" ? "APPLIED" : "REJECTED", actor, reason);
-      await recordAudit(tx, auditEntry(item, actor, reason, input.decision === "APPROVE" ? "acknowledge" : "reject"));
+      await recordAudit(
+        tx,
+        auditEntry(item, actor, reason, input.decision === "APPROVE" ? "acknowledge" : "reject", batch),
+      );
       if (item.orderId) {
         await recordOrderEvent(tx, item.orderId, {
           kind: input.decision === "APPROVE" ? "RECON_ACKNOWLEDGED" : "RECON_FIX_REJECTED",
@@ -71,27 +76,81 @@ export async function decideReconItem({ ctx, input }: DecideRequest): Promise<Re
   return getReconItem(services.prisma, item.id);
 }
 
-function assertUndecided(item: ItemRow): void {
+/** The item's state as the bulk preview saw it: its status and version. */
+export async function reconRowState(db: DbOrTx, itemId: string): Promise<RowState | null> {
+  const item = await db.reconItem.findUnique({ where: { id: itemId }, select: { status: true, version: true } });
+  return item && { state: item.status, version: item.version };
+}
+
+/**
+ * What `decision` would do to this item now, or why it is refused. Without `order` it checks the item alone (the
+ * handler's first look); with the item's order it also checks that the fix still fits the order's state.
+ */
+export function planReconDecision(item: ItemRow, decision: ReconDecision, order?: Order | null): Plan {
+  const undecided = undecidedRefusal(item);
+  if (undecided) return undecided;
+  if (decision === "REJECT")
+    return {
+      applicable: true,
+      willDo: `Reject the proposed fix (${item.proposedFix}); no order changes, the order's timeline notes it.`,
+    };
+  if (item.proposedFix === "ACKNOWLEDGE")
+    return { applicable: true, willDo: "Acknowledge it as settled by hand with the broker; no order changes." };
+  if (!ORDER_FIXES.has(item.proposedFix))
+    return refuse(
+      `a ${item.proposedFix} item is applied by the run itself.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `A ${item.proposedFix} item is applied by the run itself; there is nothing to approve.`,
+      ),
+    );
+  if (!item.orderId)
+    return refuse(
+      "this item names no order of ours.",
+      new DomainError("PRECONDITION_FAILED", "This item names no order of ours; there is nothing to change."),
+    );
+  if (order === undefined) return { applicable: true, willDo: FIX_DESCRIPTIONS[item.proposedFix] };
+  if (order === null)
+    return refuse(
+      "the item's order no longer exists.",
+      new DomainError("NOT_FOUND", "The order this item names no longer exists; nothing was changed."),
+    );
+  return basisRefusal(item, order) ?? { applicable: true, willDo: FIX_DESCRIPTIONS[item.proposedFix] };
+}
+
+function undecidedRefusal(item: ItemRow): Plan | null {
   const by = `${item.decidedBy ?? "?"} at ${item.decidedAt?.toISOString() ?? "?"}`;
   switch (item.status) {
     case "PROPOSED":
-      return;
+      return null;
     case "APPLIED":
-      throw new DomainError("PRECONDITION_FAILED", `This fix was already applied by ${by}; nothing was changed.`);
+      return refuse(
+        `already applied by ${by}.`,
+        new DomainError("PRECONDITION_FAILED", `This fix was already applied by ${by}; nothing was changed.`),
+      );
     case "AUTO_APPLIED":
-      throw new DomainError(
-        "PRECONDITION_FAILED",
-        "This execution was already ingested automatically by the run; there is nothing to decide.",
+      return refuse(
+        "already ingested automatically by the run.",
+        new DomainError(
+          "PRECONDITION_FAILED",
+          "This execution was already ingested automatically by the run; there is nothing to decide.",
+        ),
       );
     case "REJECTED":
-      throw new DomainError(
-        "PRECONDITION_FAILED",
-        `This fix was rejected by ${by} ("${item.reason}"); nothing was changed. Run reconciliation again for a new proposal.`,
+      return refuse(
+        `already rejected by ${by}.`,
+        new DomainError(
+          "PRECONDITION_FAILED",
+          `This fix was rejected by ${by} ("${item.reason}"); nothing was changed. Run reconciliation again for a new proposal.`,
+        ),
       );
     case "SUPERSEDED":
-      throw new DomainError(
-        "PRECONDITION_FAILED",
-        `This item was superseded: ${item.reason}. Decide the newest item instead; nothing was changed.`,
+      return refuse(
+        `superseded: ${item.reason}.`,
+        new DomainError(
+          "PRECONDITION_FAILED",
+          `This item was superseded: ${item.reason}. Decide the newest item instead; nothing was changed.`,
+        ),
       );
   }
 }
@@ -115,19 +174,26 @@ async function markDecided(
     );
 }
 
-function assertBasis(item: ItemRow, order: Order): void {
+function basisRefusal(item: ItemRow, order: Order): Plan | null {
   const basis = (item.detail as unknown as ReconItemDetail).ours;
   if (!basis)
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      "This item records no state of our order to apply the fix to; nothing was changed.",
+    return refuse(
+      "the item records no state of our order to apply the fix to.",
+      new DomainError(
+        "PRECONDITION_FAILED",
+        "This item records no state of our order to apply the fix to; nothing was changed.",
+      ),
     );
   if (order.status !== basis.status || qty(order.filledQuantity) !== basis.filledQuantity) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      `Order ${order.id} is now ${order.status} with ${qty(order.filledQuantity)} filled; the fix was proposed when it was ${basis.status} with ${basis.filledQuantity} filled. Nothing was changed; run reconciliation again.`,
+    return refuse(
+      `the order is now ${order.status} with ${qty(order.filledQuantity)} filled, not ${basis.status} with ${basis.filledQuantity} as when the fix was proposed; run reconciliation again.`,
+      new DomainError(
+        "PRECONDITION_FAILED",
+        `Order ${order.id} is now ${order.status} with ${qty(order.filledQuantity)} filled; the fix was proposed when it was ${basis.status} with ${basis.filledQuantity} filled. Nothing was changed; run reconciliation again.`,
+      ),
     );
   }
+  return null;
 }
 
 /** The fix, told to orders/ as what the broker's records say; orders/ decides what that means for the order now. */

@@ -8,7 +8,7 @@ export {
   type OurReceipt,
 } from "./compare";
 export { readBothSides } from "./readBothSides";
-export { executeRun, startRun, reconGraceMs, DEFAULT_RECON_GRACE_MS, RECON_ACTOR } from "./runReconciliation";
+export { executeRun, startRun, RECON_ACTOR } from "./runReconciliation";
 export { reconcileNow, MAX_WINDOW_DAYS } from "./reconcileNow";
 export {
   reconcileOnSchedule,

@@ -1,6 +1,8 @@
 // Inputs of the console's reconciliation procedures (admin.recon.*).
 import { z } from "zod";
 import { ReconItemStatus, ReconMismatchClass } from "@meridian/db";
+import { ZAuditReason } from "../audit/reason";
+import { bulkDecideInput, bulkPreviewInput } from "../operator/bulk.schema";
 
 const ZBrokerId = z.string().trim().min(1).max(32);
 
@@ -35,9 +37,21 @@ export const ZReconItemsInput = z
   .default({});
 export type TReconItemsInput = z.infer<typeof ZReconItemsInput>;
 
+/** APPROVE applies the proposed fix (or acknowledges an ACKNOWLEDGE item); REJECT turns the proposal down. */
+export const RECON_DECISIONS = ["APPROVE", "REJECT"] as const;
+export type ReconDecision = (typeof RECON_DECISIONS)[number];
+
+const ZItemId = z.uuid("That is not a valid item id.");
+
 export const ZReconDecideInput = z.object({
-  itemId: z.uuid("That is not a valid item id."),
-  decision: z.enum(["APPROVE", "REJECT"]),
-  reason: z.string().trim().min(5, "Give a reason of at least 5 characters; it is kept in the audit log.").max(500),
+  itemId: ZItemId,
+  decision: z.enum(RECON_DECISIONS),
+  reason: ZAuditReason,
 });
 export type TReconDecideInput = z.infer<typeof ZReconDecideInput>;
+
+export const ZReconPreviewInput = bulkPreviewInput(RECON_DECISIONS, ZItemId);
+export type TReconPreviewInput = z.infer<typeof ZReconPreviewInput>;
+
+export const ZReconDecideManyInput = bulkDecideInput(RECON_DECISIONS, ZItemId);
+export type TReconDecideManyInput = z.infer<typeof ZReconDecideManyInput>;

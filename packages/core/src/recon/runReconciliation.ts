@@ -1,7 +1,8 @@
 // One reconciliation run for one broker: read both sides, compare, ingest the executions it is safe to ingest, record
 // every mismatch. Nothing else changes: every other fix waits for an operator (decide.ts).
 import type { Prisma, PrismaClient, ReconItemStatus } from "@meridian/db";
-import { storeExecution, ZBrokerExecution } from "../receiver/storeExecution";
+import { ZExecutionWebhook } from "../broker/wire";
+import { storeExecution } from "../receiver/storeExecution";
 import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
 import { compare, fingerprintOf, type Comparison, type Finding } from "./compare";
@@ -10,13 +11,6 @@ import { readBothSides } from "./readBothSides";
 
 /** Who records automatic decisions (auto-ingest, superseding). */
 export const RECON_ACTOR = "reconciliation";
-export const DEFAULT_RECON_GRACE_MS = 30_000;
-
-/** RECON_GRACE_MS: how long an execution may take to arrive by webhook before its absence counts as a mismatch. */
-export function reconGraceMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.RECON_GRACE_MS ?? DEFAULT_RECON_GRACE_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RECON_GRACE_MS;
-}
 
 export interface StartRun {
   brokerId: string;
@@ -50,7 +44,8 @@ export async function executeRun(
       prisma: services.prisma,
       broker: services.brokers.get(run.brokerId),
       since: run.windowStart,
-      graceMs: options.graceMs ?? reconGraceMs(),
+      // RECON_GRACE_MS: how long an execution may take to arrive by webhook before its absence counts as a mismatch.
+      graceMs: options.graceMs ?? services.config.recon.graceMs,
       signal: options.signal,
     });
     const comparison = compare(input);
@@ -95,7 +90,7 @@ async function ingestMissingExecutions(
       decided.push({ finding, status: "PROPOSED", ingest: null });
       continue;
     }
-    const parsed = ZBrokerExecution.safeParse(finding.brokerExecution);
+    const parsed = ZExecutionWebhook.safeParse(finding.brokerExecution);
     if (!parsed.success) {
       decided.push({
         finding: { ...finding, proposedFix: "ACKNOWLEDGE" },

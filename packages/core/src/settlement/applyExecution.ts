@@ -49,7 +49,12 @@ export async function applyExecution(services: CoreServices, receiptId: string):
       // order's reservation is settled already: its late fill is paid from what the account has now, and what the
       // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
       if (disposition === "fill") await confirmTcc(tx, order);
-      await settle(tx, order, { receiptId, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId });
+      await settle(
+        tx,
+        order,
+        { receiptId, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId },
+        services.config.fees.commissionRate,
+      );
       return disposition === "fill" ? "applied" : "late-fill";
     },
   );
@@ -59,9 +64,10 @@ async function settle(
   tx: Tx,
   order: Order,
   fill: { receiptId: string; execId: string; quantity: Decimal; price: Decimal },
+  commissionRate: string,
 ): Promise<void> {
   const notional = fill.quantity.times(fill.price);
-  const commission = commissionOn(notional);
+  const commission = commissionOn(notional, commissionRate);
   // Commission is paid with the order's held points first (1 point = 1 cent), the rest in cash.
   const pointsSpent = order.payFeeWithPoints ? minDec(order.heldPoints, commission.times(100)) : ZERO;
   const cashCommission = commission.minus(pointsSpent.dividedBy(100));

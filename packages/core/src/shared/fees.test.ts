@@ -8,6 +8,8 @@ import { dec, minDec, ZERO, type Decimal } from "./money";
 
 /** An order's fills: whole shares each, each at or below the held unit price (in cents). */
 const arbitraryOrder = fc.record({
+  /** COMMISSION_RATE: the bound holds at any rate, the default 0.001 among them. */
+  rate: fc.constantFrom("0.001", "0.0015", "0.002", "0.01"),
   heldCents: fc.integer({ min: 1, max: 2_000_000 }),
   fills: fc.array(fc.record({ shares: fc.integer({ min: 1, max: 40 }), centsBelowHeld: fc.nat({ max: 5_000 }) }), {
     minLength: 1,
@@ -15,14 +17,18 @@ const arbitraryOrder = fc.record({
   }),
 });
 
-function chargedFillByFill(order: { heldCents: number; fills: { shares: number; centsBelowHeld: number }[] }) {
+function chargedFillByFill(order: {
+  rate: string;
+  heldCents: number;
+  fills: { shares: number; centsBelowHeld: number }[];
+}) {
   const heldPrice = dec(order.heldCents).dividedBy(100);
   const quantity = dec(order.fills.reduce((sum, fill) => sum + fill.shares, 0));
   const commissions = order.fills.map((fill) => {
     const priceCents = Math.max(1, order.heldCents - fill.centsBelowHeld);
-    return commissionOn(dec(fill.shares).times(priceCents).dividedBy(100));
+    return commissionOn(dec(fill.shares).times(priceCents).dividedBy(100), order.rate);
   });
-  return { hold: commissionHoldFor(quantity, heldPrice), commissions };
+  return { hold: commissionHoldFor(quantity, heldPrice, order.rate), commissions };
 }
 
 describe("commissionHoldFor", () => {
@@ -54,8 +60,8 @@ describe("commissionHoldFor", () => {
   });
 
   it("holds for the case that broke the old hold: ten one-share fills at $5.00 pay 10 × $0.01, not the $0.05 of one rounding", () => {
-    const perFill = commissionOn(dec("5.00"));
+    const perFill = commissionOn(dec("5.00"), "0.001");
     expect(perFill.toFixed(2)).toBe("0.01"); // $0.005 rounds half up
-    expect(commissionHoldFor(dec(10), dec("5.00")).toFixed(2)).toBe("0.10");
+    expect(commissionHoldFor(dec(10), dec("5.00"), "0.001").toFixed(2)).toBe("0.10");
   });
 });

@@ -1,10 +1,11 @@
-import { dec, toCents, toCentsUp, type Decimal } from "./money";
+import { dec, toCents, toCentsUp, type Decimal, type DecimalLike } from "./money";
 
-/** Commission on each execution's notional, rounded to the cent (0.1%, as Korean brokers charge on US stocks). */
-export const COMMISSION_RATE = dec(process.env.COMMISSION_RATE ?? "0.001");
-
-export function commissionOn(notional: Decimal): Decimal {
-  return toCents(notional.times(COMMISSION_RATE));
+/**
+ * Commission on each execution's notional at `rate` (COMMISSION_RATE, services.config.fees; 0.1% by default, as
+ * Korean brokers charge on US stocks), rounded to the cent.
+ */
+export function commissionOn(notional: Decimal, rate: DecimalLike): Decimal {
+  return toCents(notional.times(rate));
 }
 
 /** The most that rounding one fill's commission half up adds to it. */
@@ -18,9 +19,9 @@ const HALF_CENT = dec("0.005");
  * (rounded up): rate × quantity × unitPrice + quantity × ½ cent bounds every split. Rounding that up to the cent keeps
  * it a bound. (A broker that filled in fractions of a share could exceed it; that shortfall becomes a visible debit.)
  */
-export function commissionHoldFor(quantity: Decimal, unitPrice: Decimal): Decimal {
+export function commissionHoldFor(quantity: Decimal, unitPrice: Decimal, rate: DecimalLike): Decimal {
   const mostFills = quantity.ceil();
-  return toCentsUp(quantity.times(unitPrice).times(COMMISSION_RATE).plus(mostFills.times(HALF_CENT)));
+  return toCentsUp(quantity.times(unitPrice).times(rate).plus(mostFills.times(HALF_CENT)));
 }
 
 /** A market buy reserves cash at the ask plus this collar, so a price that moves before the fill is still covered. */

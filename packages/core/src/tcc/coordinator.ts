@@ -4,9 +4,8 @@ import type { Order, TccStatus, Tx } from "@meridian/db";
 import { DomainError } from "../shared/errors";
 import { participantsOf } from "./participants";
 
-export const TCC_DEADLINE_MS = Number(process.env.TCC_DEADLINE_MS ?? 10 * 60_000);
-
-export async function beginTcc(tx: Tx, orderId: string, deadlineMs = TCC_DEADLINE_MS): Promise<string> {
+/** Opens the order's TCC transaction; recovery settles it if it is still TRYING after `deadlineMs` (TCC_DEADLINE_MS). */
+export async function beginTcc(tx: Tx, orderId: string, deadlineMs: number): Promise<string> {
   const record = await tx.tccTransaction.create({ data: { orderId, deadline: new Date(Date.now() + deadlineMs) } });
   return record.id;
 }

@@ -1,4 +1,4 @@
-export { beginTcc, confirmTcc, releaseTcc, TCC_DEADLINE_MS } from "./coordinator";
+export { beginTcc, confirmTcc, releaseTcc } from "./coordinator";
 export { barrierTry, barrierConfirm, barrierCancel, type Participant, type BarrierVerdict } from "./barrier";
 export {
   cashParticipant,

@@ -2,12 +2,14 @@
 
 import clsx from "clsx";
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { MonoId } from "@/components/mono-id";
+import { Panel } from "@/components/panel";
 import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { ChangeHistoryTable } from "./change-history";
+import { AccountOrdersLink, DetailHeading, DetailPending } from "./detail-page";
 import { Field } from "./field";
 import { LedgerTable } from "./ledger-table";
 
@@ -24,37 +26,24 @@ export function AccountDetail({ accountId }: { accountId: string }) {
   const data = detail.data;
   if (!data) {
     return (
-      <main className="p-4 text-neutral-600">
-        {detail.isError
-          ? `${detail.error.message} Go back to the console and open the account from an order.`
-          : "Loading account…"}
-      </main>
+      <DetailPending
+        error={detail.error}
+        loading="Loading account…"
+        hint="Go back to the console and open the account from an order."
+      />
     );
   }
   const { account, cash, holdings, points, ledgerEntries, history } = data;
 
   return (
     <main className="space-y-2 p-2">
-      <div className="flex items-center gap-3 px-1">
-        <Link href="/admin" className="text-[12px] text-neutral-500 hover:text-neutral-900">
-          ← All orders
-        </Link>
+      <DetailHeading refreshFailed={detail.isError}>
         <h1 className="text-sm font-semibold">
           Account <span className="font-mono">{account.accountNo}</span> · {account.ownerName}
         </h1>
-        {detail.isError && <span className="text-[12px] text-rose-700">Refresh failed, retrying every 2 s.</span>}
-      </div>
+      </DetailHeading>
 
-      <section className="panel" aria-label="Account">
-        <div className="panel-title">
-          <span>Account</span>
-          <Link
-            className="font-normal normal-case tracking-normal text-neutral-500 hover:text-neutral-900"
-            href={`/admin?accountNo=${encodeURIComponent(account.accountNo)}`}
-          >
-            All orders of this account →
-          </Link>
-        </div>
+      <Panel title="Account" note={<AccountOrdersLink accountNo={account.accountNo} />}>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 p-3 sm:grid-cols-5">
           <Field label="Account no">
             <span className="font-mono" data-testid="account-detail-no">
@@ -68,53 +57,39 @@ export function AccountDetail({ accountId }: { accountId: string }) {
             <MonoId id={account.id} length={12} />
           </Field>
         </dl>
-      </section>
+      </Panel>
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,3fr)]">
-        <section className="panel" aria-label="Cash">
-          <div className="panel-title">Cash</div>
-          <table className="data-table" data-testid="cash-balances">
-            <thead>
-              <tr>
-                <th>Currency</th>
-                <th className="r">Available</th>
-                <th className="r">Held</th>
-                <th className="r" title="Owed: a fill the account could not cover; repaid first by any credit">
-                  Debit
-                </th>
-                <th className="r">Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cash.map((balance) => (
-                <tr key={balance.currency} data-currency={balance.currency}>
-                  <td className="font-semibold">{balance.currency}</td>
-                  <td className="r font-medium">{money(balance.available)}</td>
-                  <td className="r">{money(balance.held)}</td>
-                  <td
-                    className={clsx("r", balance.debit !== "0.00" && "font-semibold text-rose-700")}
+        <Panel title="Cash">
+          <DataTable
+            testId="cash-balances"
+            rows={cash}
+            rowKey={(balance) => balance.currency}
+            rowProps={(balance) => ({ "data-currency": balance.currency })}
+            empty="No cash balance on this account."
+            columns={[
+              { header: "Currency", className: "font-semibold", cell: (balance) => balance.currency },
+              { header: "Available", numeric: true, className: "font-medium", cell: (b) => money(b.available) },
+              { header: "Held", numeric: true, cell: (balance) => money(balance.held) },
+              {
+                header: "Debit",
+                numeric: true,
+                title: "Owed: a fill the account could not cover; repaid first by any credit",
+                cell: (balance) => (
+                  <span
+                    className={clsx(balance.debit !== "0.00" && "font-semibold text-rose-700")}
                     data-testid="cash-debit"
                   >
                     {money(balance.debit)}
-                  </td>
-                  <td className="r">
-                    <Version version={balance.version} />
-                  </td>
-                </tr>
-              ))}
-              {cash.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="text-neutral-500">
-                    No cash balance on this account.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </section>
+                  </span>
+                ),
+              },
+              { header: "Version", numeric: true, cell: (balance) => <Version version={balance.version} /> },
+            ]}
+          />
+        </Panel>
 
-        <section className="panel" aria-label="Fee points">
-          <div className="panel-title">Fee points</div>
+        <Panel title="Fee points">
           {points ? (
             <dl className="grid grid-cols-3 gap-x-4 p-3" data-testid="points-balance">
               <Field label="Available">{quantity(points.available)}</Field>
@@ -126,74 +101,56 @@ export function AccountDetail({ accountId }: { accountId: string }) {
           ) : (
             <p className="p-3 text-neutral-500">No points balance on this account.</p>
           )}
-        </section>
+        </Panel>
 
-        <section className="panel" aria-label="Holdings">
-          <div className="panel-title">Holdings</div>
-          <table className="data-table" data-testid="holdings">
-            <thead>
-              <tr>
-                <th>Symbol</th>
-                <th className="r">Free</th>
-                <th className="r">Held</th>
-                <th className="r" title="Shares owed: a late sale of shares the account no longer had free">
-                  Owed
-                </th>
-                <th className="r">Cost basis</th>
-                <th className="r">Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {holdings.map((holding) => (
-                <tr key={holding.symbol} data-symbol={holding.symbol}>
-                  <td className="font-semibold">{holding.symbol}</td>
-                  <td className="r font-medium">{quantity(holding.quantity)}</td>
-                  <td className="r">{quantity(holding.heldQuantity)}</td>
-                  <td className={clsx("r", holding.debitQuantity !== "0" && "font-semibold text-rose-700")}>
+        <Panel title="Holdings">
+          <DataTable
+            testId="holdings"
+            rows={holdings}
+            rowKey={(holding) => holding.symbol}
+            rowProps={(holding) => ({ "data-symbol": holding.symbol })}
+            empty="No holdings."
+            columns={[
+              { header: "Symbol", className: "font-semibold", cell: (holding) => holding.symbol },
+              { header: "Free", numeric: true, className: "font-medium", cell: (h) => quantity(h.quantity) },
+              { header: "Held", numeric: true, cell: (holding) => quantity(holding.heldQuantity) },
+              {
+                header: "Owed",
+                numeric: true,
+                title: "Shares owed: a late sale of shares the account no longer had free",
+                cell: (holding) => (
+                  <span className={clsx(holding.debitQuantity !== "0" && "font-semibold text-rose-700")}>
                     {quantity(holding.debitQuantity)}
-                  </td>
-                  <td className="r">{money(holding.costBasis)}</td>
-                  <td className="r">
-                    <Version version={holding.version} />
-                  </td>
-                </tr>
-              ))}
-              {holdings.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="text-neutral-500">
-                    No holdings.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </section>
+                  </span>
+                ),
+              },
+              { header: "Cost basis", numeric: true, cell: (holding) => money(holding.costBasis) },
+              { header: "Version", numeric: true, cell: (holding) => <Version version={holding.version} /> },
+            ]}
+          />
+        </Panel>
       </div>
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
-        <section className="panel flex max-h-[36rem] flex-col" aria-label="Ledger entries">
-          <div className="panel-title">
-            <span>Ledger entries</span>
-            <span className="font-normal normal-case tracking-normal text-neutral-400">
-              {ledgerEntries.length} entries, newest first
-            </span>
-          </div>
+        <Panel
+          title="Ledger entries"
+          note={`${ledgerEntries.length} entries, newest first`}
+          className="flex max-h-[36rem] flex-col"
+        >
           <div className="min-h-0 flex-1 overflow-auto">
             <LedgerTable entries={ledgerEntries} showOrder empty="No ledger entries on this account yet." />
           </div>
-        </section>
+        </Panel>
 
-        <section className="panel flex max-h-[36rem] flex-col" aria-label="Change history">
-          <div className="panel-title">
-            <span>Change history</span>
-            <span className="font-normal normal-case tracking-normal text-neutral-400">
-              cash, holdings and points rows, newest first
-            </span>
-          </div>
+        <Panel
+          title="Change history"
+          note="cash, holdings and points rows, newest first"
+          className="flex max-h-[36rem] flex-col"
+        >
           <div className="min-h-0 flex-1 overflow-auto">
             <ChangeHistoryTable entries={history} showEntity />
           </div>
-        </section>
+        </Panel>
       </div>
     </main>
   );

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { timeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { BrokerCard, type CallSample } from "./broker-card";
-import { PageHeading, PollStatus } from "./page-heading";
+import { ConsolePage } from "./page-heading";
 import { PipelinePanel } from "./pipeline-panel";
 
 const REFRESH_MS = 2000;
@@ -37,26 +37,28 @@ export function BrokersOverview() {
 
   const brokers = data ?? [];
   return (
-    <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
-      <PageHeading
-        title="Brokers"
-        status={
-          <PollStatus query={overview}>
-            {brokers.length} {brokers.length === 1 ? "broker" : "brokers"}
-          </PollStatus>
-        }
-      >
-        <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="brokers-explanation">
+    <ConsolePage
+      title="Brokers"
+      query={overview}
+      status={
+        <>
+          {brokers.length} {brokers.length === 1 ? "broker" : "brokers"}
+        </>
+      }
+      explanationTestId="brokers-explanation"
+      explanation={
+        <>
           Calls are counted across every worker over the last 5 minutes. Fault switches change the broker simulator at
           once, for every order, and are audited with your reason; clear them when the rehearsal is over.
-        </p>
-      </PageHeading>
+        </>
+      }
+    >
       <PipelinePanel />
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-2">
         {brokers.map((broker) => (
           <BrokerCard key={broker.brokerId} broker={broker} samples={samples[broker.brokerId] ?? []} />
         ))}
       </div>
-    </main>
+    </ConsolePage>
   );
 }

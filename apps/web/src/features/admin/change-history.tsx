@@ -1,3 +1,4 @@
+import { DataTable, Missing } from "@/components/data-table";
 import { dateTimeText } from "@/lib/format";
 import type { HistoryEntry } from "./router-types";
 
@@ -86,44 +87,25 @@ function Changes({ entry }: { entry: HistoryEntry }) {
 
 /** The database's change history of rows (an order, or an account's balances), newest first. */
 export function ChangeHistoryTable({ entries, showEntity }: { entries: HistoryEntry[]; showEntity?: boolean }) {
-  const columns = showEntity ? 6 : 5;
   return (
-    <table className="data-table" data-testid="change-history">
-      <thead>
-        <tr>
-          <th>Time</th>
-          {showEntity && <th>Row</th>}
-          <th>Op</th>
-          <th>Changes (old → new)</th>
-          <th>Actor</th>
-          <th>Cause</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((entry) => (
-          <tr key={entry.id} data-entity={entry.entity} data-operation={entry.operation} className="align-top">
-            <td className="text-neutral-500">{dateTimeText(entry.changedAt)}</td>
-            {showEntity && <td className="font-medium">{entityText(entry)}</td>}
-            <td className="text-[11px] text-neutral-500">{entry.operation}</td>
-            <td>
-              <Changes entry={entry} />
-            </td>
-            <td>
-              <Actor actor={entry.actor} />
-            </td>
-            <td className="max-w-80 whitespace-normal text-neutral-600">
-              {entry.cause || <span className="text-neutral-400">—</span>}
-            </td>
-          </tr>
-        ))}
-        {entries.length === 0 && (
-          <tr>
-            <td colSpan={columns} className="text-neutral-500">
-              No changes recorded yet.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      testId="change-history"
+      rows={entries}
+      rowKey={(entry) => entry.id}
+      rowProps={(entry) => ({ "data-entity": entry.entity, "data-operation": entry.operation, className: "align-top" })}
+      empty="No changes recorded yet."
+      columns={[
+        { header: "Time", className: "text-neutral-500", cell: (entry) => dateTimeText(entry.changedAt) },
+        showEntity === true && { header: "Row", className: "font-medium", cell: entityText },
+        { header: "Op", className: "text-[11px] text-neutral-500", cell: (entry) => entry.operation },
+        { header: "Changes (old → new)", cell: (entry) => <Changes entry={entry} /> },
+        { header: "Actor", cell: (entry) => <Actor actor={entry.actor} /> },
+        {
+          header: "Cause",
+          className: "max-w-80 whitespace-normal text-neutral-600",
+          cell: (entry) => entry.cause || <Missing />,
+        },
+      ]}
+    />
   );
 }

@@ -1,14 +1,16 @@
 // The simulator's fault switches as the console edits them: milliseconds as typed, rates as percentages (0–100 %)
 // while the wire carries 0–1. The simulator validates again and is the one that decides; these checks only catch
 // what is obviously wrong before a round trip.
+import { FAULT_DELAY_MAX_MS } from "@meridian/core/client";
 import type { BrokerFaults } from "./router-types";
+
+// Every switch off, as the simulator defines it; "Clear all faults" sends it.
+export { NO_FAULTS } from "@meridian/core/client";
 
 export type DelayKey = "latencyMs" | "latencyJitterMs";
 export type RateKey = "dropResponseRate" | "errorRate" | "rejectRate" | "duplicateExecutionRate";
 export type SwitchKey = "reorderExecutions" | "pauseExecutions" | "down";
 type NumberKey = DelayKey | RateKey;
-
-export const MAX_DELAY_MS = 60_000;
 
 export const DELAYS: readonly { key: DelayKey; label: string; hint: string }[] = [
   { key: "latencyMs", label: "Latency", hint: "added to every answer" },
@@ -27,18 +29,6 @@ export const SWITCHES: readonly { key: SwitchKey; label: string; hint: string }[
   { key: "pauseExecutions", label: "Pause executions", hint: "no webhook until unpaused" },
   { key: "down", label: "Broker down", hint: "every call answers 503" },
 ];
-
-export const NO_FAULTS: BrokerFaults = {
-  latencyMs: 0,
-  latencyJitterMs: 0,
-  dropResponseRate: 0,
-  errorRate: 0,
-  rejectRate: 0,
-  duplicateExecutionRate: 0,
-  reorderExecutions: false,
-  pauseExecutions: false,
-  down: false,
-};
 
 /** What the operator has typed or toggled and not applied yet; fields not in it follow the broker's live values. */
 export type FaultDraft = Partial<Record<NumberKey, string> & Record<SwitchKey, boolean>>;
@@ -64,8 +54,8 @@ function parseField(key: NumberKey, text: string): { value: number } | { error: 
     if (!NUMBER.test(trimmed) || Number(trimmed) > 100) return { error: "Enter a percentage from 0 to 100." };
     return { value: Number(trimmed) / 100 };
   }
-  if (!NUMBER.test(trimmed) || Number(trimmed) > MAX_DELAY_MS)
-    return { error: `Enter milliseconds from 0 to ${MAX_DELAY_MS.toLocaleString("en-US")}.` };
+  if (!NUMBER.test(trimmed) || Number(trimmed) > FAULT_DELAY_MAX_MS)
+    return { error: `Enter milliseconds from 0 to ${FAULT_DELAY_MAX_MS.toLocaleString("en-US")}.` };
   return { value: Number(trimmed) };
 }
 

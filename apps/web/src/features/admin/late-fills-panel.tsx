@@ -1,14 +1,13 @@
 "use client";
 
-import type { inferRouterOutputs } from "@trpc/server";
 import { useQuery } from "@tanstack/react-query";
-import type { AppRouter } from "@meridian/core/trpc";
+import { DataTable } from "@/components/data-table";
+import { Panel } from "@/components/panel";
 import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, price, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrderLine, OrderLink } from "./order-cells";
-
-type LateFill = inferRouterOutputs<AppRouter>["admin"]["lateFills"][number];
+import type { LateFill } from "./router-types";
 
 /** What the fill left the account owing, or nothing. */
 function owedText(fill: LateFill): string | null {
@@ -29,47 +28,37 @@ export function LateFillsPanel() {
   const fills = lateFills.data ?? [];
   if (fills.length === 0) return null;
   return (
-    <section className="panel border-amber-300" aria-label="Late fills" data-testid="late-fills">
-      <div className="panel-title bg-amber-50 text-amber-800">
-        <span>Late fills: {fills.length} in the last 7 days</span>
-        <span className="normal-case tracking-normal text-amber-700">
-          booked for orders already closed here; check each order and tell the customer
-        </span>
-      </div>
+    <Panel
+      title={`Late fills: ${fills.length} in the last 7 days`}
+      label="Late fills"
+      note="booked for orders already closed here; check each order and tell the customer"
+      tone="warning"
+      testId="late-fills"
+    >
       <div className="max-h-48 overflow-auto">
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>Booked</th>
-              <th>Order</th>
-              <th>Account</th>
-              <th>Order terms</th>
-              <th>Was</th>
-              <th className="r">Fill</th>
-              <th>Debit</th>
-            </tr>
-          </thead>
-          <tbody>
-            {fills.map((fill) => (
-              <tr key={fill.eventId} data-testid="late-fill-row">
-                <td className="text-neutral-500">{dateTimeText(fill.at)}</td>
-                <td>
-                  <OrderLink orderId={fill.orderId} />
-                </td>
-                <td className="font-mono text-[12px]">{fill.accountNo}</td>
-                <td>
-                  <OrderLine side={fill.side} qty={fill.orderQuantity} symbol={fill.symbol} />
-                </td>
-                <td>{fill.closedAs ?? "—"}</td>
-                <td className="r">
-                  {quantity(fill.quantity)} @ {price(fill.price)}
-                </td>
-                <td className="text-rose-700">{owedText(fill) ?? <span className="text-neutral-400">none</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={fills}
+          rowKey={(fill) => fill.eventId}
+          rowProps={() => ({ "data-testid": "late-fill-row" })}
+          empty={null}
+          columns={[
+            { header: "Booked", className: "text-neutral-500", cell: (fill) => dateTimeText(fill.at) },
+            { header: "Order", cell: (fill) => <OrderLink orderId={fill.orderId} /> },
+            { header: "Account", className: "font-mono text-[12px]", cell: (fill) => fill.accountNo },
+            {
+              header: "Order terms",
+              cell: (fill) => <OrderLine side={fill.side} qty={fill.orderQuantity} symbol={fill.symbol} />,
+            },
+            { header: "Was", cell: (fill) => fill.closedAs ?? "—" },
+            { header: "Fill", numeric: true, cell: (fill) => `${quantity(fill.quantity)} @ ${price(fill.price)}` },
+            {
+              header: "Debit",
+              className: "text-rose-700",
+              cell: (fill) => owedText(fill) ?? <span className="text-neutral-400">none</span>,
+            },
+          ]}
+        />
       </div>
-    </section>
+    </Panel>
   );
 }

@@ -1,6 +1,6 @@
-import Link from "next/link";
-import { MonoId } from "@/components/mono-id";
+import { DataTable, Missing } from "@/components/data-table";
 import { dateTimeText, signedAmount, trendClass } from "@/lib/format";
+import { OrderLink } from "./order-cells";
 
 type LedgerRow = {
   id: string;
@@ -21,46 +21,26 @@ export function LedgerTable({
   showOrder?: boolean;
   empty: string;
 }) {
-  const columns = showOrder ? 5 : 4;
   return (
-    <table className="data-table" data-testid="ledger">
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Kind</th>
-          <th>Asset</th>
-          <th className="r">Amount</th>
-          {showOrder && <th>Order</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((entry) => (
-          <tr key={entry.id}>
-            <td className="text-neutral-500">{dateTimeText(entry.createdAt)}</td>
-            <td>{entry.kind}</td>
-            <td className="font-semibold">{entry.asset}</td>
-            <td className={`r ${trendClass(entry.amount)}`}>{signedAmount(entry.amount, entry.asset)}</td>
-            {showOrder && (
-              <td>
-                {entry.orderId ? (
-                  <Link href={`/admin/orders/${entry.orderId}`} className="hover:underline">
-                    <MonoId id={entry.orderId} />
-                  </Link>
-                ) : (
-                  <span className="text-neutral-400">—</span>
-                )}
-              </td>
-            )}
-          </tr>
-        ))}
-        {entries.length === 0 && (
-          <tr>
-            <td colSpan={columns} className="text-neutral-500">
-              {empty}
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      testId="ledger"
+      rows={entries}
+      rowKey={(entry) => entry.id}
+      empty={empty}
+      columns={[
+        { header: "Time", className: "text-neutral-500", cell: (entry) => dateTimeText(entry.createdAt) },
+        { header: "Kind", cell: (entry) => entry.kind },
+        { header: "Asset", className: "font-semibold", cell: (entry) => entry.asset },
+        {
+          header: "Amount",
+          numeric: true,
+          cell: (entry) => <span className={trendClass(entry.amount)}>{signedAmount(entry.amount, entry.asset)}</span>,
+        },
+        showOrder === true && {
+          header: "Order",
+          cell: (entry) => (entry.orderId ? <OrderLink orderId={entry.orderId} /> : <Missing />),
+        },
+      ]}
+    />
   );
 }

@@ -3,22 +3,28 @@
 import { useQuery } from "@tanstack/react-query";
 import clsx from "clsx";
 import Link from "next/link";
+import { DataTable, Missing } from "@/components/data-table";
 import { MonoId } from "@/components/mono-id";
+import { Panel } from "@/components/panel";
 import { StatusBadge } from "@/components/status-badge";
 import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, price, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { ChangeHistoryTable } from "./change-history";
+import { AccountOrdersLink, DetailHeading, DetailPending } from "./detail-page";
 import { Field } from "./field";
 import { LedgerTable } from "./ledger-table";
+import type { AdminOrderDetail } from "./router-types";
 import { TccBox } from "./tcc";
 
 /** Timeline events operators must not miss: a trade booked after the order closed, and the debit a fill left. */
 const ALERT_KINDS: ReadonlySet<string> = new Set(["LATE_FILL", "ACCOUNT_DEBIT"]);
 
+type OrderEvent = AdminOrderDetail["events"][number];
+type Execution = AdminOrderDetail["executions"][number];
+
 function DetailJson({ detail }: { detail: unknown }) {
-  if (detail == null || (typeof detail === "object" && Object.keys(detail).length === 0))
-    return <span className="text-neutral-400">—</span>;
+  if (detail == null || (typeof detail === "object" && Object.keys(detail).length === 0)) return <Missing />;
   return (
     <details>
       <summary className="cursor-pointer text-neutral-500 select-none">detail</summary>
@@ -26,6 +32,71 @@ function DetailJson({ detail }: { detail: unknown }) {
         {JSON.stringify(detail, null, 2)}
       </pre>
     </details>
+  );
+}
+
+/** "Accepted → Filled", "new → Pending new", or "—" for an event that moved no status. */
+function Transition({ event }: { event: OrderEvent }) {
+  if (!event.fromStatus && !event.toStatus) return <Missing />;
+  return (
+    <span className="inline-flex items-center gap-1">
+      {event.fromStatus ? <StatusBadge status={event.fromStatus} /> : <span className="text-neutral-400">new</span>}
+      <span className="text-neutral-400">→</span>
+      {event.toStatus ? <StatusBadge status={event.toStatus} /> : <Missing />}
+    </span>
+  );
+}
+
+function Timeline({ events }: { events: OrderEvent[] }) {
+  return (
+    <DataTable
+      testId="timeline"
+      rows={events}
+      rowKey={(event) => event.id}
+      rowProps={(event) => ({
+        "data-event-kind": event.kind,
+        className: clsx("align-top", ALERT_KINDS.has(event.kind) && "bg-amber-50"),
+      })}
+      empty="No events recorded for this order."
+      columns={[
+        { header: "Time", className: "text-neutral-500", cell: (event) => dateTimeText(event.createdAt) },
+        {
+          header: "Event",
+          className: "font-medium",
+          cell: (event) => <span className={clsx(ALERT_KINDS.has(event.kind) && "text-amber-800")}>{event.kind}</span>,
+        },
+        { header: "Status", cell: (event) => <Transition event={event} /> },
+        { header: "Actor", className: "font-mono text-[12px]", cell: (event) => event.actor },
+        { header: "Cause", className: "max-w-80 whitespace-normal", cell: (event) => event.cause },
+        { header: "Detail", className: "whitespace-normal", cell: (event) => <DetailJson detail={event.detail} /> },
+      ]}
+    />
+  );
+}
+
+function Executions({ executions }: { executions: Execution[] }) {
+  return (
+    <DataTable
+      testId="executions"
+      rows={executions}
+      rowKey={(execution) => execution.id}
+      empty="No executions yet."
+      columns={[
+        { header: "Time", className: "text-neutral-500", cell: (x) => dateTimeText(x.executedAt) },
+        {
+          header: "Exec ID (broker)",
+          className: "font-mono text-[12px]",
+          cell: (x) => (
+            <>
+              {x.execId} <span className="text-neutral-400">{x.brokerId}</span>
+            </>
+          ),
+        },
+        { header: "Receipt", cell: (x) => <MonoId id={x.id} /> },
+        { header: "Qty", numeric: true, cell: (x) => quantity(x.quantity) },
+        { header: "Price", numeric: true, cell: (x) => price(x.price) },
+      ]}
+    />
   );
 }
 
@@ -38,29 +109,26 @@ export function OrderDetail({ orderId }: { orderId: string }) {
   const data = detail.data;
   if (!data) {
     return (
-      <main className="p-4 text-neutral-600">
-        {detail.isError ? `${detail.error.message} Go back to the console and pick the order again.` : "Loading order…"}
-      </main>
+      <DetailPending
+        error={detail.error}
+        loading="Loading order…"
+        hint="Go back to the console and pick the order again."
+      />
     );
   }
   const { order, account, events, executions, ledgerEntries, tcc, history } = data;
 
   return (
     <main className="space-y-2 p-2">
-      <div className="flex items-center gap-3 px-1">
-        <Link href="/admin" className="text-[12px] text-neutral-500 hover:text-neutral-900">
-          ← All orders
-        </Link>
+      <DetailHeading refreshFailed={detail.isError}>
         <h1 className="text-sm font-semibold">
           {order.side} {quantity(order.quantity)} {order.symbol}{" "}
           {order.type === "LIMIT" ? `@ ${price(order.limitPrice)}` : "at market"}
         </h1>
         <StatusBadge status={order.status} />
-        {detail.isError && <span className="text-[12px] text-rose-700">Refresh failed, retrying every 2 s.</span>}
-      </div>
+      </DetailHeading>
 
-      <section className="panel" aria-label="Order">
-        <div className="panel-title">Order</div>
+      <Panel title="Order">
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 p-3 sm:grid-cols-4 xl:grid-cols-8">
           <div className="col-span-2">
             <Field label="Order id">
@@ -87,19 +155,10 @@ export function OrderDetail({ orderId }: { orderId: string }) {
             <Field label="Reason">{order.statusReason ?? "—"}</Field>
           </div>
         </dl>
-      </section>
+      </Panel>
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-2">
-        <section className="panel" aria-label="Account">
-          <div className="panel-title">
-            <span>Account</span>
-            <Link
-              className="font-normal normal-case tracking-normal text-neutral-500 hover:text-neutral-900"
-              href={`/admin?accountNo=${encodeURIComponent(account.accountNo)}`}
-            >
-              All orders of this account →
-            </Link>
-          </div>
+        <Panel title="Account" note={<AccountOrdersLink accountNo={account.accountNo} />}>
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 p-3 sm:grid-cols-4">
             <Field label="Account no">
               <Link
@@ -120,123 +179,26 @@ export function OrderDetail({ orderId }: { orderId: string }) {
               <MonoId id={account.id} length={12} />
             </Field>
           </dl>
-        </section>
+        </Panel>
         <TccBox tcc={tcc} />
       </div>
 
-      <section className="panel" aria-label="Timeline">
-        <div className="panel-title">
-          <span>Timeline</span>
-          <span className="font-normal normal-case tracking-normal text-neutral-400">
-            {events.length} events, oldest first
-          </span>
-        </div>
-        <table className="data-table" data-testid="timeline">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Event</th>
-              <th>Status</th>
-              <th>Actor</th>
-              <th>Cause</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr
-                key={e.id}
-                data-event-kind={e.kind}
-                className={clsx("align-top", ALERT_KINDS.has(e.kind) && "bg-amber-50")}
-              >
-                <td className="text-neutral-500">{dateTimeText(e.createdAt)}</td>
-                <td className={clsx("font-medium", ALERT_KINDS.has(e.kind) && "text-amber-800")}>{e.kind}</td>
-                <td>
-                  {e.fromStatus || e.toStatus ? (
-                    <span className="inline-flex items-center gap-1">
-                      {e.fromStatus ? (
-                        <StatusBadge status={e.fromStatus} />
-                      ) : (
-                        <span className="text-neutral-400">new</span>
-                      )}
-                      <span className="text-neutral-400">→</span>
-                      {e.toStatus ? <StatusBadge status={e.toStatus} /> : <span className="text-neutral-400">—</span>}
-                    </span>
-                  ) : (
-                    <span className="text-neutral-400">—</span>
-                  )}
-                </td>
-                <td className="font-mono text-[12px]">{e.actor}</td>
-                <td className="max-w-80 whitespace-normal">{e.cause}</td>
-                <td className="whitespace-normal">
-                  <DetailJson detail={e.detail} />
-                </td>
-              </tr>
-            ))}
-            {events.length === 0 && (
-              <tr>
-                <td colSpan={6} className="text-neutral-500">
-                  No events recorded for this order.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </section>
+      <Panel title="Timeline" note={`${events.length} events, oldest first`}>
+        <Timeline events={events} />
+      </Panel>
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-2">
-        <section className="panel" aria-label="Executions">
-          <div className="panel-title">Executions</div>
-          <table className="data-table" data-testid="executions">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Exec ID (broker)</th>
-                <th>Receipt</th>
-                <th className="r">Qty</th>
-                <th className="r">Price</th>
-              </tr>
-            </thead>
-            <tbody>
-              {executions.map((x) => (
-                <tr key={x.id}>
-                  <td className="text-neutral-500">{dateTimeText(x.executedAt)}</td>
-                  <td className="font-mono text-[12px]">
-                    {x.execId} <span className="text-neutral-400">{x.brokerId}</span>
-                  </td>
-                  <td>
-                    <MonoId id={x.id} />
-                  </td>
-                  <td className="r">{quantity(x.quantity)}</td>
-                  <td className="r">{price(x.price)}</td>
-                </tr>
-              ))}
-              {executions.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="text-neutral-500">
-                    No executions yet.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </section>
-
-        <section className="panel" aria-label="Ledger entries">
-          <div className="panel-title">Ledger entries</div>
+        <Panel title="Executions">
+          <Executions executions={executions} />
+        </Panel>
+        <Panel title="Ledger entries">
           <LedgerTable entries={ledgerEntries} empty="No ledger entries for this order yet." />
-        </section>
+        </Panel>
       </div>
 
-      <section className="panel" aria-label="Change history">
-        <div className="panel-title">
-          <span>Change history</span>
-          <span className="font-normal normal-case tracking-normal text-neutral-400">
-            {history.length} changes to the order row, newest first
-          </span>
-        </div>
+      <Panel title="Change history" note={`${history.length} changes to the order row, newest first`}>
         <ChangeHistoryTable entries={history} />
-      </section>
+      </Panel>
     </main>
   );
 }

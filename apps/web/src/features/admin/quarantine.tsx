@@ -1,29 +1,22 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import {
-  createColumnHelper,
-  getCoreRowModel,
-  getFilteredRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type ColumnFiltersState,
-  type SortingState,
-} from "@tanstack/react-table";
-import clsx from "clsx";
-import { Fragment, useMemo, useState } from "react";
-import { OutcomeBanners } from "@/components/outcome-banners";
+import { useQuery } from "@tanstack/react-query";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
+import { Missing } from "@/components/data-table";
 import { MonoId } from "@/components/mono-id";
 import { Pill } from "@/components/pill";
-import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, price, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
+import { DecisionQueue } from "./decision-queue/decision-queue";
+import type { QueueConfig } from "./decision-queue/types";
 import { OrderLink } from "./order-cells";
-import { PageHeading, PollStatus } from "./page-heading";
+import { ConsolePage } from "./page-heading";
 import { REASON_CODE, REASON_CODES, SOURCE_LABEL, STATUS_OPTIONS } from "./quarantine-labels";
-import { ReviewCell, ReviewForm, type ReviewActions } from "./quarantine-review";
-import { byDecimal, GridCells, SortableHead } from "./sortable-table";
-import { type QuarantineEntry, type QuarantineStatus } from "./router-types";
+import { REVIEW, ReviewNote, reviewText } from "./quarantine-review";
+import type { QuarantineEntry, QuarantineReviewInput, QuarantineReviewResult, QuarantineStatus } from "./router-types";
+import { SelectFilter } from "./select-filter";
+import { byDecimal } from "./sortable-table";
 import { QUARANTINE_INITIAL_STATUS, QUARANTINE_LIMIT, quarantineInput } from "./console-queries";
 
 const REFRESH_MS = 2000;
@@ -40,11 +33,6 @@ const EMPTY_TEXT: Record<QuarantineStatus, string> = {
     "No reviewed entry. Review one from the Open list; refused callbacks are pruned with their reviews after their retention period (90 days by default).",
   all: "Nothing refused. A broker callback lands here when the receiver refuses it, and a stored execution when the ledger refuses it. This list refreshes every 2 s.",
 };
-
-/** An empty cell: what this refusal does not have (a callback refused before its body was read, a ledger refusal's body). */
-function Missing() {
-  return <span className="text-neutral-400">—</span>;
-}
 
 /** Our order, linked; a callback's claimed id that names no order of ours, as text. */
 function OrderCell({ entry }: { entry: QuarantineEntry }) {
@@ -131,235 +119,99 @@ const columns = [
     cell: (c) => (c.getValue() ? price(c.getValue()) : <Missing />),
   }),
   column.accessor("body", { header: "Body", enableSorting: false, cell: (c) => <BodyExcerpt body={c.getValue()} /> }),
-  column.display({
-    id: "review",
-    header: "Review",
-    cell: (c) => <ReviewCell entry={c.row.original} actions={c.table.options.meta as ReviewActions} />,
-  }),
 ];
-
-/** A select over one column's filter value; empty means "any". */
-function ColumnSelect({
-  id,
-  label,
-  any,
-  value,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  any: string;
-  value: string;
-  options: string[];
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <select id={id} className="input w-44" value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{any}</option>
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-/** The review status the list is read with: a server-side filter, unlike the column filters. */
-function StatusSelect({ value, onChange }: { value: QuarantineStatus; onChange: (value: QuarantineStatus) => void }) {
-  return (
-    <div>
-      <label className="label" htmlFor="quarantine-status">
-        Status
-      </label>
-      <select
-        id="quarantine-status"
-        className="input w-32"
-        value={value}
-        onChange={(e) => onChange(e.target.value as QuarantineStatus)}
-      >
-        {STATUS_OPTIONS.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function Quarantine() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState<QuarantineStatus>(QUARANTINE_INITIAL_STATUS);
   const quarantine = useQuery({
     ...trpc.admin.quarantine.list.queryOptions(quarantineInput(status)),
     refetchInterval: REFRESH_MS,
   });
-  const entries = useMemo(() => quarantine.data ?? [], [quarantine.data]);
-  const [openKey, setOpenKey] = useState<string | null>(null);
-  const [reviewed, setReviewed] = useState<string | null>(null);
+  const entries = quarantine.data ?? [];
 
-  const review = useMutation(
-    trpc.admin.quarantine.review.mutationOptions({
-      onSuccess: ({ key, review: done }) => {
-        setOpenKey(null);
-        setReviewed(
-          `${key} is marked reviewed ("${done.reason}"). It is listed under Reviewed, with your name and reason.`,
-        );
+  const config = useMemo(
+    (): QueueConfig<QuarantineEntry, "REVIEW", QuarantineReviewInput, QuarantineReviewResult> => ({
+      label: "Quarantined callbacks and executions",
+      testIds: { table: "quarantine-table", empty: "quarantine-empty", form: "review-form", success: "review-success" },
+      noun: { one: "entry", many: "entries" },
+      rowId: (entry) => entry.key,
+      rowData: (entry) => ({
+        "data-entry-key": entry.key,
+        "data-reason-code": entry.reasonCode,
+        "data-broker-id": entry.brokerId,
+        "data-reviewed": entry.review !== null,
+      }),
+      describe: (entry) => `${SOURCE_LABEL[entry.source]} · ${entry.reasonCode} · ${entry.brokerId}`,
+      columns,
+      initialSort: [{ id: "at", desc: true }],
+      columnFilters: [
+        { column: "brokerId", label: "Broker", any: "Any broker" },
+        { column: "reasonCode", label: "Reason code", any: "Any reason", options: REASON_CODES },
+      ],
+      decisions: (entry) => (entry.review ? [] : REVIEW),
+      decisionColumn: { header: "Review", settled: (entry) => entry.review && <ReviewNote review={entry.review} /> },
+      form: reviewText,
+      placeholder: "e.g. forged call from an unknown IP, reported to security",
+      decide: {
+        options: trpc.admin.quarantine.review.mutationOptions(),
+        input: (entry, _, reason) => ({ key: entry.key, reason }),
+        done: ({ key, review }: QuarantineReviewResult) =>
+          `${key} is marked reviewed ("${review.reason}"). It is listed under Reviewed, with your name and reason.`,
       },
-      // The list and the nav's open count both change.
-      onSettled: () => {
-        void queryClient.invalidateQueries(trpc.admin.quarantine.pathFilter());
+      bulk: {
+        decisions: [
+          {
+            value: "REVIEW",
+            label: "Review",
+            effect: "mark each reviewed with your reason; each leaves the Open list and nothing else changes",
+          },
+        ],
+        preview: (ids, decision) => trpc.admin.quarantine.preview.queryOptions({ ids, decision }),
+        decideMany: trpc.admin.quarantine.decideMany.mutationOptions(),
       },
+      loading: "Loading the quarantine…",
+      empty: EMPTY_TEXT[status],
     }),
+    [trpc, status],
   );
 
-  function openReview(key: string) {
-    review.reset();
-    setReviewed(null);
-    setOpenKey(key);
-  }
-
-  function closeReview() {
-    review.reset();
-    setOpenKey(null);
-  }
-
-  function changeStatus(next: QuarantineStatus) {
-    closeReview();
-    setStatus(next);
-  }
-
-  const [sorting, setSorting] = useState<SortingState>([{ id: "at", desc: true }]);
-  const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
-  const table = useReactTable({
-    data: entries,
-    columns,
-    state: { sorting, columnFilters },
-    onSortingChange: setSorting,
-    onColumnFiltersChange: setColumnFilters,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getFilteredRowModel: getFilteredRowModel(),
-    getRowId: (entry) => entry.key,
-    meta: { openKey, onOpen: openReview } satisfies ReviewActions,
-  });
-  // Brokers offered are those in the list, so a refused callback to an unknown broker id can be picked too.
-  const brokers = useMemo(() => [...new Set(entries.map((entry) => entry.brokerId))].sort(), [entries]);
-  const filterOf = (id: string) => (table.getColumn(id)?.getFilterValue() as string | undefined) ?? "";
-  const setFilter = (id: string) => (value: string) => table.getColumn(id)?.setFilterValue(value || undefined);
-  const rows = table.getRowModel().rows;
-  // The list refreshes while a form is open: if its row went away (reviewed elsewhere, pruned), say so instead of dropping the error.
-  const openRowGone = openKey !== null && quarantine.data !== undefined && !rows.some((row) => row.id === openKey);
-  const orphanError = openRowGone && review.error ? bannerMessage(review.error) : null;
-
   return (
-    <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
-      <PageHeading
-        title="Quarantine"
-        status={
-          <PollStatus query={quarantine}>
-            {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"}{" "}
-            {STATUS_PHRASE[status]} (the newest {QUARANTINE_LIMIT} at most)
-          </PollStatus>
-        }
-      >
-        <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="quarantine-explanation">
+    <ConsolePage
+      title="Quarantine"
+      query={quarantine}
+      status={
+        <>
+          {entries.length} refused {entries.length === 1 ? "callback or execution" : "callbacks and executions"}{" "}
+          {STATUS_PHRASE[status]} (the newest {QUARANTINE_LIMIT} at most)
+        </>
+      }
+      explanationTestId="quarantine-explanation"
+      explanation={
+        <>
           Broker callbacks the receiver refused (signature, malformed body, unknown broker or order, mismatch with the
           order) and stored executions the ledger refused (overfill, or after the order closed). None of them changed an
           order, a balance or the ledger. Review each with a reason (kept in the audit log): what it was and what was
           done about it.
-        </p>
-      </PageHeading>
-
-      <OutcomeBanners
-        success={reviewed}
-        successTestId="review-success"
-        onDismissSuccess={() => setReviewed(null)}
-        orphanError={orphanError}
-        onDismissError={() => review.reset()}
+        </>
+      }
+    >
+      <DecisionQueue
+        config={config}
+        query={quarantine}
+        refreshSeconds={REFRESH_MS / 1000}
+        toolbar={
+          // The review status the list is read with: a server-side filter, unlike the column filters.
+          <SelectFilter
+            id="quarantine-status"
+            label="Status"
+            width="w-32"
+            value={status}
+            options={STATUS_OPTIONS}
+            onChange={(next) => next && setStatus(next)}
+          />
+        }
       />
-
-      <section className="panel flex min-h-0 flex-1 flex-col" aria-label="Quarantined callbacks and executions">
-        <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">
-          <StatusSelect value={status} onChange={changeStatus} />
-          <ColumnSelect
-            id="quarantine-broker"
-            label="Broker"
-            any="Any broker"
-            value={filterOf("brokerId")}
-            options={brokers}
-            onChange={setFilter("brokerId")}
-          />
-          <ColumnSelect
-            id="quarantine-reason"
-            label="Reason code"
-            any="Any reason"
-            value={filterOf("reasonCode")}
-            options={REASON_CODES}
-            onChange={setFilter("reasonCode")}
-          />
-          <div className="num ml-auto text-right text-[12px] text-neutral-500">
-            {rows.length} of {entries.length} shown
-          </div>
-        </div>
-        <div className="min-h-0 flex-1 overflow-auto">
-          <table className="data-table" data-testid="quarantine-table">
-            <SortableHead table={table} />
-            <tbody>
-              {rows.map((row) => (
-                <Fragment key={row.id}>
-                  <tr
-                    data-entry-key={row.id}
-                    data-reason-code={row.original.reasonCode}
-                    data-broker-id={row.original.brokerId}
-                    data-reviewed={row.original.review !== null}
-                    className={clsx("align-top", openKey === row.id && "bg-neutral-50")}
-                  >
-                    <GridCells cells={row.getVisibleCells()} />
-                  </tr>
-                  {openKey === row.id && (
-                    <tr className="hover:bg-transparent">
-                      <td colSpan={columns.length} className="whitespace-normal">
-                        <ReviewForm
-                          entry={row.original}
-                          pending={review.isPending}
-                          error={review.error}
-                          onSubmit={(reason) => review.mutate({ key: row.id, reason })}
-                          onClose={closeReview}
-                        />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              ))}
-              {quarantine.isPending && (
-                <tr>
-                  <td colSpan={columns.length} className="text-neutral-500">
-                    Loading the quarantine…
-                  </td>
-                </tr>
-              )}
-              {quarantine.data !== undefined && rows.length === 0 && (
-                <tr>
-                  <td colSpan={columns.length} className="text-neutral-500" data-testid="quarantine-empty">
-                    {entries.length === 0
-                      ? EMPTY_TEXT[status]
-                      : "No refusal matches these filters. Clear a filter to see more."}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-    </main>
+    </ConsolePage>
   );
 }

@@ -19,6 +19,7 @@ export function ReasonForm({
   destructive,
   placeholder,
   pending,
+  blocked,
   error,
   onSubmit,
   onClose,
@@ -33,6 +34,8 @@ export function ReasonForm({
   destructive?: boolean;
   placeholder: string;
   pending: boolean;
+  /** Not ready to submit yet (e.g. its preview is loading); the summary says why. */
+  blocked?: boolean;
   error: unknown;
   onSubmit: (reason: string) => void;
   onClose: () => void;
@@ -55,7 +58,7 @@ export function ReasonForm({
       data-testid={testId}
       data-action={action}
     >
-      <p className="text-[12.5px]">{summary}</p>
+      <div className="text-[12.5px]">{summary}</div>
       <div className="flex items-start gap-2">
         <div className="w-[28rem]">
           <label className="label" htmlFor={inputId}>
@@ -81,7 +84,7 @@ export function ReasonForm({
         <div className="flex gap-2 pt-[18px]">
           <button
             type="submit"
-            disabled={pending}
+            disabled={pending || blocked}
             className={clsx(
               "btn text-white",
               destructive ? "bg-rose-600 hover:bg-rose-700" : "bg-neutral-900 hover:bg-neutral-700",

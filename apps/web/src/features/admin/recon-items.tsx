@@ -1,15 +1,15 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import clsx from "clsx";
-import { Fragment, useState } from "react";
-import { OutcomeBanners } from "@/components/outcome-banners";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
 import { MonoId } from "@/components/mono-id";
 import { Pill } from "@/components/pill";
 import { StatusBadge } from "@/components/status-badge";
-import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
+import { DecisionQueue } from "./decision-queue/decision-queue";
+import type { QueueConfig } from "./decision-queue/types";
 import { OrderLink } from "./order-cells";
 import {
   CLASS_LABEL,
@@ -20,15 +20,13 @@ import {
   type ItemStatus,
   type MismatchClass,
 } from "./recon-labels";
-import { DecisionButtons, ReasonForm } from "./reason-form";
-import { type ReconItem } from "./router-types";
+import type { ReconDecideInput, ReconDecideResult, ReconDecision, ReconItem } from "./router-types";
+import { SelectFilter } from "./select-filter";
 import { RECON_ITEMS_INITIAL_STATUS } from "./console-queries";
 
 const REFRESH_MS = 5000;
-const COLUMNS = 9;
 
-type Decision = "APPROVE" | "REJECT";
-type OpenForm = { itemId: string; decision: Decision };
+type Decision = ReconDecision;
 
 /** Approving an ACKNOWLEDGE changes nothing but the item: the button says so. */
 function approveLabel(item: ReconItem) {
@@ -95,14 +93,62 @@ function Decided({ item }: { item: ReconItem }) {
   );
 }
 
+const column = createColumnHelper<ReconItem>();
+
+const columns = [
+  column.accessor("createdAt", {
+    header: "Found",
+    cell: (c) => <span className="text-neutral-500">{dateTimeText(c.getValue())}</span>,
+  }),
+  column.accessor("class", {
+    header: "Class",
+    cell: (c) => (
+      <>
+        <span className="font-medium">{CLASS_LABEL[c.getValue()]}</span>
+        <div className="font-mono text-[11px] text-neutral-400">{c.row.original.brokerId}</div>
+      </>
+    ),
+  }),
+  column.accessor("clientOrderId", {
+    header: "Order · account",
+    enableSorting: false,
+    cell: ({ row: { original: item } }) => (
+      <>
+        {item.orderId ? <OrderLink orderId={item.orderId} /> : <MonoId id={item.clientOrderId} />}
+        <div className="font-mono text-[11px] text-neutral-500">{item.accountNo ?? "not ours"}</div>
+      </>
+    ),
+  }),
+  column.accessor("summary", {
+    header: "Summary",
+    enableSorting: false,
+    cell: (c) => <div className="max-w-80 min-w-56 whitespace-normal">{c.getValue()}</div>,
+  }),
+  column.display({ id: "sides", header: "Ours vs broker", cell: (c) => <Sides item={c.row.original} /> }),
+  column.accessor("proposedFix", {
+    header: "Proposed fix",
+    cell: ({ row: { original: item } }) => (
+      <div className="max-w-56 whitespace-normal">
+        <span className="font-medium">{FIX_LABEL[item.proposedFix]}</span>
+        <div className="text-[11.5px] leading-snug text-neutral-500">{item.fixDescription}</div>
+      </div>
+    ),
+  }),
+  column.accessor("status", {
+    header: "Status",
+    cell: (c) => (
+      <Pill data-item-status={c.getValue()} tone={ITEM_STATUS[c.getValue()].tone}>
+        {ITEM_STATUS[c.getValue()].label}
+      </Pill>
+    ),
+  }),
+  column.display({ id: "decided", header: "Decided", cell: (c) => <Decided item={c.row.original} /> }),
+];
+
 export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onShowAllRuns: () => void }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [status, setStatus] = useState<ItemStatus | "">(RECON_ITEMS_INITIAL_STATUS);
   const [mismatchClass, setMismatchClass] = useState<MismatchClass | "">("");
-  const [open, setOpen] = useState<OpenForm | null>(null);
-  const [decided, setDecided] = useState<string | null>(null);
-
   const items = useQuery({
     ...trpc.admin.recon.items.queryOptions({
       runId: runId ?? undefined,
@@ -113,218 +159,112 @@ export function ReconItems({ runId, onShowAllRuns }: { runId: string | null; onS
     placeholderData: keepPreviousData,
   });
 
-  const decide = useMutation(
-    trpc.admin.recon.decide.mutationOptions({
-      onSuccess: (item, { decision }) => {
-        setOpen(null);
-        setDecided(
+  const config = useMemo(
+    (): QueueConfig<ReconItem, Decision, ReconDecideInput, ReconDecideResult> => ({
+      label: "Reconciliation items",
+      testIds: { table: "recon-items", empty: "recon-items-empty", form: "recon-form", success: "recon-decided" },
+      noun: { one: "item", many: "items" },
+      rowId: (item) => item.id,
+      rowData: (item) => ({ "data-item-id": item.id, "data-class": item.class, "data-status": item.status }),
+      describe: (item) => `${CLASS_LABEL[item.class]} · ${FIX_LABEL[item.proposedFix]} · ${item.brokerId}`,
+      columns,
+      initialSort: [{ id: "createdAt", desc: true }],
+      decisions: (item) => (item.status === "PROPOSED" ? decisionsFor(item) : []),
+      form: (item, decision) =>
+        decision === "APPROVE"
+          ? {
+              summary: (
+                <>
+                  <span className="font-semibold">{approveLabel(item)}</span> {CLASS_LABEL[item.class].toLowerCase()} on{" "}
+                  <MonoId id={item.clientOrderId} />: {item.fixDescription}
+                </>
+              ),
+              submitLabel: approveLabel(item),
+            }
+          : {
+              summary: (
+                <>
+                  <span className="font-semibold">Reject</span> the proposed fix for <MonoId id={item.clientOrderId} />:
+                  nothing changes on the order; the item is closed with your reason, and a later run reports the
+                  mismatch again if it is still there.
+                </>
+              ),
+              submitLabel: "Reject fix",
+              destructive: true,
+            },
+      placeholder: "e.g. checked with the broker desk, their report is right",
+      decide: {
+        options: trpc.admin.recon.decide.mutationOptions(),
+        input: (item, decision, reason) => ({ itemId: item.id, decision, reason }),
+        done: (item: ReconItem, decision) =>
           decision === "APPROVE"
             ? `${CLASS_LABEL[item.class]} on ${item.clientOrderId.slice(0, 8)}…: ${FIX_LABEL[item.proposedFix].toLowerCase()} approved, the item is now ${ITEM_STATUS[item.status].label}.`
             : `${CLASS_LABEL[item.class]} on ${item.clientOrderId.slice(0, 8)}…: the proposed fix was rejected; nothing else changed.`,
-        );
       },
-      onSettled: () => {
-        void queryClient.invalidateQueries(trpc.admin.pathFilter());
+      bulk: {
+        decisions: [
+          {
+            value: "APPROVE",
+            label: "Approve",
+            effect: "apply each item's proposed fix (an acknowledgement changes nothing but the item)",
+          },
+          {
+            value: "REJECT",
+            label: "Reject",
+            effect:
+              "close each item with your reason and change nothing on its order; a later run reports a mismatch still there",
+            destructive: true,
+          },
+        ],
+        preview: (ids, decision) => trpc.admin.recon.preview.queryOptions({ ids, decision }),
+        decideMany: trpc.admin.recon.decideMany.mutationOptions(),
       },
+      loading: "Loading the reconciliation items…",
+      empty:
+        status === "PROPOSED"
+          ? "No fix waits for a decision. Choose “Any status” to see what runs found and what was decided."
+          : "No items match these filters.",
     }),
+    [trpc, status],
   );
 
-  function openForm(form: OpenForm) {
-    decide.reset();
-    setDecided(null);
-    setOpen(form);
-  }
-
-  const rows = items.data ?? [];
-  const openRowGone = open !== null && items.data !== undefined && !rows.some((row) => row.id === open.itemId);
-  const orphanError = openRowGone && decide.error ? bannerMessage(decide.error) : null;
-
   return (
-    <section className="panel flex min-h-0 flex-1 flex-col" aria-label="Reconciliation items">
-      <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">
-        <div>
-          <label className="label" htmlFor="recon-status">
-            Item status
-          </label>
-          <select
+    <DecisionQueue
+      config={config}
+      query={items}
+      refreshSeconds={REFRESH_MS / 1000}
+      toolbar={
+        <>
+          <SelectFilter
             id="recon-status"
-            className="input w-40"
+            label="Item status"
+            any="Any status"
             value={status}
-            onChange={(e) => setStatus(e.target.value as ItemStatus | "")}
-          >
-            <option value="">Any status</option>
-            {ITEM_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {ITEM_STATUS[value].label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label className="label" htmlFor="recon-class">
-            Mismatch class
-          </label>
-          <select
-            id="recon-class"
-            className="input w-44"
-            value={mismatchClass}
-            onChange={(e) => setMismatchClass(e.target.value as MismatchClass | "")}
-          >
-            <option value="">Any class</option>
-            {MISMATCH_CLASSES.map((value) => (
-              <option key={value} value={value}>
-                {CLASS_LABEL[value]}
-              </option>
-            ))}
-          </select>
-        </div>
-        {runId && (
-          <span
-            className="inline-flex h-8 items-center gap-2 rounded bg-neutral-100 px-2 text-[12px]"
-            data-testid="run-filter"
-          >
-            Run <MonoId id={runId} />
-            <button type="button" className="text-neutral-500 hover:text-neutral-900" onClick={onShowAllRuns}>
-              show all runs
-            </button>
-          </span>
-        )}
-        <div className="num ml-auto text-right text-[12px] text-neutral-500">
-          {items.isError ? (
-            <span className="text-rose-700">{items.error.message} The list retries every 5 s.</span>
-          ) : items.data ? (
-            `${rows.length} ${rows.length === 1 ? "item" : "items"}`
-          ) : (
-            "Loading…"
-          )}
-        </div>
-      </div>
-
-      {(decided || orphanError) && (
-        <div className="border-b border-neutral-200 p-2">
-          <OutcomeBanners
-            success={decided}
-            successTestId="recon-decided"
-            onDismissSuccess={() => setDecided(null)}
-            orphanError={orphanError}
-            onDismissError={() => decide.reset()}
+            options={ITEM_STATUSES.map((value) => ({ value, label: ITEM_STATUS[value].label }))}
+            onChange={setStatus}
           />
-        </div>
-      )}
-
-      <div className="min-h-0 flex-1 overflow-auto">
-        <table className="data-table" data-testid="recon-items">
-          <thead>
-            <tr>
-              <th>Found</th>
-              <th>Class</th>
-              <th>Order · account</th>
-              <th>Summary</th>
-              <th>Ours vs broker</th>
-              <th>Proposed fix</th>
-              <th>Status</th>
-              <th>Decided</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((item) => {
-              const formOpen = open?.itemId === item.id;
-              return (
-                <Fragment key={item.id}>
-                  <tr
-                    data-item-id={item.id}
-                    data-class={item.class}
-                    data-status={item.status}
-                    className={clsx("align-top", formOpen && "bg-neutral-50")}
-                  >
-                    <td className="text-neutral-500">{dateTimeText(item.createdAt)}</td>
-                    <td>
-                      <span className="font-medium">{CLASS_LABEL[item.class]}</span>
-                      <div className="font-mono text-[11px] text-neutral-400">{item.brokerId}</div>
-                    </td>
-                    <td>
-                      {item.orderId ? <OrderLink orderId={item.orderId} /> : <MonoId id={item.clientOrderId} />}
-                      <div className="font-mono text-[11px] text-neutral-500">{item.accountNo ?? "not ours"}</div>
-                    </td>
-                    <td className="max-w-80 min-w-56 whitespace-normal">{item.summary}</td>
-                    <td>
-                      <Sides item={item} />
-                    </td>
-                    <td className="max-w-56 whitespace-normal">
-                      <span className="font-medium">{FIX_LABEL[item.proposedFix]}</span>
-                      <div className="text-[11.5px] leading-snug text-neutral-500">{item.fixDescription}</div>
-                    </td>
-                    <td>
-                      <Pill data-item-status={item.status} tone={ITEM_STATUS[item.status].tone}>
-                        {ITEM_STATUS[item.status].label}
-                      </Pill>
-                    </td>
-                    <td>
-                      <Decided item={item} />
-                    </td>
-                    <td className="r">
-                      {item.status === "PROPOSED" && (
-                        <DecisionButtons
-                          options={decisionsFor(item)}
-                          open={formOpen ? (open?.decision ?? null) : null}
-                          onOpen={(decision) => openForm({ itemId: item.id, decision })}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                  {formOpen && open && (
-                    <tr className="hover:bg-transparent">
-                      <td colSpan={COLUMNS} className="whitespace-normal">
-                        <ReasonForm
-                          key={open.decision}
-                          id={item.id}
-                          testId="recon-form"
-                          action={open.decision}
-                          summary={
-                            open.decision === "APPROVE" ? (
-                              <>
-                                <span className="font-semibold">{approveLabel(item)}</span>{" "}
-                                {CLASS_LABEL[item.class].toLowerCase()} on <MonoId id={item.clientOrderId} />:{" "}
-                                {item.fixDescription}
-                              </>
-                            ) : (
-                              <>
-                                <span className="font-semibold">Reject</span> the proposed fix for{" "}
-                                <MonoId id={item.clientOrderId} />: nothing changes on the order; the item is closed
-                                with your reason, and a later run reports the mismatch again if it is still there.
-                              </>
-                            )
-                          }
-                          submitLabel={open.decision === "APPROVE" ? approveLabel(item) : "Reject fix"}
-                          destructive={open.decision === "REJECT"}
-                          placeholder="e.g. checked with the broker desk, their report is right"
-                          pending={decide.isPending}
-                          error={decide.error}
-                          onSubmit={(reason) => decide.mutate({ itemId: item.id, decision: open.decision, reason })}
-                          onClose={() => {
-                            decide.reset();
-                            setOpen(null);
-                          }}
-                        />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-            {items.data?.length === 0 && (
-              <tr>
-                <td colSpan={COLUMNS} className="text-neutral-500" data-testid="recon-items-empty">
-                  {status === "PROPOSED"
-                    ? "No fix waits for a decision. Choose “Any status” to see what runs found and what was decided."
-                    : "No items match these filters."}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-    </section>
+          <SelectFilter
+            id="recon-class"
+            label="Mismatch class"
+            any="Any class"
+            width="w-44"
+            value={mismatchClass}
+            options={MISMATCH_CLASSES.map((value) => ({ value, label: CLASS_LABEL[value] }))}
+            onChange={setMismatchClass}
+          />
+          {runId && (
+            <span
+              className="inline-flex h-8 items-center gap-2 rounded bg-neutral-100 px-2 text-[12px]"
+              data-testid="run-filter"
+            >
+              Run <MonoId id={runId} />
+              <button type="button" className="text-neutral-500 hover:text-neutral-900" onClick={onShowAllRuns}>
+                show all runs
+              </button>
+            </span>
+          )}
+        </>
+      }
+    />
   );
 }

@@ -4,11 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { useState, type FormEvent } from "react";
 import { Banner } from "@/components/banner";
+import { DataTable } from "@/components/data-table";
 import { MonoId } from "@/components/mono-id";
 import { bannerMessage } from "@/lib/errors";
 import { dateTimeText, timeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
-import { PageHeading, PollStatus } from "./page-heading";
+import { ConsolePage } from "./page-heading";
 import { CLASS_LABEL, MISMATCH_CLASSES } from "./recon-labels";
 import { ReconItems } from "./recon-items";
 import { type ReconRun } from "./router-types";
@@ -57,71 +58,51 @@ function RunsTable({
   selected: string | null;
   onSelect: (runId: string | null) => void;
 }) {
-  const columns = 11;
   return (
-    <table className="data-table" data-testid="recon-runs">
-      <thead>
-        <tr>
-          <th>Started</th>
-          <th>Run</th>
-          <th>Broker</th>
-          <th>Window from</th>
-          <th>By</th>
-          <th>State</th>
-          <th className="r">Compared</th>
-          <th className="r">In flight</th>
-          <th className="r">Mismatches</th>
-          <th className="r">Auto-applied</th>
-          <th>By class</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => (
-          <tr
-            key={run.id}
-            data-run-id={run.id}
-            data-broker-id={run.brokerId}
-            aria-selected={selected === run.id}
-            className={clsx("cursor-pointer", selected === run.id && "bg-neutral-100")}
-            onClick={() => onSelect(selected === run.id ? null : run.id)}
-            title="Show this run's items below"
-          >
-            <td className="text-neutral-500">{dateTimeText(run.startedAt)}</td>
-            <td>
-              <MonoId id={run.id} />
-            </td>
-            <td className="font-mono text-[12px]">{run.brokerId}</td>
-            <td className="text-neutral-500">{dateTimeText(run.windowStart)}</td>
-            <td className="font-mono text-[12px]" title={run.triggeredBy}>
-              {trigger(run.triggeredBy)}
-            </td>
-            <td>
-              <RunState run={run} />
-            </td>
-            <td className="r">{run.ordersCompared}</td>
-            <td className="r">{run.ordersInFlight}</td>
-            <td className={clsx("r", run.mismatches > 0 && "font-semibold")} data-testid="run-mismatches">
-              {run.mismatches}
-              {run.countsByStatus.PROPOSED > 0 && (
-                <span className="ml-1 font-normal text-amber-700">({run.countsByStatus.PROPOSED} open)</span>
-              )}
-            </td>
-            <td className="r">{run.autoApplied}</td>
-            <td>
-              <ClassCounts counts={run.countsByClass} />
-            </td>
-          </tr>
-        ))}
-        {runs.length === 0 && (
-          <tr>
-            <td colSpan={columns} className="text-neutral-500" data-testid="recon-runs-empty">
-              No reconciliation has run yet. The worker runs one per broker every few minutes; “Run now” runs one at
-              once.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      testId="recon-runs"
+      emptyTestId="recon-runs-empty"
+      rows={runs}
+      rowKey={(run) => run.id}
+      rowProps={(run) => ({
+        "data-run-id": run.id,
+        "data-broker-id": run.brokerId,
+        "aria-selected": selected === run.id,
+        className: clsx("cursor-pointer", selected === run.id && "bg-neutral-100"),
+        onClick: () => onSelect(selected === run.id ? null : run.id),
+        title: "Show this run's items below",
+      })}
+      empty="No reconciliation has run yet. The worker runs one per broker every few minutes; “Run now” runs one at once."
+      columns={[
+        { header: "Started", className: "text-neutral-500", cell: (run) => dateTimeText(run.startedAt) },
+        { header: "Run", cell: (run) => <MonoId id={run.id} /> },
+        { header: "Broker", className: "font-mono text-[12px]", cell: (run) => run.brokerId },
+        { header: "Window from", className: "text-neutral-500", cell: (run) => dateTimeText(run.windowStart) },
+        {
+          header: "By",
+          className: "font-mono text-[12px]",
+          cell: (run) => <span title={run.triggeredBy}>{trigger(run.triggeredBy)}</span>,
+        },
+        { header: "State", cell: (run) => <RunState run={run} /> },
+        { header: "Compared", numeric: true, cell: (run) => run.ordersCompared },
+        { header: "In flight", numeric: true, cell: (run) => run.ordersInFlight },
+        { header: "Mismatches", numeric: true, cell: (run) => <Mismatches run={run} /> },
+        { header: "Auto-applied", numeric: true, cell: (run) => run.autoApplied },
+        { header: "By class", cell: (run) => <ClassCounts counts={run.countsByClass} /> },
+      ]}
+    />
+  );
+}
+
+/** How many mismatches the run found, and how many of them still wait for a decision. */
+function Mismatches({ run }: { run: ReconRun }) {
+  return (
+    <span className={clsx(run.mismatches > 0 && "font-semibold")} data-testid="run-mismatches">
+      {run.mismatches}
+      {run.countsByStatus.PROPOSED > 0 && (
+        <span className="ml-1 font-normal text-amber-700">({run.countsByStatus.PROPOSED} open)</span>
+      )}
+    </span>
   );
 }
 
@@ -157,24 +138,26 @@ export function ReconReport() {
   const list = runs.data ?? [];
 
   return (
-    <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
-      <PageHeading
-        title="Reconciliation"
-        status={
-          <PollStatus query={runs} everySeconds={5}>
-            {list.length === RECON_RUNS_LIMIT
-              ? `newest ${RECON_RUNS_LIMIT} runs`
-              : `${list.length} ${list.length === 1 ? "run" : "runs"}`}
-          </PollStatus>
-        }
-      >
-        <p className="mt-0.5 text-[12.5px] text-neutral-600" data-testid="recon-explanation">
+    <ConsolePage
+      title="Reconciliation"
+      query={runs}
+      everySeconds={5}
+      status={
+        <>
+          {list.length === RECON_RUNS_LIMIT
+            ? `newest ${RECON_RUNS_LIMIT} runs`
+            : `${list.length} ${list.length === 1 ? "run" : "runs"}`}
+        </>
+      }
+      explanationTestId="recon-explanation"
+      explanation={
+        <>
           A run compares one broker&apos;s report with our orders and executions since the start of the trading day
           (00:00 UTC). A missing execution it can book exactly is ingested by the run itself; every other mismatch is
           proposed here and changes nothing until an operator approves it, with a reason.
-        </p>
-      </PageHeading>
-
+        </>
+      }
+    >
       <section className="panel" aria-label="Runs">
         <form
           onSubmit={runNow}
@@ -245,6 +228,6 @@ export function ReconReport() {
       </section>
 
       <ReconItems runId={selectedRun} onShowAllRuns={() => setSelectedRun(null)} />
-    </main>
+    </ConsolePage>
   );
 }

@@ -3,6 +3,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@meridian/core/trpc";
 
 type Outputs = inferRouterOutputs<AppRouter>;
+type Inputs = inferRouterInputs<AppRouter>;
 export type AdminOrder = Outputs["admin"]["orders"]["list"][number];
 export type AdminStats = Outputs["admin"]["stats"];
 export type AdminOrderDetail = Outputs["admin"]["orders"]["detail"];
@@ -13,15 +14,30 @@ export type PendingOrder = Outputs["admin"]["pending"]["list"][number];
 export type AdminAccountDetail = Outputs["admin"]["accounts"]["detail"];
 export type AccountLedgerEntry = AdminAccountDetail["ledgerEntries"][number];
 export type AttentionOrder = Outputs["admin"]["attention"]["list"][number];
-export type AttentionAction = inferRouterInputs<AppRouter>["admin"]["attention"]["act"]["action"];
+export type AttentionAction = Inputs["admin"]["attention"]["act"]["action"];
+export type AttentionActInput = Inputs["admin"]["attention"]["act"];
+export type AttentionActResult = Outputs["admin"]["attention"]["act"];
+export type PendingDecision = Inputs["admin"]["pending"]["resolve"]["decision"];
+export type PendingResolveInput = Inputs["admin"]["pending"]["resolve"];
+export type PendingResolveResult = Outputs["admin"]["pending"]["resolve"];
+export type ReconDecision = Inputs["admin"]["recon"]["decide"]["decision"];
+export type ReconDecideInput = Inputs["admin"]["recon"]["decide"];
+export type ReconDecideResult = Outputs["admin"]["recon"]["decide"];
+export type QuarantineReviewInput = Inputs["admin"]["quarantine"]["review"];
+export type QuarantineReviewResult = Outputs["admin"]["quarantine"]["review"];
+export type ParkedMessage = Outputs["admin"]["parkedMessages"]["list"][number];
+export type ParkedRetryInput = Inputs["admin"]["parkedMessages"]["retry"];
+export type ParkedRetryResult = Outputs["admin"]["parkedMessages"]["retry"];
 export type BrokerOverview = Outputs["admin"]["brokers"]["overview"][number];
 export type BrokerFaults = NonNullable<BrokerOverview["faults"]>;
 export type ReconRun = Outputs["admin"]["recon"]["runs"][number];
 export type ReconItem = Outputs["admin"]["recon"]["items"][number];
 export type QuarantineEntry = Outputs["admin"]["quarantine"]["list"][number];
-export type QuarantineStatus = NonNullable<
-  Exclude<inferRouterInputs<AppRouter>["admin"]["quarantine"]["list"], void>["status"]
->;
+export type QuarantineStatus = NonNullable<Exclude<Inputs["admin"]["quarantine"]["list"], void>["status"]>;
 export type InvariantsReport = Outputs["admin"]["invariants"]["list"];
 export type InvariantViolation = InvariantsReport["open"][number];
+export type LateFill = Outputs["admin"]["lateFills"][number];
 export type InvariantChecker = NonNullable<InvariantsReport["checker"]>;
+// Every queue's bulk procedures (admin.<queue>.preview / decideMany) answer in one shape; attention's names it.
+export type BulkPreview = Outputs["admin"]["attention"]["preview"];
+export type BulkResult = Outputs["admin"]["attention"]["decideMany"];

@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Banner } from "@/components/banner";
 import { MonoId } from "@/components/mono-id";
 import { ACCOUNT_SUMMARY_REFRESH_MS } from "@/features/live/refresh";
-import { formatFixed, isDecimal, multiply } from "@/lib/decimal";
+import { formatFixed, formatQuantity, isDecimal, multiply } from "@/lib/decimal";
 import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { money, quantity as formatQty } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/uuid";
@@ -16,8 +16,11 @@ import type { OrderView, TicketPreset } from "./types";
 /** Fields the ticket shows errors beside; errors about anything else go to the banner. */
 const TICKET_FIELDS = ["symbol", "quantity", "limitPrice", "payFeeWithPoints"] as const;
 
-/** The 0.1% the fine print below names; the server's rate is the one charged. */
-const COMMISSION_RATE = "0.001";
+/** "0.001" → "0.1%": a configured rate as the fine print names it. */
+function percentOf(rate: string | undefined): string {
+  const hundredths = rate ? multiply(rate, "100") : null;
+  return hundredths ? `${formatQuantity(hundredths)}%` : "—";
+}
 
 type Side = "BUY" | "SELL";
 type Kind = "MARKET" | "LIMIT";
@@ -72,6 +75,9 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const queryClient = useQueryClient();
   const quotes = useQuery({ ...trpc.market.quotes.queryOptions(), refetchInterval: 1000 });
   const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: ACCOUNT_SUMMARY_REFRESH_MS });
+  // The rate the server charges (COMMISSION_RATE), so the estimate and the charge never disagree; fixed while it runs.
+  const settings = useQuery({ ...trpc.market.ticketSettings.queryOptions(), staleTime: Infinity });
+  const commissionRate = settings.data?.commissionRate;
 
   const [symbol, setSymbol] = useState(preset?.symbol ?? "");
   const [side, setSide] = useState<Side>("BUY");
@@ -129,7 +135,7 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
       : null;
   const holding = summary.data?.positions.find((p) => p.symbol === symbol);
   // Display only: the server prices the commission (rounded up to the cent) and holds its points.
-  const commission = estimate ? multiply(estimate, COMMISSION_RATE) : null;
+  const commission = estimate && commissionRate ? multiply(estimate, commissionRate) : null;
   const commissionPoints = commission ? multiply(commission, "100") : null;
 
   const fieldErrors = fieldErrorsOf(place.error);
@@ -265,8 +271,8 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             <dd>{side === "BUY" ? `$${money(summary.data?.cash.available)}` : formatQty(holding?.quantity ?? "0")}</dd>
           </div>
           <p className="pt-1 text-[11px] leading-snug text-neutral-500">
-            A 0.1% commission is charged on each fill; paid with points, 1 point pays 1 cent. Market buys hold 5% extra
-            cash until they fill.
+            A {percentOf(commissionRate)} commission is charged on each fill; paid with points, 1 point pays 1 cent.
+            Market buys hold {percentOf(settings.data?.marketBuyCollar)} extra cash until they fill.
           </p>
         </dl>
 

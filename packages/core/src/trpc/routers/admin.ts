@@ -1,37 +1,49 @@
-import { z } from "zod";
-import { DomainError } from "../../shared/errors";
-import { OrderStatus } from "@meridian/db";
-import { recordAudit } from "../../audit/audit";
-import { orderHistory } from "../../audit/history";
-import { brokerCallStats } from "../../broker/callLog";
-import { ZBrokerFaults } from "../../broker/simulatorControl";
+// admin.*: the operator console. Every procedure checks the operator's role (operatorProcedure) and dispatches to a
+// handler beside its domain; the decision queues (attention, pending, recon, quarantine) each take one decision
+// (act/resolve/decide/review) or a bulk one (preview, then decideMany: operator/bulk.ts).
+import type { Order } from "@meridian/db";
+import { brokerOverview } from "../../broker/overview";
 import { actOnAttention, listAttention } from "../../gateway/attention";
+import { ZAttentionActInput, ZAttentionDecideManyInput, ZAttentionPreviewInput } from "../../gateway/attention.schema";
+import { decideManyAttention, previewAttention } from "../../gateway/attentionBulk";
+import { decideManyPending, previewPending } from "../../gateway/pendingBulk";
+import { resolvePendingByOperator } from "../../gateway/pendingReservations";
+import {
+  ZPendingDecideManyInput,
+  ZPendingPreviewInput,
+  ZPendingResolveInput,
+} from "../../gateway/pendingReservations.schema";
 import { countOpenViolations, listInvariantViolations } from "../../invariants/queries";
 import { ZInvariantViolationsInput } from "../../invariants/invariants.schema";
-import { pipelineView } from "../../messaging/health";
+import { accountDetail } from "../../ledger/accountDetail";
+import { ZAccountDetailInput } from "../../ledger/accountDetail.schema";
 import { listParkedMessages } from "../../messaging/parking";
+import { pipelineStatus } from "../../messaging/pipelineStatus";
 import { retryParkedMessage } from "../../messaging/retryParked";
 import { ZRetryParkedInput } from "../../messaging/retryParked.schema";
-import { accountDetail } from "../../ledger/accountDetail";
+import { setBrokerFaults } from "../../operator/brokerFaults";
+import { ZSetBrokerFaultsInput } from "../../operator/brokerFaults.schema";
+import { ZAdminOrderFilter, ZOrderDetailInput } from "../../orders/adminOrders.schema";
 import { openOrderChanges } from "../../orders/changeStream";
-import { getOrderDetail, listAllOrders, orderStats } from "../../orders/queries";
+import { orderDetailForOperator } from "../../orders/orderDetail";
+import { listAllOrders, orderStats } from "../../orders/queries";
 import { countOpenQuarantine, listQuarantine } from "../../receiver/quarantine";
-import { ZQuarantineInput, ZQuarantineReviewInput } from "../../receiver/quarantine.schema";
+import {
+  ZQuarantineDecideManyInput,
+  ZQuarantineInput,
+  ZQuarantinePreviewInput,
+  ZQuarantineReviewInput,
+} from "../../receiver/quarantine.schema";
 import { reviewQuarantineEntry } from "../../receiver/review";
+import { decideManyQuarantine, previewQuarantine } from "../../receiver/reviewMany";
 import { listLateFills } from "../../settlement/lateFills";
-import { resolvePendingByOperator } from "../../gateway/pendingReservations";
-import { listPending, tccOfOrder } from "../../tcc/queries";
+import { listPending } from "../../tcc/queries";
 import { router } from "../init";
 import { operatorProcedure } from "../procedures";
 import { reconRouter } from "./recon";
 
-export const ZAdminOrderFilter = z.object({
-  status: z.enum(OrderStatus).optional(),
-  symbol: z.string().trim().max(12).optional(),
-  accountNo: z.string().trim().max(32).optional(),
-  brokerId: z.string().trim().max(32).optional(),
-  limit: z.number().int().min(1).max(2000).optional(),
-});
+/** What a single decision on an order answers: the order and the status it is in now. */
+const decided = (order: Order) => ({ orderId: order.id, status: order.status });
 
 export const adminRouter = router({
   orders: router({
@@ -39,117 +51,43 @@ export const adminRouter = router({
       .input(ZAdminOrderFilter.default({}))
       .query(({ ctx, input }) => listAllOrders(ctx.services.prisma, input)),
     detail: operatorProcedure
-      .input(z.object({ orderId: z.uuid("That is not a valid order id.") }))
-      .query(async ({ ctx, input }) => {
-        const detail = await getOrderDetail(ctx.services.prisma, input.orderId);
-        const [tcc, history] = await Promise.all([
-          tccOfOrder(ctx.services.prisma, input.orderId),
-          orderHistory(ctx.services.prisma, input.orderId),
-        ]);
-        return { ...detail, tcc, history };
-      }),
+      .input(ZOrderDetailInput)
+      .query(({ ctx, input }) => orderDetailForOperator({ ctx, input })),
     /** Changes of every order, for the console. */
     onChange: operatorProcedure.subscription(({ ctx, signal }) => openOrderChanges(ctx.services.orderFeed, { signal })),
   }),
   accounts: router({
     detail: operatorProcedure
-      .input(z.object({ accountId: z.uuid("That is not a valid account id.") }))
+      .input(ZAccountDetailInput)
       .query(({ ctx, input }) => accountDetail(ctx.services.prisma, input.accountId)),
   }),
   attention: router({
     list: operatorProcedure.query(({ ctx }) => listAttention(ctx.services)),
     act: operatorProcedure
-      .input(
-        z.object({
-          orderId: z.uuid("That is not a valid order id."),
-          action: z.enum(["RETRY", "REJECT", "CANCEL"]),
-          reason: z
-            .string()
-            .trim()
-            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
-            .max(500),
-        }),
-      )
-      .mutation(async ({ ctx, input }) => {
-        const order = await actOnAttention({
-          ctx: { services: ctx.services, actor: ctx.actor, retryPolicy: ctx.services.retryPolicy },
-          input,
-        });
-        return { orderId: order.id, status: order.status };
-      }),
+      .input(ZAttentionActInput)
+      .mutation(({ ctx, input }) => actOnAttention({ ctx, input }).then(decided)),
+    preview: operatorProcedure
+      .input(ZAttentionPreviewInput)
+      .query(({ ctx, input }) => previewAttention({ ctx, input })),
+    decideMany: operatorProcedure
+      .input(ZAttentionDecideManyInput)
+      .mutation(({ ctx, input }) => decideManyAttention({ ctx, input })),
   }),
   brokers: router({
-    overview: operatorProcedure.query(async ({ ctx }) => {
-      const stats = await brokerCallStats(ctx.services.prisma);
-      const routing = ctx.services.brokers.routing;
-      return Promise.all(
-        ctx.services.brokers.all().map(async (broker) => ({
-          brokerId: broker.brokerId,
-          capabilities: broker.capabilities,
-          isDefault: routing.defaultBrokerId === broker.brokerId,
-          symbols: Object.entries(routing.bySymbol)
-            .filter(([, brokerId]) => brokerId === broker.brokerId)
-            .map(([symbol]) => symbol),
-          calls: stats.find((row) => row.brokerId === broker.brokerId) ?? {
-            brokerId: broker.brokerId,
-            inFlight: 0,
-            calls: 0,
-            errorRate: 0,
-            p50Ms: null,
-            p99Ms: null,
-          },
-          faults: await ctx.services.simulator.faults(broker.brokerId),
-        })),
-      );
-    }),
+    overview: operatorProcedure.query(({ ctx }) => brokerOverview({ ctx })),
     setFaults: operatorProcedure
-      .input(
-        z.object({
-          brokerId: z.string().min(1).max(32),
-          faults: ZBrokerFaults.partial().strict(),
-          reason: z
-            .string()
-            .trim()
-            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
-            .max(500),
-        }),
-      )
-      .mutation(async ({ ctx, input }) => {
-        ctx.services.brokers.get(input.brokerId);
-        const faults = await ctx.services.simulator.setFaults(input.brokerId, input.faults).catch((error: Error) => {
-          throw new DomainError("BAD_REQUEST", `${error.message} Nothing was changed.`);
-        });
-        await ctx.services.prisma.$transaction((tx) =>
-          recordAudit(tx, {
-            actor: ctx.actor,
-            action: "broker.faults",
-            targetType: "broker",
-            targetId: input.brokerId,
-            reason: input.reason,
-            detail: input.faults,
-          }),
-        );
-        return faults;
-      }),
+      .input(ZSetBrokerFaultsInput)
+      .mutation(({ ctx, input }) => setBrokerFaults({ ctx, input })),
   }),
   pending: router({
     list: operatorProcedure.query(({ ctx }) => listPending(ctx.services.prisma)),
     resolve: operatorProcedure
-      .input(
-        z.object({
-          orderId: z.uuid("That is not a valid order id."),
-          decision: z.enum(["CONFIRM", "CANCEL"]),
-          reason: z
-            .string()
-            .trim()
-            .min(5, "Give a reason of at least 5 characters; it is kept in the audit log.")
-            .max(500),
-        }),
-      )
-      .mutation(async ({ ctx, input }) => {
-        const order = await resolvePendingByOperator({ ctx: { services: ctx.services, actor: ctx.actor }, input });
-        return { orderId: order.id, status: order.status };
-      }),
+      .input(ZPendingResolveInput)
+      .mutation(({ ctx, input }) => resolvePendingByOperator({ ctx, input }).then(decided)),
+    preview: operatorProcedure.input(ZPendingPreviewInput).query(({ ctx, input }) => previewPending({ ctx, input })),
+    decideMany: operatorProcedure
+      .input(ZPendingDecideManyInput)
+      .mutation(({ ctx, input }) => decideManyPending({ ctx, input })),
   }),
   /** Broker callbacks the receiver refused and executions the ledger refused, newest first; operators review them. */
   quarantine: router({
@@ -160,16 +98,19 @@ export const adminRouter = router({
     review: operatorProcedure
       .input(ZQuarantineReviewInput)
       .mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
+    preview: operatorProcedure
+      .input(ZQuarantinePreviewInput)
+      .query(({ ctx, input }) => previewQuarantine({ ctx, input })),
+    decideMany: operatorProcedure
+      .input(ZQuarantineDecideManyInput)
+      .mutation(({ ctx, input }) => decideManyQuarantine({ ctx, input })),
   }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
   /** Executions booked for orders we had already closed, in the last 7 days, newest first: each wants an operator's look. */
   lateFills: operatorProcedure.query(({ ctx }) => listLateFills(ctx.services.prisma)),
   /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's
-   * receiver listens (the URL brokers post executions to; `start.ts --fresh` picks its port at random). */
-  pipeline: operatorProcedure.query(async ({ ctx }) => {
-    const { receiverUrl } = ctx.services;
-    return { ...(await pipelineView(ctx.services.prisma, `${receiverUrl}/health`)), receiverUrl };
-  }),
+   * receiver listens (the URL brokers post executions to). */
+  pipeline: operatorProcedure.query(({ ctx }) => pipelineStatus({ ctx })),
   /** Messages whose handler kept failing, each holding back its order's later messages; an operator can retry one now. */
   parkedMessages: router({
     list: operatorProcedure.query(({ ctx }) => listParkedMessages(ctx.services.prisma)),

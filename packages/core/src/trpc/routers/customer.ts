@@ -5,6 +5,7 @@ import { openOrderChanges } from "../../orders/changeStream";
 import { placeOrder } from "../../orders/placeOrder";
 import { ZPlaceOrderInput } from "../../orders/placeOrder.schema";
 import { getAccountOrder, listAccountOrders } from "../../orders/queries";
+import { ticketSettings } from "../../orders/ticketSettings";
 import { toOrderView } from "../../orders/views";
 import { router } from "../init";
 import { customerProcedure } from "../procedures";
@@ -17,6 +18,8 @@ export const accountRouter = router({
 
 export const marketRouter = router({
   quotes: customerProcedure.query(({ ctx }) => ctx.services.quotes.all()),
+  /** The commission rate and market-buy collar the order ticket estimates with: the ones the server charges. */
+  ticketSettings: customerProcedure.query(({ ctx }) => ticketSettings(ctx.services)),
 });
 
 export const ordersRouter = router({

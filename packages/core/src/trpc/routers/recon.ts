@@ -1,8 +1,16 @@
 // admin.recon.*: reconciliation reports and decisions for the operator console (shapes in docs/reconciliation.md).
 import { decideReconItem } from "../../recon/decide";
+import { decideManyReconItems, previewReconItems } from "../../recon/decideMany";
 import { listReconItems, listReconRuns } from "../../recon/queries";
 import { reconcileNow } from "../../recon/reconcileNow";
-import { ZReconDecideInput, ZReconItemsInput, ZReconRunInput, ZReconRunsInput } from "../../recon/recon.schema";
+import {
+  ZReconDecideInput,
+  ZReconDecideManyInput,
+  ZReconItemsInput,
+  ZReconPreviewInput,
+  ZReconRunInput,
+  ZReconRunsInput,
+} from "../../recon/recon.schema";
 import { router } from "../init";
 import { operatorProcedure } from "../procedures";
 
@@ -13,4 +21,8 @@ export const reconRouter = router({
     .input(ZReconItemsInput)
     .query(({ ctx, input }) => listReconItems(ctx.services.prisma, input)),
   decide: operatorProcedure.input(ZReconDecideInput).mutation(({ ctx, input }) => decideReconItem({ ctx, input })),
+  preview: operatorProcedure.input(ZReconPreviewInput).query(({ ctx, input }) => previewReconItems({ ctx, input })),
+  decideMany: operatorProcedure
+    .input(ZReconDecideManyInput)
+    .mutation(({ ctx, input }) => decideManyReconItems({ ctx, input })),
 });

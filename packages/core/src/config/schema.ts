@@ -1,0 +1,401 @@
+// Every setting Meridian's processes read, by concern: its environment variable, how it is read, its default, and the
+// line the README's configuration table shows for it (config/readme.test.ts keeps the two equal). The flat schema
+// reads the environment; the transform groups the values into the MeridianConfig the composition roots pass down.
+import { z } from "zod";
+import { KNOWN_BROKERS, parseBrokerRouting } from "../broker/registry";
+import { checkRetentionPolicy } from "../messaging/retention";
+import {
+  fraction,
+  listOf,
+  millisecondRange,
+  oneOf,
+  parsedBy,
+  port,
+  secretOfAtLeast,
+  setting,
+  text,
+  trueOrFalse,
+  url,
+  wholeNumber,
+} from "./setting";
+
+export const WORKER_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const ms = wholeNumber("milliseconds");
+const days = wholeNumber("days");
+
+/** BROKER_WEBHOOK_SECRET_<ID> for a broker id. */
+export function webhookSecretVariable(brokerId: string): string {
+  return `BROKER_WEBHOOK_SECRET_${brokerId.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+function webhookSecret(brokerId: string) {
+  return setting(text, {
+    unset: "random per `npm start`",
+    secret: true,
+    description: `HMAC secret of ${brokerId}'s execution webhooks (the worker's receiver and the simulator both need it)`,
+  });
+}
+
+const logging = {
+  LOG_LEVEL: setting(oneOf(LOG_LEVELS), {
+    default: "info",
+    description: `log level of every process (${LOG_LEVELS.join(", ")})`,
+  }),
+};
+
+const database = {
+  DATABASE_URL: setting(url(["postgres", "postgresql"], "postgresql://postgres@127.0.0.1:5432/postgres"), {
+    unset: "embedded PGlite",
+    description: "PostgreSQL to use instead of the embedded one",
+  }),
+  DB_POOL_SIZE: setting(wholeNumber("connections"), {
+    default: "10",
+    description: "database connections per process (`npm start` uses 4 against the embedded database)",
+  }),
+  EMBEDDED_PG_PORT: setting(port, {
+    default: "54329",
+    description: "where `npm start` serves the embedded database when `DATABASE_URL` is unset",
+  }),
+};
+
+const lock = {
+  REDIS_URL: setting(url(["redis", "rediss"], "redis://127.0.0.1:6379"), {
+    unset: "database lease lock",
+    description: "Redis for the account lock (fencing-token lease, renewed while held)",
+  }),
+  LOCK_LEASE_MS: setting(ms, {
+    default: "30000",
+    description: "account lock lease, renewed every third of it while the work runs",
+  }),
+  LOCK_WAIT_MS: setting(ms, {
+    default: "5000",
+    description: 'the longest wait for an account lock before "account busy, try again"',
+  }),
+};
+
+const transport = {
+  KAFKA_BROKERS: setting(listOf(/^[^\s:,]+:\d+$/, "a comma-separated list of host:port, e.g. 127.0.0.1:9092"), {
+    unset: "outbox polling",
+    description: "Kafka for the event pipeline (falls back to polling while Kafka is unreachable)",
+  }),
+  KAFKA_TOPIC_PREFIX: setting(text, {
+    unset: "no prefix",
+    description: "prefixes Kafka topic names and consumer groups (one Kafka shared by several systems or test runs)",
+  }),
+  KAFKA_PROBE_MS: setting(ms, {
+    default: "1000",
+    description: "how often the transport probes Kafka, to fall back to polling and to come back",
+  }),
+  KAFKA_CONSUMER_CONCURRENCY: setting(wholeNumber("partitions"), {
+    default: "4",
+    description: "partitions each Kafka consumer handles at once",
+  }),
+  KAFKA_REPLICATION_FACTOR: setting(wholeNumber("copies"), {
+    default: "1",
+    description: "replication factor of the topics Meridian creates",
+  }),
+};
+
+const parking = {
+  MESSAGE_PARK_AFTER_ATTEMPTS: setting(wholeNumber("attempts"), {
+    default: "10",
+    description:
+      "failed handler runs before a message parks its order's key (later messages of that order wait; [docs/pipeline.md](docs/pipeline.md), Parking)",
+  }),
+  MESSAGE_PARKED_RETRY_MS: setting(ms, { default: "60000", description: "first slow retry of a parked message" }),
+  MESSAGE_PARKED_RETRY_MAX_MS: setting(ms, {
+    default: "600000",
+    description: "cap of a parked message's doubling retry delay (never below `MESSAGE_PARKED_RETRY_MS`)",
+  }),
+};
+
+const brokers = {
+  BROKER_URL: setting(url(["http", "https"], "http://127.0.0.1:4100"), {
+    default: "http://127.0.0.1:4100",
+    description: "where the worker and the web reach the brokers (the simulator)",
+  }),
+  BROKER_ROUTING: setting(parsedBy(readRouting), {
+    default: "TSLA=harbor,NVDA=harbor,*=atlas",
+    description: "which broker each symbol goes to (`*` is every other symbol)",
+  }),
+  BROKER_TIMEOUT_MS: setting(ms, {
+    default: "5000",
+    description: "per-call timeout toward a broker; past it the order is `UNKNOWN`",
+  }),
+  BROKER_MAX_CONCURRENT: setting(wholeNumber("calls"), {
+    default: "8",
+    description: "each broker's bulkhead: calls in flight at once",
+  }),
+  BROKER_MAX_QUEUE: setting(wholeNumber("calls", 0), {
+    default: "200",
+    description: "each broker's bulkhead: calls waiting for a free slot",
+  }),
+  BROKER_BREAKER_FAILURES: setting(wholeNumber("calls"), {
+    default: "10",
+    description: "consecutive unknown outcomes that open a broker's circuit breaker",
+  }),
+  BROKER_BREAKER_HALF_OPEN_MS: setting(ms, {
+    default: "5000",
+    description: "how long an open circuit breaker waits before a half-open trial call",
+  }),
+  BROKER_WEBHOOK_SECRET_ATLAS: webhookSecret("atlas"),
+  BROKER_WEBHOOK_SECRET_HARBOR: webhookSecret("harbor"),
+};
+
+/**
+ * SUBMIT_RETRY_PROFILE: the demo profile retries in seconds; `production` waits 1, 2, 4, 8 minutes (ceilings,
+ * jittered), as in Toss SLASH 22, "How one Apple share reaches the customer". Each value can be overridden. The shape
+ * is gateway/retryPolicy.ts's RetryPolicy.
+ */
+export const RETRY_PROFILES = {
+  demo: { baseMs: 2_000, capMs: 30_000, maxAttempts: 5, lateArrivalMs: 15_000 },
+  production: { baseMs: 60_000, capMs: 8 * 60_000, maxAttempts: 5, lateArrivalMs: 120_000 },
+} as const satisfies Record<string, { baseMs: number; capMs: number; maxAttempts: number; lateArrivalMs: number }>;
+
+const demo = RETRY_PROFILES.demo;
+const production = RETRY_PROFILES.production;
+const retry = {
+  SUBMIT_RETRY_PROFILE: setting(oneOf(Object.keys(RETRY_PROFILES) as (keyof typeof RETRY_PROFILES)[]), {
+    default: "demo",
+    description: "`demo` retries in seconds; `production` waits up to 1, 2, 4, 8 minutes (full jitter)",
+  }),
+  SUBMIT_RETRY_BASE_MS: setting(ms, {
+    unset: `from the profile (\`${demo.baseMs}\`; production \`${production.baseMs}\`)`,
+    description: "ceiling of the first retry's delay for an order whose outcome is unknown; it doubles each attempt",
+  }),
+  SUBMIT_RETRY_CAP_MS: setting(ms, {
+    unset: `from the profile (\`${demo.capMs}\`; production \`${production.capMs}\`)`,
+    description: "the longest retry delay",
+  }),
+  SUBMIT_MAX_ATTEMPTS: setting(wholeNumber("attempts"), {
+    unset: `from the profile (\`${demo.maxAttempts}\`)`,
+    description: "attempts before an order of unknown outcome goes to `NEEDS_ATTENTION`",
+  }),
+  SUBMIT_LATE_ARRIVAL_MS: setting(ms, {
+    unset: `from the profile (\`${demo.lateArrivalMs}\`; production \`${production.lateArrivalMs}\`)`,
+    description:
+      'how long after we stopped waiting for an unanswered submit its request may still reach the broker; until then neither a cancel\'s "no such order" nor an operator\'s "mark rejected" closes the order',
+  }),
+  SUBMIT_ABANDONED_MS: setting(ms, {
+    default: "60000",
+    description: "a `SUBMITTING` order older than this lost its worker; recovery retries it",
+  }),
+};
+
+const tcc = {
+  TCC_DEADLINE_MS: setting(ms, {
+    default: "600000",
+    description: "a reservation still `TRYING` after this is settled by recovery or sent to the Pending queue",
+  }),
+};
+
+const recon = {
+  RECON_INTERVAL_MS: setting(wholeNumber("milliseconds", 1000), {
+    default: "300000",
+    description: "how often the recon role reconciles each broker",
+  }),
+  RECON_GRACE_MS: setting(wholeNumber("milliseconds", 0), {
+    default: "30000",
+    description: "executions younger than this are not judged yet (they may still arrive by webhook)",
+  }),
+};
+
+const retention = {
+  OUTBOX_RETENTION_DAYS: setting(days, {
+    default: "7",
+    description: "delivered outbox rows are pruned after this many days (docs/pipeline.md, Retention)",
+  }),
+  INBOX_RETENTION_DAYS: setting(days, {
+    default: "30",
+    description: "inbox guards are pruned after this many days; at least 7 more than `OUTBOX_RETENTION_DAYS`",
+  }),
+  REFUSED_CALLBACK_RETENTION_DAYS: setting(days, {
+    default: "90",
+    description:
+      "refused broker callbacks (and their reviews) are pruned after this many days; ledger refusals never are (docs/pipeline.md, Quarantine)",
+  }),
+};
+
+const invariants = {
+  INVARIANTS_INTERVAL_MS: setting(ms, {
+    default: "5000",
+    description:
+      "pause between two incremental passes of the invariant checker ([docs/invariants.md](docs/invariants.md))",
+  }),
+  INVARIANTS_GRACE_MS: setting(ms, {
+    default: "60000",
+    description:
+      "how long an execution may wait for the ledger before the checker reports it unbooked (`TRADE_UNBOOKED`)",
+  }),
+  INVARIANTS_FULL_SWEEP_MS: setting(ms, {
+    default: "3600000",
+    description: "how often the checker checks every account and order instead of what changed",
+  }),
+};
+
+const fees = {
+  COMMISSION_RATE: setting(fraction, {
+    default: "0.001",
+    description:
+      "commission on each execution's notional (payable with fee points, 1 point = 1 cent); the order ticket estimates with it",
+  }),
+};
+
+const orderFeed = {
+  ORDER_FEED_POLL_MS: setting(ms, {
+    default: "400",
+    description: "the web's order-change feed: how often it reads `order_events` while a screen is subscribed",
+  }),
+  ORDER_FEED_GAP_WAIT_MS: setting(ms, {
+    default: "30000",
+    description: "how long the order-change feed waits for an id that was skipped (a transaction still to commit)",
+  }),
+};
+
+const web = {
+  WEB_PORT: setting(port, { default: "3000", description: "where `npm start` serves the web app" }),
+  SESSION_SECRET: setting(secretOfAtLeast(32, "generate one with `openssl rand -base64 48`"), {
+    unset: "random per `npm start`",
+    secret: true,
+    description: "seals the session cookie (≥ 32 characters; required by `next start` in production)",
+  }),
+  SESSION_COOKIE_SECURE: setting(trueOrFalse, {
+    default: "false",
+    description: "`true` marks the session cookie Secure (behind TLS); off so the demo works over plain http",
+  }),
+};
+
+const worker = {
+  WORKER_ROLES: setting(
+    listOf(new RegExp(`^(${WORKER_ROLES.join("|")})$`), `a comma-separated list of ${WORKER_ROLES.join(", ")}`),
+    {
+      default: WORKER_ROLES.join(","),
+      description: "the worker's roles (`--roles` overrides it)",
+    },
+  ),
+  RECEIVER_PORT: setting(port, { default: "4200", description: "the worker's execution webhook" }),
+  RECEIVER_URL: setting(url(["http", "https"], "http://127.0.0.1:4200"), {
+    default: "http://127.0.0.1:4200",
+    description: "where the simulator posts executions and the console reads the pipeline's health",
+  }),
+};
+
+const simulator = {
+  BROKER_PORT: setting(port, { default: "4100", description: "the broker simulator's port" }),
+  BROKER_HOST: setting(text, { default: "127.0.0.1", description: "the address the broker simulator listens on" }),
+  BROKER_FILL_DELAY_MS: setting(millisecondRange, {
+    default: "150,600",
+    description: "the simulator's random delay before each execution, `min,max` (tests use `20,80`)",
+  }),
+};
+
+/** The environment variables, in the order the README lists them. */
+export const ZSettings = z.object({
+  ...logging,
+  ...database,
+  ...lock,
+  ...transport,
+  ...parking,
+  ...brokers,
+  ...retry,
+  ...tcc,
+  ...recon,
+  ...retention,
+  ...invariants,
+  ...fees,
+  ...orderFeed,
+  ...web,
+  ...worker,
+  ...simulator,
+});
+
+/** BROKER_ROUTING, read as the registry reads it, and naming only brokers we have a contract with. */
+function readRouting(value: string) {
+  const routing = parseBrokerRouting(value);
+  const known = KNOWN_BROKERS.map(({ brokerId }) => brokerId);
+  for (const brokerId of [routing.defaultBrokerId, ...Object.values(routing.bySymbol)])
+    if (!known.includes(brokerId)) throw new Error(`names unknown broker "${brokerId}" (known: ${known.join(", ")})`);
+  return routing;
+}
+
+/** Settings grouped by the part of the system that uses them; what composition roots and roles receive. */
+export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
+  const profile = RETRY_PROFILES[env.SUBMIT_RETRY_PROFILE];
+  const parkedRetryMs = env.MESSAGE_PARKED_RETRY_MS;
+  const messageRetention = { outboxDays: env.OUTBOX_RETENTION_DAYS, inboxDays: env.INBOX_RETENTION_DAYS };
+  try {
+    checkRetentionPolicy(messageRetention);
+  } catch (error) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["INBOX_RETENTION_DAYS"],
+      message: (error as Error).message,
+      input: env.INBOX_RETENTION_DAYS,
+    });
+    return z.NEVER;
+  }
+  return {
+    log: { level: env.LOG_LEVEL },
+    database: { url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, embeddedPort: env.EMBEDDED_PG_PORT },
+    lock: { redisUrl: env.REDIS_URL, leaseMs: env.LOCK_LEASE_MS, waitMs: env.LOCK_WAIT_MS },
+    transport: {
+      kafkaBrokers: env.KAFKA_BROKERS ?? [],
+      topicPrefix: env.KAFKA_TOPIC_PREFIX ?? "",
+      probeMs: env.KAFKA_PROBE_MS,
+      consumerConcurrency: env.KAFKA_CONSUMER_CONCURRENCY,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    },
+    parking: {
+      parkAfterAttempts: env.MESSAGE_PARK_AFTER_ATTEMPTS,
+      parkedRetryMs,
+      parkedRetryMaxMs: Math.max(parkedRetryMs, env.MESSAGE_PARKED_RETRY_MAX_MS),
+    },
+    brokers: {
+      url: env.BROKER_URL,
+      routing: env.BROKER_ROUTING,
+      timeoutMs: env.BROKER_TIMEOUT_MS,
+      resilience: {
+        maxConcurrent: env.BROKER_MAX_CONCURRENT,
+        maxQueue: env.BROKER_MAX_QUEUE,
+        breakerFailures: env.BROKER_BREAKER_FAILURES,
+        halfOpenAfterMs: env.BROKER_BREAKER_HALF_OPEN_MS,
+      },
+      /** By broker id; a process that needs a secret refuses to start without it (webhookSecretFor). */
+      webhookSecrets: {
+        atlas: env.BROKER_WEBHOOK_SECRET_ATLAS,
+        harbor: env.BROKER_WEBHOOK_SECRET_HARBOR,
+      } as Record<string, string | undefined>,
+    },
+    retry: {
+      profile: env.SUBMIT_RETRY_PROFILE,
+      baseMs: env.SUBMIT_RETRY_BASE_MS ?? profile.baseMs,
+      capMs: env.SUBMIT_RETRY_CAP_MS ?? profile.capMs,
+      maxAttempts: env.SUBMIT_MAX_ATTEMPTS ?? profile.maxAttempts,
+      lateArrivalMs: env.SUBMIT_LATE_ARRIVAL_MS ?? profile.lateArrivalMs,
+    },
+    recovery: { abandonedSubmitMs: env.SUBMIT_ABANDONED_MS },
+    tcc: { deadlineMs: env.TCC_DEADLINE_MS },
+    recon: { intervalMs: env.RECON_INTERVAL_MS, graceMs: env.RECON_GRACE_MS },
+    retention: { ...messageRetention, refusedCallbackDays: env.REFUSED_CALLBACK_RETENTION_DAYS },
+    invariants: {
+      intervalMs: env.INVARIANTS_INTERVAL_MS,
+      graceMs: env.INVARIANTS_GRACE_MS,
+      fullSweepMs: env.INVARIANTS_FULL_SWEEP_MS,
+    },
+    fees: { commissionRate: env.COMMISSION_RATE },
+    orderFeed: { pollMs: env.ORDER_FEED_POLL_MS, gapWaitMs: env.ORDER_FEED_GAP_WAIT_MS },
+    web: { port: env.WEB_PORT, sessionSecret: env.SESSION_SECRET, sessionCookieSecure: env.SESSION_COOKIE_SECURE },
+    worker: {
+      roles: env.WORKER_ROLES as WorkerRole[],
+      receiverPort: env.RECEIVER_PORT,
+      receiverUrl: env.RECEIVER_URL,
+    },
+    simulator: { port: env.BROKER_PORT, host: env.BROKER_HOST, fillDelayMs: env.BROKER_FILL_DELAY_MS },
+  };
+});
+
+export type MeridianConfig = z.output<typeof ZMeridianConfig>;

@@ -1,0 +1,16 @@
+import type { PrismaClient } from "@meridian/db";
+import { Redis } from "ioredis";
+import { DatabaseAccountLock } from "./databaseLock";
+import { DEFAULT_LOCK_OPTIONS, type AccountLock } from "./port";
+import { RedisAccountLock } from "./redisLock";
+
+/** The lock adapter, chosen once by the composition root: REDIS_URL set → the Redis lock; unset → database leases. */
+export function createAccountLock(
+  prisma: PrismaClient,
+  settings: { redisUrl?: string; leaseMs: number; waitMs: number },
+): AccountLock {
+  const options = { ...DEFAULT_LOCK_OPTIONS, leaseMs: settings.leaseMs, waitMs: settings.waitMs };
+  if (settings.redisUrl)
+    return new RedisAccountLock(new Redis(settings.redisUrl, { maxRetriesPerRequest: 2 }), options);
+  return new DatabaseAccountLock(prisma, options);
+}

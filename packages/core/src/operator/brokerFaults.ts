@@ -1,0 +1,30 @@
+// An operator flips a simulated broker's fault switches (to rehearse a failure) with a reason. The simulator owns
+// the switches, so the change is made there first and audited only once it took: a refused change leaves no row.
+import { recordAudit } from "../audit/audit";
+import type { BrokerFaults } from "../broker/wire";
+import type { CoreServices } from "../services";
+import { DomainError } from "../shared/errors";
+import type { TSetBrokerFaultsInput } from "./brokerFaults.schema";
+
+export interface SetBrokerFaultsRequest {
+  ctx: { services: Pick<CoreServices, "prisma" | "brokers" | "simulator">; actor: string };
+  input: TSetBrokerFaultsInput;
+}
+
+export async function setBrokerFaults({ ctx, input }: SetBrokerFaultsRequest): Promise<BrokerFaults> {
+  ctx.services.brokers.get(input.brokerId); // an unknown broker is refused before the simulator is asked
+  const faults = await ctx.services.simulator.setFaults(input.brokerId, input.faults).catch((error: Error) => {
+    throw new DomainError("BAD_REQUEST", `${error.message} Nothing was changed.`);
+  });
+  await ctx.services.prisma.$transaction((tx) =>
+    recordAudit(tx, {
+      actor: ctx.actor,
+      action: "broker.faults",
+      targetType: "broker",
+      targetId: input.brokerId,
+      reason: input.reason,
+      detail: input.faults,
+    }),
+  );
+  return faults;
+}
