@@ -1,5 +1,5 @@
-// Starts the simulated partner brokers (atlas, harbor) behind one HTTP server. Tests call createBrokerServer in-process;
-// main.ts calls it from the environment.
+// Starts the simulated partner brokers (atlas, harbor) behind one HTTP server. Tests call createBrokerServer
+// in-process; main.ts calls it from the environment.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";

@@ -1,4 +1,5 @@
-// A broker's orders, keyed by our clientOrderId (the idempotency key), and the checks a partner makes before taking one.
+// A broker's orders, keyed by our clientOrderId (the idempotency key), and the checks a partner makes before taking
+// one.
 import type {
   BrokerExecution,
   BrokerOrderRequest,

@@ -3,7 +3,9 @@ import { apiSession, BOB, OPERATOR, signIn, trpcMutation, trpcQuery } from "./su
 
 const OPERATORS_ONLY = "This console is for operators. Sign in with an operator account.";
 
-/** Where the worker's receiver listens: `start.ts --fresh` picks a free port, which the console's pipeline view reports. */
+/**
+ * Where the worker's receiver listens: `start.ts --fresh` picks a free port, which the console's pipeline view reports.
+ */
 async function receiverUrl(playwright: Parameters<typeof apiSession>[0], baseURL: string | undefined): Promise<string> {
   const operator = await apiSession(playwright, baseURL, OPERATOR.email);
   try {

@@ -6,7 +6,8 @@ export const REQUEST_PATH_HEADER = "x-meridian-path";
 
 export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
-  // Always overwritten: a client cannot pick where the login page sends it back to (login also accepts same-site paths only).
+  // Always overwritten: a client cannot pick where the login page sends it back to (login also accepts same-site paths
+  // only).
   headers.set(REQUEST_PATH_HEADER, request.nextUrl.pathname);
   return NextResponse.next({ request: { headers } });
 }

@@ -118,7 +118,8 @@ describeKafka("Kafka consumer killed mid-batch", () => {
     expect(transport.counters.ledger!.skippedConsumed).toBe(markedByDoomed - committed);
     expect(redelivered).toBeGreaterThanOrEqual(markedByDoomed - committed);
 
-    // Everything again: the group's offsets back to the start, every delivery mark erased. Only the inbox stands in the way.
+    // Everything again: the group's offsets back to the start, every delivery mark erased. Only the inbox stands in the
+    // way.
     firstRun.abort();
     await running;
     // Offsets were committed for everything handled (on the way out at the latest).

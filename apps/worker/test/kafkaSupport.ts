@@ -20,7 +20,10 @@ export function describeKafka(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-/** Every unique execution applied once: one receipt, one inbox row, one FILL; fills equal the broker's totals; books exact. */
+/**
+ * Every unique execution applied once: one receipt, one inbox row, one FILL; fills equal the broker's totals; books
+ * exact.
+ */
 export async function expectExactlyOnce(
   system: TestSystem,
   orders: Order[],

@@ -81,7 +81,10 @@ describe("reconciliation against the broker simulator", () => {
     return found[0]!;
   };
 
-  /** Everything a run must not touch: orders, balances, holdings, points, ledger entries and receipts, outside chloe's account. */
+  /**
+   * Everything a run must not touch: orders, balances, holdings, points, ledger entries and receipts, outside chloe's
+   * account.
+   */
   const books = async (except: AccountRef) => {
     const where = { accountId: { not: except.id } };
     const [orders, cash, holdings, points, ledgerEntries, receipts, audit] = await Promise.all([

@@ -1,6 +1,7 @@
-// A whole Meridian back end for cross-process tests: a fresh database, the broker simulator as its own process, and
-// the worker's roles (receiver on a real port, gateway, ledger, recovery) wired exactly as main.ts wires them. The
-// transport is polling unless the test passes `kafka` (then with topics and consumer groups of its own on that cluster).
+// A whole Meridian back end for cross-process tests: a fresh database, the broker simulator as its own process, and the
+// worker's roles (receiver on a real port, gateway, ledger, recovery) wired exactly as main.ts wires them. The
+// transport is polling unless the test passes `kafka` (then with topics and consumer groups of its own on that
+// cluster).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";

@@ -16,11 +16,16 @@ export interface CoreServices {
   quotes: QuoteService;
   /** Fault switches of the simulated brokers, for the console. */
   simulator: SimulatorControl;
-  /** Order changes for live screens; it polls only while someone subscribes, so processes without subscribers never start it. */
+  /**
+   * Order changes for live screens; it polls only while someone subscribes, so processes without subscribers never
+   * start it.
+   */
   orderFeed: OrderFeed;
   /** Where the worker's execution receiver listens; the console reads the pipeline's health from its /health. */
   receiverUrl: string;
-  /** Retries of unknown outcomes and the late-arrival window, which operator actions must respect as the gateway does. */
+  /**
+   * Retries of unknown outcomes and the late-arrival window, which operator actions must respect as the gateway does.
+   */
   retryPolicy: RetryPolicy;
   /** The process's settings, read once at start (config/): what domain functions price and time things with. */
   config: MeridianConfig;

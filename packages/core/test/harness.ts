@@ -72,7 +72,9 @@ export interface Harness {
   services: CoreServices;
   broker: ScriptedBroker;
   account(email: string): Promise<AccountRef>;
-  /** The tRPC API as the demo user `email` calls it (their role from the database), or as an anonymous caller (null). */
+  /**
+   * The tRPC API as the demo user `email` calls it (their role from the database), or as an anonymous caller (null).
+   */
   caller(email: string | null): Promise<ApiCaller>;
   close(): Promise<void>;
 }

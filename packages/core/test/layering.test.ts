@@ -23,7 +23,9 @@ export interface LayeringMap {
   packages: Map<string, string[]>;
 }
 
-/** The two tables of the map: `| 5 | \`orders/\` | … |` rows and `| \`apps/web\` | \`@meridian/core/trpc\` … |` rows. */
+/**
+ * The two tables of the map: `| 5 | \`orders/\` | … |` rows and `| \`apps/web\` | \`@meridian/core/trpc\` … |` rows.
+ */
 export function readLayeringMap(markdown: string): LayeringMap {
   const layers = new Map<string, number>();
   for (const [, layer, folder] of markdown.matchAll(/^\| (\d+) \| `([a-z]+)\/` \|/gm))

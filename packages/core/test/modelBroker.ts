@@ -42,7 +42,9 @@ export type CallFault =
 /** Why a call did not return within its step. */
 export type Parked = "hung" | "slow";
 
-/** How the broker can be asked about an order: lookup by our id (atlas), its daily report only (harbor), or not at all. */
+/**
+ * How the broker can be asked about an order: lookup by our id (atlas), its daily report only (harbor), or not at all.
+ */
 export type LookupMode = "lookup" | "report" | "none";
 
 export interface BrokerProfile {

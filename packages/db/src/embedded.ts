@@ -27,7 +27,10 @@ export async function startEmbeddedPostgres(
   };
 }
 
-/** Frontend messages after which the same connection must speak next: Parse, Bind, Describe, Execute, Close, Flush, CopyData. */
+/**
+ * Frontend messages after which the same connection must speak next: Parse, Bind, Describe, Execute, Close, Flush,
+ * CopyData.
+ */
 const MID_CYCLE = new Set([0x50, 0x42, 0x44, 0x45, 0x43, 0x48, 0x64]);
 
 interface QueuedMessage {

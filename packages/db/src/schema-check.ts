@@ -1,5 +1,6 @@
-// Start-up DDL validation (Flyway + `ddl-auto: validate`, as in Toss Bank's talk "A completely new loan system"): the live database must match the Prisma
-// datamodel the client was generated from, or the process refuses to start and names every difference.
+// Start-up DDL validation (Flyway + `ddl-auto: validate`, as in Toss Bank's talk "A completely new loan system"): the
+// live database must match the Prisma datamodel the client was generated from, or the process refuses to start and
+// names every difference.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";

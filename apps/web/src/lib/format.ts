@@ -63,7 +63,9 @@ export function minuteText(iso: string): string {
   return p ? `${p.hour}:${p.minute}` : iso;
 }
 
-/** Ledger amounts: cash to the cent, shares without trailing zeros, always signed. A debit ("USD:DEBIT") as its asset. */
+/**
+ * Ledger amounts: cash to the cent, shares without trailing zeros, always signed. A debit ("USD:DEBIT") as its asset.
+ */
 export function signedAmount(value: string, asset: string): string {
   const [unit] = asset.split(":");
   const body = unit === "USD" || unit === "KRW" ? formatFixed(value, 2) : formatQuantity(value);

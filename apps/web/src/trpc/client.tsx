@@ -19,7 +19,9 @@ function getQueryClient(): QueryClient {
   return browserQueryClient;
 }
 
-/** A session that expired while a screen was polling: send the person to sign in again instead of showing stale data. */
+/**
+ * A session that expired while a screen was polling: send the person to sign in again instead of showing stale data.
+ */
 function sendToLoginWhenSignedOut(error: unknown) {
   if (
     error instanceof TRPCClientError &&

@@ -84,7 +84,8 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     services = { ...createCoreServices({ env, prisma: db.prisma }), logger: pino({ level: "silent" }) };
     app = createReceiverApp(services);
     const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email: "alice@demo.meridian" } } });
-    // A limit order needs no quote; it is never submitted here (no gateway runs), which the receiver does not care about.
+    // A limit order needs no quote; it is never submitted here (no gateway runs), which the receiver does not care
+    // about.
     order = await placeOrder({
       ctx: { services, account: { id: account.id, accountNo: account.accountNo }, actor: "test" },
       input: ZPlaceOrderInput.parse({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "10.00" }),

@@ -3,7 +3,10 @@
 // of them runs each broker's pass (see claimScheduledRun). On-demand runs come from the console (admin.recon.run).
 import { reconcileOnSchedule, sleep, type CoreServices, type MeridianConfig, type ReconSchedule } from "@meridian/core";
 
-/** The schedule for RECON_INTERVAL_MS and RECON_GRACE_MS: each window reaches back over twice the grace, at least a minute. */
+/**
+ * The schedule for RECON_INTERVAL_MS and RECON_GRACE_MS: each window reaches back over twice the grace, at least a
+ * minute.
+ */
 export function reconSchedule({ intervalMs, graceMs }: MeridianConfig["recon"]): ReconSchedule {
   return { intervalMs, graceMs, overlapMs: Math.max(60_000, 2 * graceMs) };
 }

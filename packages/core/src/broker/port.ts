@@ -1,5 +1,6 @@
-// The one internal interface every partner broker sits behind (the "order-request server" isolation of Toss SLASH 22, "How one Apple share reaches the customer"): the
-// gateway, the receiver and reconciliation speak only this; a new broker is one more adapter.
+// The one internal interface every partner broker sits behind (the "order-request server" isolation of Toss SLASH 22,
+// "How one Apple share reaches the customer"): the gateway, the receiver and reconciliation speak only this; a new
+// broker is one more adapter.
 
 // The shapes that cross the wire live once, in ./wire, as zod schemas with their inferred types.
 import type { BrokerOrderRequest, BrokerOrderView, CancelResult, Quote, SubmitResult } from "./wire";

@@ -9,7 +9,10 @@ import type { Order, PrismaClient, Tx } from "@meridian/db";
 /** Reasons of an unknown outcome whose request cannot still be on its way. */
 const SETTLED_REASONS = new Set(["SERVER_ERROR", "NOT_SENT"]);
 
-/** Milliseconds until no submit of ours can still arrive at the broker; 0 when none can, Infinity while one is in flight. */
+/**
+ * Milliseconds until no submit of ours can still arrive at the broker; 0 when none can, Infinity while one is in
+ * flight.
+ */
 export async function submitMayArriveForMs(
   db: PrismaClient | Tx,
   order: Pick<Order, "id" | "status">,

@@ -1,6 +1,7 @@
 /**
- * When to try an order of unknown outcome again: exponential backoff with full jitter (AWS Architecture Blog),
- * bounded by a cap and an attempt limit (SUBMIT_RETRY_PROFILE and its overrides, config/). Production uses minutes (1, 2, 4, 8, as in Toss SLASH 22, "How one Apple share reaches the customer"); the demo, seconds.
+ * When to try an order of unknown outcome again: exponential backoff with full jitter (AWS Architecture Blog), bounded
+ * by a cap and an attempt limit (SUBMIT_RETRY_PROFILE and its overrides, config/). Production uses minutes (1, 2, 4, 8,
+ * as in Toss SLASH 22, "How one Apple share reaches the customer"); the demo, seconds.
  */
 export interface RetryPolicy {
   baseMs: number;

@@ -299,7 +299,8 @@ const tradeUnbooked: InvariantCheck = {
   invariant: "TRADE_UNBOOKED",
   scopedBy: "order",
   async find(db, inScope, clock) {
-    // Booked is decided by the ledger entries alone, so it stays true whichever path books a trade (a fill, a late fill).
+    // Booked is decided by the ledger entries alone, so it stays true whichever path books a trade (a fill, a late
+    // fill).
     const rows = await db.$queryRaw<
       {
         receipt_id: string;

@@ -1,6 +1,7 @@
 // The account lock's promises, for both adapters: one holder at a time, bounded waiting, growing fencing tokens, a
-// holder can only release its own lease, the lease is renewed while work runs, and (the lost-update timeline of Toss SLASH 22, "How one Apple share reaches the customer") a holder
-// whose lease expired mid-work cannot commit after its successor.
+// holder can only release its own lease, the lease is renewed while work runs, and (the lost-update timeline of Toss
+// SLASH 22, "How one Apple share reaches the customer") a holder whose lease expired mid-work cannot commit after its
+// successor.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";

@@ -1,5 +1,6 @@
-// The embedded default: lease rows in `account_lock_leases` (the "account lock table" of Toss SLASH 22, "How one Apple share reaches the customer"). Right for one database.
-// The row is never deleted, so its fencing counter only grows; a released lease just has an expiry in the past.
+// The embedded default: lease rows in `account_lock_leases` (the "account lock table" of Toss SLASH 22, "How one Apple
+// share reaches the customer"). Right for one database. The row is never deleted, so its fencing counter only grows; a
+// released lease just has an expiry in the past.
 import type { PrismaClient } from "@meridian/db";
 import { LocalQueue, withLease, type LeaseBackend } from "./lease";
 import { DEFAULT_LOCK_OPTIONS, type AccountLock, type LockGrant, type LockOptions } from "./port";

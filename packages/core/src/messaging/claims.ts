@@ -84,7 +84,9 @@ export async function claimRows(prisma: PrismaClient, ids: string[], claimMs: nu
   return states;
 }
 
-/** Keeps claims this consumer holds alive while a handler runs, and while it works (retries, waits) on rows before them. */
+/**
+ * Keeps claims this consumer holds alive while a handler runs, and while it works (retries, waits) on rows before them.
+ */
 export async function extendClaims(prisma: PrismaClient, ids: string[], claimMs: number): Promise<void> {
   if (ids.length === 0) return;
   await prisma.$executeRaw`
@@ -148,7 +150,9 @@ export interface DeliveryOptions {
   via?: DeliveredVia;
 }
 
-/** Runs the handler for one claimed row and records the outcome; false when it failed (the row comes back, or parks). */
+/**
+ * Runs the handler for one claimed row and records the outcome; false when it failed (the row comes back, or parks).
+ */
 export async function deliver(
   prisma: PrismaClient,
   message: OutboxMessage,

@@ -185,7 +185,9 @@ async function deliverOne(
   }
 }
 
-/** Another consumer holds this row, or an earlier row of its key (a sweeper finishing it, a mode change): wait for it. */
+/**
+ * Another consumer holds this row, or an earlier row of its key (a sweeper finishing it, a mode change): wait for it.
+ */
 async function waitWhileBusy(
   options: KafkaConsumerOptions,
   message: OutboxMessage,

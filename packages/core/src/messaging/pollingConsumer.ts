@@ -19,7 +19,9 @@ export interface PollingConsumerOptions {
   batchSize?: number;
   idleMs?: number;
   claimMs?: number;
-  /** Only rows at least this old: the sweeper that runs beside a Kafka consumer and picks up what Kafka did not deliver. */
+  /**
+   * Only rows at least this old: the sweeper that runs beside a Kafka consumer and picks up what Kafka did not deliver.
+   */
   olderThanMs?: number;
   parking?: ParkingPolicy;
 }

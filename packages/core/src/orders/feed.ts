@@ -150,7 +150,9 @@ export class OrderFeed {
     );
   }
 
-  /** One read: rows past the cursor plus late arrivals in the gaps. True when the batch was full (read again at once). */
+  /**
+   * One read: rows past the cursor plus late arrivals in the gaps. True when the batch was full (read again at once).
+   */
   private async poll(run: PollerRun): Promise<boolean> {
     this.expireGaps(run);
     const rows: EventRow[] = await this.options.prisma.orderEvent.findMany({

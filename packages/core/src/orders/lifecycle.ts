@@ -53,14 +53,19 @@ export const TRANSITIONS: { readonly [From in OrderStatus]: { readonly [To in Or
   EXPIRED: { FILLED: ["LATE_FILL"] },
 };
 
-/** The only changes a terminal order still takes without changing status: a late fill, and giving back a hold left behind. */
+/**
+ * The only changes a terminal order still takes without changing status: a late fill, and giving back a hold left
+ * behind.
+ */
 const TERMINAL_AMENDMENTS: ReadonlySet<string> = new Set(["LATE_FILL", "RESERVATION_RELEASED"]);
 
 export function mayTransition(from: OrderStatus, to: OrderStatus, kind: string): boolean {
   return TRANSITIONS[from][to]?.includes(kind) ?? false;
 }
 
-/** A status change the lifecycle does not allow: a bug in the caller, never a business outcome. Aborts the transaction. */
+/**
+ * A status change the lifecycle does not allow: a bug in the caller, never a business outcome. Aborts the transaction.
+ */
 export class IllegalTransitionError extends Error {
   constructor(
     readonly orderId: string,
@@ -94,7 +99,9 @@ export interface OrderChange {
   detail?: Prisma.InputJsonValue;
 }
 
-/** The one way an order row changes: the lifecycle check, a compare-and-set on version, and a timeline event beside it. */
+/**
+ * The one way an order row changes: the lifecycle check, a compare-and-set on version, and a timeline event beside it.
+ */
 export async function changeOrder(tx: Tx, order: Order, change: OrderChange): Promise<Order> {
   assertTransition(order, change);
   const { count } = await tx.order.updateMany({

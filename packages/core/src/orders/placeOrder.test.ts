@@ -115,7 +115,8 @@ describe("placeOrder", () => {
       ),
     );
     const outcomes = await Promise.all(attempts);
-    // Each order holds 40 × 124.87 + 5.20 commission (4.9948 + 40 × half a cent, rounded up) = 5000.00, so exactly 10 fit in $50,000.
+    // Each order holds 40 × 124.87 + 5.20 commission (4.9948 + 40 × half a cent, rounded up) = 5000.00, so exactly 10
+    // fit in $50,000.
     expect(outcomes.filter((outcome) => outcome === "placed")).toHaveLength(10);
     expect(
       outcomes

@@ -1,6 +1,6 @@
-// An operator's decision on a reconciliation item. Approval applies the proposed fix in one transaction with the
-// item's CAS and the audit row: under the account lock when it changes an order, through the orders module's own
-// answers (orders/brokerAnswers.ts settles the TCC reservation). The fix is applied only to the order state it was proposed
+// An operator's decision on a reconciliation item. Approval applies the proposed fix in one transaction with the item's
+// CAS and the audit row: under the account lock when it changes an order, through the orders module's own answers
+// (orders/brokerAnswers.ts settles the TCC reservation). The fix is applied only to the order state it was proposed
 // against; if the order moved since the run, nothing changes and the operator is told to run reconciliation again.
 import type { DbOrTx, Order, Prisma, ReconFix, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";

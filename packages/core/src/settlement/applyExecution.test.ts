@@ -356,7 +356,8 @@ describe("applyExecution: late fills and debits", () => {
   it("a buy fill above its market order's hold makes a debit, never a negative available", async () => {
     h.broker.prices.set("NVDA", "100.00");
     await h.services.quotes.refreshNow();
-    // Exactly the hold: 1 × 105.00 (ask + 5 % collar) + 0.11 commission (0.105 and half a cent of rounding allowance, rounded up).
+    // Exactly the hold: 1 × 105.00 (ask + 5 % collar) + 0.11 commission (0.105 and half a cent of rounding allowance,
+    // rounded up).
     const account = await openAccount("105.11");
     const order = await acceptedOrder(account, { symbol: "NVDA", side: "BUY", type: "MARKET", quantity: "1" });
     expect(await cashOf(account)).toEqual({ available: "0.00", held: "105.11", debit: "0.00" });

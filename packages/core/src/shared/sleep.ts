@@ -1,5 +1,5 @@
-// Waiting, once for the whole code base (the worker's loops, the broker simulator, scripts). Kept free of imports so the
-// simulator can take it through @meridian/core/sleep without loading the domain.
+// Waiting, once for the whole code base (the worker's loops, the broker simulator, scripts). Kept free of imports so
+// the simulator can take it through @meridian/core/sleep without loading the domain.
 
 /**
  * Resolves after `ms`, or at once when `signal` aborts (already aborted: at once). Never rejects: every caller is a

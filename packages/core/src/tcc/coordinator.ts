@@ -4,7 +4,9 @@ import type { Order, TccStatus, Tx } from "@meridian/db";
 import { DomainError } from "../shared/errors";
 import { participantsOf } from "./participants";
 
-/** Opens the order's TCC transaction; recovery settles it if it is still TRYING after `deadlineMs` (TCC_DEADLINE_MS). */
+/**
+ * Opens the order's TCC transaction; recovery settles it if it is still TRYING after `deadlineMs` (TCC_DEADLINE_MS).
+ */
 export async function beginTcc(tx: Tx, orderId: string, deadlineMs: number): Promise<string> {
   const record = await tx.tccTransaction.create({ data: { orderId, deadline: new Date(Date.now() + deadlineMs) } });
   return record.id;

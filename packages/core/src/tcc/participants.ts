@@ -17,7 +17,10 @@ export interface TccParticipant {
   confirm(tx: Tx, transactionId: string): Promise<BarrierVerdict>;
   /** Releases what `order` still reserves with this participant. */
   cancel(tx: Tx, transactionId: string, order: Order): Promise<BarrierVerdict>;
-  /** A completed order gives back the unused rest of a confirmed reservation (a market buy's collar); the fence stays CONFIRMED. */
+  /**
+   * A completed order gives back the unused rest of a confirmed reservation (a market buy's collar); the fence stays
+   * CONFIRMED.
+   */
   releaseRemainder(tx: Tx, order: Order): Promise<void>;
 }
 

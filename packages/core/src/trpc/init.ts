@@ -15,7 +15,10 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-/** Domain errors become TRPCErrors with the same category; anything else is an internal error whose detail is logged, not shown. */
+/**
+ * Domain errors become TRPCErrors with the same category; anything else is an internal error whose detail is logged,
+ * not shown.
+ */
 const domainErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {

@@ -48,7 +48,10 @@ export interface History {
   funding: Funding;
   /** At the end, whether requests still on the wire arrive before the window closes, or are lost. */
   lateArrivesAtEnd: boolean;
-  /** What the operators do at the end with an order the gateway gave up on: retry it, or mark it rejected (retry if refused). */
+  /**
+   * What the operators do at the end with an order the gateway gave up on: retry it, or mark it rejected (retry if
+   * refused).
+   */
   attentionPolicy: "retry" | "reject";
   steps: Step[];
 }

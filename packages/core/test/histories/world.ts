@@ -156,7 +156,9 @@ export async function letTimePass(world: World): Promise<void> {
   await prisma.$executeRaw`UPDATE tcc_transactions SET deadline = deadline - ${TIME_STEP}::interval WHERE order_id = ANY(${orders}::uuid[])`;
 }
 
-/** The reservation deadlines of this history's open reservations are past (recovery may now settle or escalate them). */
+/**
+ * The reservation deadlines of this history's open reservations are past (recovery may now settle or escalate them).
+ */
 export async function forceDeadlinesPast(world: World): Promise<void> {
   await world.prisma.$executeRaw`
     UPDATE tcc_transactions SET deadline = now() - interval '1 second'
@@ -184,7 +186,8 @@ export async function accountState(world: World): Promise<string> {
       select: { orderId: true, status: true, version: true },
       orderBy: { orderId: "asc" },
     }),
-    // With the topic, the count reads the (topic, key) index instead of the whole outbox, which grows with every history.
+    // With the topic, the count reads the (topic, key) index instead of the whole outbox, which grows with every
+    // history.
     prisma.outboxEvent.count({
       where: { topic: { in: [TOPICS.orderCommands, TOPICS.executions] }, key: { in: world.orders } },
     }),

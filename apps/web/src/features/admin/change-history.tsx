@@ -21,7 +21,9 @@ const ENTITY_LABEL: Record<string, string> = {
   points_balances: "Points",
 };
 
-/** "Cash USD", "Holding AAPL", "Points": which row of the account changed (keys are `accountId/currency` and the like). */
+/**
+ * "Cash USD", "Holding AAPL", "Points": which row of the account changed (keys are `accountId/currency` and the like).
+ */
 function entityText(entry: HistoryEntry): string {
   const label = ENTITY_LABEL[entry.entity] ?? entry.entity;
   const slash = entry.entityKey.indexOf("/");

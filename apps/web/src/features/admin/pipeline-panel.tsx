@@ -8,7 +8,9 @@ import { useTRPC } from "@/trpc/client";
 
 const ageText = (ms: number | null) => (ms === null ? "—" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-/** The event pipeline: which transport carries messages now (Kafka, or polling the outbox), and each topic's backlog. */
+/**
+ * The event pipeline: which transport carries messages now (Kafka, or polling the outbox), and each topic's backlog.
+ */
 export function PipelinePanel() {
   const trpc = useTRPC();
   const pipeline = useQuery({ ...trpc.admin.pipeline.queryOptions(), refetchInterval: 2000 });

@@ -1,10 +1,11 @@
-// Words and colours for the Quarantine's reason codes, sources and review statuses. A record over the server's own union, so a code added there
-// fails the type check here until it has a label.
+// Words and colours for the Quarantine's reason codes, sources and review statuses. A record over the server's own
+// union, so a code added there fails the type check here until it has a label.
 import type { QuarantineEntry, QuarantineStatus } from "./router-types";
 
 export type QuarantineReasonCode = QuarantineEntry["reasonCode"];
 
-// Possibly hostile = red, broken or inconsistent = amber, addressed to nothing we know = grey, refused by the ledger = violet.
+// Possibly hostile = red, broken or inconsistent = amber, addressed to nothing we know = grey, refused by the ledger =
+// violet.
 export const REASON_CODE: Record<QuarantineReasonCode, { meaning: string; tone: string }> = {
   SIGNATURE: {
     meaning: "missing, wrong or stale signature: not proven to come from the broker",

@@ -21,7 +21,9 @@ export function byDecimal<Row>(): SortingFn<Row> {
   };
 }
 
-/** A react-table grid's header: sortable columns are buttons showing ▲/▼, with aria-sort for assistive tech and tests. */
+/**
+ * A react-table grid's header: sortable columns are buttons showing ▲/▼, with aria-sort for assistive tech and tests.
+ */
 export function SortableHead<Row>({ table }: { table: Table<Row> }) {
   return (
     <thead>

@@ -122,7 +122,8 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
       // An empty box is "no price", so the server answers "a limit order needs a limit price", not "not a number".
       limitPrice: type === "LIMIT" && limitPrice.trim() ? limitPrice.trim() : undefined,
       payFeeWithPoints,
-      // A new key for each press of the button: a retried request of the same press is one order, a second press another.
+      // A new key for each press of the button: a retried request of the same press is one order, a second press
+      // another.
       idempotencyKey: newIdempotencyKey(),
     });
   }

@@ -1,6 +1,7 @@
 // The simulated brokers' fault switches as they cross the wire. The simulator's control API validates a change with
 // ZBrokerFaultsPatch and answers BrokerFaults; the operator console's SimulatorControl reads that answer with the same
-// schema, so the two cannot drift apart. A real partner has no such API: these exist because the brokers are simulators.
+// schema, so the two cannot drift apart. A real partner has no such API: these exist because the brokers are
+// simulators.
 import { z } from "zod";
 import { FAULT_DELAY_MAX_MS } from "./faultDefaults";
 

@@ -51,7 +51,10 @@ export type SubmitResult = z.infer<typeof ZSubmitResult>;
 export const ZCancelResult = z.discriminatedUnion("outcome", [
   /** The broker closed the order; `filledQuantity` is final: fills still in flight add up to it. */
   z.object({ outcome: z.literal("CANCELLED"), brokerOrderId: z.string().min(1), filledQuantity: ZDecimalString }),
-  /** Already filled, rejected or closed at the broker: nothing left to cancel. `status` says which, where the broker tells. */
+  /**
+   * Already filled, rejected or closed at the broker: nothing left to cancel. `status` says which, where the broker
+   * tells.
+   */
   z.object({
     outcome: z.literal("TOO_LATE"),
     reason: z.string(),

@@ -106,12 +106,17 @@ export const adminRouter = router({
       .mutation(({ ctx, input }) => decideManyQuarantine({ ctx, input })),
   }),
   stats: operatorProcedure.query(({ ctx }) => orderStats(ctx.services.prisma)),
-  /** Executions booked for orders we had already closed, in the last 7 days, newest first: each wants an operator's look. */
+  /**
+   * Executions booked for orders we had already closed, in the last 7 days, newest first: each wants an operator's
+   * look.
+   */
   lateFills: operatorProcedure.query(({ ctx }) => listLateFills(ctx.services.prisma)),
   /** Transport mode (Kafka or polling) from a worker's /health, the outbox backlog per topic, and where the worker's
    * receiver listens (the URL brokers post executions to). */
   pipeline: operatorProcedure.query(({ ctx }) => pipelineStatus({ ctx })),
-  /** Messages whose handler kept failing, each holding back its order's later messages; an operator can retry one now. */
+  /**
+   * Messages whose handler kept failing, each holding back its order's later messages; an operator can retry one now.
+   */
   parkedMessages: router({
     list: operatorProcedure.query(({ ctx }) => listParkedMessages(ctx.services.prisma)),
     retry: operatorProcedure.input(ZRetryParkedInput).mutation(({ ctx, input }) => retryParkedMessage({ ctx, input })),

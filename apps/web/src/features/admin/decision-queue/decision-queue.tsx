@@ -110,7 +110,8 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
   // What the operator sees selected: a row hidden by a filter, or gone from the queue, is not part of a bulk decision.
   const selectedIds = shown.filter((row) => row.getIsSelected()).map((row) => row.id);
   const colSpan = table.getVisibleLeafColumns().length;
-  // The list refreshes while a form is open: if its row went away (settled elsewhere), say so instead of dropping the error.
+  // The list refreshes while a form is open: if its row went away (settled elsewhere), say so instead of dropping the
+  // error.
   const openRowGone =
     open !== null && query.data !== undefined && !rows.some((row) => config.rowId(row) === open.rowId);
   const orphanError = openRowGone && decide.error ? bannerMessage(decide.error) : null;

@@ -10,13 +10,16 @@ export type DecisionOption<D extends string> = { value: D; label: string };
 /** The reason form's words for one decision on one row. */
 export type DecisionText = { summary: ReactNode; submitLabel: string; destructive?: boolean };
 
-/** One row of a bulk preview: what the decision would do to it now, and the state it was read in (sent back on apply). */
+/**
+ * One row of a bulk preview: what the decision would do to it now, and the state it was read in (sent back on apply).
+ */
 export type BulkPreviewRow = BulkPreview["rows"][number];
 export type BulkOutcome = BulkResult["outcomes"][number];
 export type { BulkResult };
 export type BulkInput<D extends string> = { decision: D; reason: string; rows: { id: string; expected: string }[] };
 
-// tRPC's query and mutation options carry its own error and key types; the queue only runs them, so it leaves those open.
+// tRPC's query and mutation options carry its own error and key types; the queue only runs them, so it leaves those
+// open.
 type QueryOptionsOf<Data> = UseQueryOptions<Data, any, Data, any>;
 // The result is left open too: tRPC's options and inferRouterOutputs can spell one enum two ways (its own union, or
 // string); `done` reads the result as the router's outputs say.
