@@ -3,6 +3,8 @@
 // "too late" is read for the broker's status, asked by lookup where the answer does not carry it.
 import type { BrokerAdapter, BrokerOrderStatus, BrokerOrderView, CancelResult, SubmitResult } from "../broker/port";
 import type { BrokerAnswer } from "../orders/brokerAnswers";
+import { refuse, type Refused } from "../operator/plan";
+import { DomainError } from "../shared/errors";
 import { dec, ZERO } from "../shared/money";
 
 export function answerFromSubmit(result: SubmitResult): BrokerAnswer {
@@ -90,6 +92,31 @@ export async function askBroker(
   if (!broker.listOrdersSince) return "cannot-ask";
   const report = await broker.listOrdersSince(new Date(order.createdAt.getTime() - REPORT_SLACK_MS));
   return report.find((view) => view.clientOrderId === order.id) ?? null;
+}
+
+/**
+ * The broker's record of an order for an operator's decision: a broker that cannot be reached refuses the decision
+ * (nothing is changed) with `tryAgain` telling the operator what to do next.
+ */
+export async function askBrokerForDecision(
+  broker: BrokerAdapter,
+  order: { id: string; createdAt: Date; brokerId: string },
+  tryAgain: string,
+): Promise<{ view: BrokerOrderView | null | "cannot-ask" } | { refused: Refused }> {
+  try {
+    return { view: await askBroker(broker, order) };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      refused: refuse(
+        `${order.brokerId} could not be asked about this order (${message}).`,
+        new DomainError(
+          "SERVICE_UNAVAILABLE",
+          `Could not ask ${order.brokerId} about this order (${message}); nothing was changed. ${tryAgain}`,
+        ),
+      ),
+    };
+  }
 }
 
 /** The broker's clock and ours may differ a little: its report is read from a bit before our order was created. */

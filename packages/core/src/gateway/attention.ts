@@ -14,7 +14,7 @@ import type { RowState } from "../operator/bulk";
 import { heldByOrder, refuse, type Plan, type Refused } from "../operator/plan";
 import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
-import { askBroker } from "./answers";
+import { askBrokerForDecision } from "./answers";
 import type { AttentionAction } from "./attention.schema";
 import { submitMayArriveForMs } from "./lateArrival";
 
@@ -189,19 +189,13 @@ async function brokerLacksOrder(
       ),
     );
   }
-  let found: Awaited<ReturnType<typeof askBroker>>;
-  try {
-    found = await askBroker(services.brokers.get(order.brokerId), order);
-  } catch (error) {
-    const message = (error as Error).message;
-    return refuse(
-      `${order.brokerId} could not be asked about this order (${message}).`,
-      new DomainError(
-        "SERVICE_UNAVAILABLE",
-        `Could not ask ${order.brokerId} about this order (${message}); nothing was changed. Try again when it answers, or cancel the order instead.`,
-      ),
-    );
-  }
+  const asked = await askBrokerForDecision(
+    services.brokers.get(order.brokerId),
+    order,
+    "Try again when it answers, or cancel the order instead.",
+  );
+  if ("refused" in asked) return asked.refused;
+  const found = asked.view;
   if (found === "cannot-ask") {
     return refuse(
       `${order.brokerId} cannot be asked about orders, so nothing proves it lacks this one; cancel it instead.`,

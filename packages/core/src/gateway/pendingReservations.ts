@@ -14,7 +14,7 @@ import { requestCancel } from "../orders/cancelOrder";
 import { isTerminal } from "../orders/status";
 import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
-import { answerFromView, askBroker } from "./answers";
+import { answerFromView, askBrokerForDecision } from "./answers";
 import type { PendingDecision } from "./pendingReservations.schema";
 
 type TccTransaction = Prisma.TccTransactionGetPayload<object>;
@@ -134,19 +134,9 @@ export async function planPending(
           : `Ask ${order.brokerId} to cancel, and ${release} when it confirms.`;
     return { applicable: true, willDo, brokerView: null };
   }
-  let view: Awaited<ReturnType<typeof askBroker>>;
-  try {
-    view = await askBroker(services.brokers.get(order.brokerId), order);
-  } catch (error) {
-    const message = (error as Error).message;
-    return refuse(
-      `${order.brokerId} could not be asked about this order (${message}).`,
-      new DomainError(
-        "SERVICE_UNAVAILABLE",
-        `Could not ask ${order.brokerId} about this order (${message}); nothing was changed. Try again shortly.`,
-      ),
-    );
-  }
+  const asked = await askBrokerForDecision(services.brokers.get(order.brokerId), order, "Try again shortly.");
+  if ("refused" in asked) return asked.refused;
+  const view = asked.view;
   if (view === "cannot-ask")
     return refuse(
       `${order.brokerId} cannot be asked about orders; run reconciliation, or cancel instead.`,
