@@ -37,3 +37,10 @@ export interface AccountRef {
   id: string;
   accountNo: string;
 }
+
+/** Who decides, for an operator's handler: the operator (audited as `actor`) and, in a bulk decision, its batch. */
+export interface OperatorCtx {
+  services: CoreServices;
+  actor: string;
+  batchId?: string;
+}

@@ -4,6 +4,7 @@ import { BrokerUnavailableError } from "../src/broker/port";
 import { handleOrderCommand } from "../src/gateway/handleCommand";
 import type { GatewayDeps } from "../src/gateway/submitOrder";
 import type { OutboxMessage } from "../src/messaging/topics";
+import { resolveExpiredTcc } from "../src/orders/expiredReservations";
 import { placeOrder } from "../src/orders/placeOrder";
 import { ZPlaceOrderInput } from "../src/orders/placeOrder.schema";
 import type { AccountRef } from "../src/services";
@@ -77,7 +78,25 @@ export function gatewayDriver(h: Harness, account: AccountRef) {
   const order = (orderId: string) => h.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
   const events = (orderId: string) => h.db.prisma.orderEvent.findMany({ where: { orderId }, orderBy: { id: "asc" } });
 
-  return { deps, deliverCommands, place, placeAccepted, placeUnanswered, order, events };
+  /** The order's reservation deadline has passed and recovery ran: an unknown outcome is escalated to operators. */
+  async function escalate<T extends { id: string }>(order: T): Promise<T> {
+    await h.db.prisma.tccTransaction.update({
+      where: { orderId: order.id },
+      data: { deadline: new Date(Date.now() - 1000) },
+    });
+    await resolveExpiredTcc(h.services);
+    return order;
+  }
+
+  /** The broker accepts, cancels and knows of nothing; no late-arrival wait. Tests script other answers per case. */
+  function answerPlainly(): void {
+    h.broker.nextSubmit = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
+    h.broker.nextCancel = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
+    h.broker.nextLookup = async () => null;
+    h.services.retryPolicy.lateArrivalMs = 0;
+  }
+
+  return { deps, deliverCommands, place, placeAccepted, placeUnanswered, order, events, escalate, answerPlainly };
 }
 
 /** A broker's record of an order, as its lookup answers. */

@@ -12,7 +12,7 @@ import { writeOrderCommand } from "../orders/commands";
 import { changeOrder } from "../orders/lifecycle";
 import type { RowState } from "../operator/bulk";
 import { heldByOrder, refuse, type Plan, type Refused } from "../operator/plan";
-import type { CoreServices } from "../services";
+import type { CoreServices, OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import { askBrokerForDecision } from "./answers";
 import type { AttentionAction } from "./attention.schema";
@@ -56,7 +56,7 @@ export async function listAttention(services: CoreServices) {
 
 export interface ActOnAttentionArgs {
   /** `batchId` when the decision is one row of a bulk decision; the audit row carries it. */
-  ctx: { services: CoreServices; actor: string; batchId?: string };
+  ctx: OperatorCtx;
   input: { orderId: string; action: AttentionAction; reason: string };
 }
 

@@ -2,15 +2,10 @@
 // with this queue's plan (planAttention) and its single-row handler (actOnAttention).
 import { decideEach, GONE, previewEach, type BulkResult } from "../operator/bulk";
 import { refuse } from "../operator/plan";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import { actOnAttention, attentionRowState, planAttention } from "./attention";
 import type { TAttentionDecideManyInput, TAttentionPreviewInput } from "./attention.schema";
-
-interface OperatorCtx {
-  services: CoreServices;
-  actor: string;
-}
 
 export async function previewAttention({ ctx, input }: { ctx: OperatorCtx; input: TAttentionPreviewInput }) {
   const { prisma } = ctx.services;

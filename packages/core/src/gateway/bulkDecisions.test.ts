@@ -8,7 +8,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { brokerView, gatewayDriver } from "../../test/gatewayDriver";
 import { accountSnapshot, createHarness, type ApiCaller, type Harness } from "../../test/harness";
 import { cancelOrder } from "../orders/cancelOrder";
-import { resolveExpiredTcc } from "../orders/expiredReservations";
 import type { AccountRef } from "../services";
 
 describe("bulk decisions", () => {
@@ -18,15 +17,6 @@ describe("bulk decisions", () => {
   let gw: ReturnType<typeof gatewayDriver>;
 
   const REASON = "broker desk confirmed by phone";
-
-  async function escalated<T extends { id: string }>(order: T): Promise<T> {
-    await h.db.prisma.tccTransaction.update({
-      where: { orderId: order.id },
-      data: { deadline: new Date(Date.now() - 1000) },
-    });
-    await resolveExpiredTcc(h.services);
-    return order;
-  }
 
   async function withExecution<T extends { id: string }>(order: T): Promise<T> {
     await h.db.prisma.executionReceipt.create({
@@ -51,12 +41,7 @@ describe("bulk decisions", () => {
     ops = await h.caller("ops@demo.meridian");
     gw = gatewayDriver(h, alice);
   });
-  beforeEach(() => {
-    h.broker.nextSubmit = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
-    h.broker.nextCancel = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
-    h.broker.nextLookup = async () => null;
-    h.services.retryPolicy.lateArrivalMs = 0;
-  });
+  beforeEach(() => gw.answerPlainly());
   afterAll(async () => h?.close());
 
   describe("attention queue", () => {
@@ -194,8 +179,8 @@ describe("bulk decisions", () => {
 
   describe("Pending queue", () => {
     it("previews per row, then applies one by one: skips a changed row, fails a refused one, applies the rest once", async () => {
-      const first = await escalated(await gw.placeUnanswered());
-      const decidedMeanwhile = await escalated(await gw.placeUnanswered());
+      const first = await gw.escalate(await gw.placeUnanswered());
+      const decidedMeanwhile = await gw.escalate(await gw.placeUnanswered());
       const notEscalated = await gw.placeUnanswered();
       const ids = [first.id, decidedMeanwhile.id, notEscalated.id];
 
@@ -263,7 +248,7 @@ describe("bulk decisions", () => {
     });
 
     it("refuses a reason shorter than 5 characters, changing nothing", async () => {
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       const before = await accountSnapshot(h.services, alice.id);
       await expect(
         ops.admin.pending.decideMany({

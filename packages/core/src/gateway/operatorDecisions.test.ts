@@ -6,7 +6,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { brokerView, gatewayDriver } from "../../test/gatewayDriver";
 import { accountSnapshot, createHarness, type ApiCaller, type Harness } from "../../test/harness";
 import { findLedgerViolations } from "../invariants";
-import { resolveExpiredTcc } from "../orders/expiredReservations";
 import { cancelOrder } from "../orders/cancelOrder";
 import type { AccountRef } from "../services";
 import { submitOrder } from "./submitOrder";
@@ -17,28 +16,13 @@ describe("operator decisions", () => {
   let ops: ApiCaller;
   let gw: ReturnType<typeof gatewayDriver>;
 
-  /** An order of unknown outcome whose reservation deadline has passed, so recovery escalated it. */
-  async function escalated<T extends { id: string }>(order: T): Promise<T> {
-    await h.db.prisma.tccTransaction.update({
-      where: { orderId: order.id },
-      data: { deadline: new Date(Date.now() - 1000) },
-    });
-    await resolveExpiredTcc(h.services);
-    return order;
-  }
-
   beforeAll(async () => {
     h = await createHarness();
     alice = await h.account("alice@demo.meridian");
     ops = await h.caller("ops@demo.meridian");
     gw = gatewayDriver(h, alice);
   });
-  beforeEach(() => {
-    h.broker.nextSubmit = async (request) => ({ outcome: "ACCEPTED", brokerOrderId: `B-${request.clientOrderId}` });
-    h.broker.nextCancel = async () => ({ outcome: "CANCELLED", brokerOrderId: "B", filledQuantity: "0" });
-    h.broker.nextLookup = async () => null;
-    h.services.retryPolicy.lateArrivalMs = 0;
-  });
+  beforeEach(() => gw.answerPlainly());
   afterAll(async () => h?.close());
 
   describe("Pending queue", () => {
@@ -56,7 +40,7 @@ describe("operator decisions", () => {
     });
 
     it("regression: CANCEL asks the broker to cancel first; the hold is released when the broker confirms", async () => {
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       const decided = await ops.admin.pending.resolve({
         orderId: order.id,
         decision: "CANCEL",
@@ -76,7 +60,7 @@ describe("operator decisions", () => {
 
     it("regression: CANCEL waits out a submit that may still reach the broker before believing 'no such order'", async () => {
       h.services.retryPolicy.lateArrivalMs = 60_000;
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       h.broker.nextCancel = async () => ({ outcome: "NOT_FOUND" });
       await ops.admin.pending.resolve({ orderId: order.id, decision: "CANCEL", reason: "broker says it never got it" });
       const { failed } = await gw.deliverCommands(order.id);
@@ -85,7 +69,7 @@ describe("operator decisions", () => {
     });
 
     it("regression: CONFIRM is refused while the broker does not know the order", async () => {
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       const before = await accountSnapshot(h.services, alice.id);
       await expect(
         ops.admin.pending.resolve({ orderId: order.id, decision: "CONFIRM", reason: "I think it went through" }),
@@ -94,7 +78,7 @@ describe("operator decisions", () => {
     });
 
     it("CONFIRM applies what the broker shows: ACCEPTED, reservation confirmed", async () => {
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");
       const decided = await ops.admin.pending.resolve({
         orderId: order.id,
@@ -113,7 +97,7 @@ describe("operator decisions", () => {
         ctx: { services: h.services, account: alice, actor: "customer" },
         input: { orderId: order.id },
       });
-      await escalated(order);
+      await gw.escalate(order);
       h.broker.nextLookup = async (id) => brokerView(id, "NEW");
       const decided = await ops.admin.pending.resolve({
         orderId: order.id,
@@ -124,7 +108,7 @@ describe("operator decisions", () => {
     });
 
     it("a customer calling an operator procedure is refused before anything is read or changed", async () => {
-      const order = await escalated(await gw.placeUnanswered());
+      const order = await gw.escalate(await gw.placeUnanswered());
       const customer = await h.caller("alice@demo.meridian");
       const error = await customer.admin.pending
         .resolve({ orderId: order.id, decision: "CANCEL", reason: "customer trying it" })

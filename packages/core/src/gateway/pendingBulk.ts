@@ -2,15 +2,10 @@
 // with this queue's plan (planPending) and its single-row handler (resolvePendingByOperator).
 import { decideEach, GONE, previewEach, type BulkResult } from "../operator/bulk";
 import { refuse } from "../operator/plan";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import { pendingRowState, pendingStateOf, planPending, resolvePendingByOperator } from "./pendingReservations";
 import type { TPendingDecideManyInput, TPendingPreviewInput } from "./pendingReservations.schema";
-
-interface OperatorCtx {
-  services: CoreServices;
-  actor: string;
-}
 
 export async function previewPending({ ctx, input }: { ctx: OperatorCtx; input: TPendingPreviewInput }) {
   const { prisma } = ctx.services;

@@ -12,7 +12,7 @@ import { heldByOrder, refuse, type Plan } from "../operator/plan";
 import { applyBrokerAnswer } from "../orders/brokerAnswers";
 import { requestCancel } from "../orders/cancelOrder";
 import { isTerminal } from "../orders/status";
-import type { CoreServices } from "../services";
+import type { CoreServices, OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import { answerFromView, askBrokerForDecision } from "./answers";
 import type { PendingDecision } from "./pendingReservations.schema";
@@ -21,7 +21,7 @@ type TccTransaction = Prisma.TccTransactionGetPayload<object>;
 
 export interface ResolvePendingArgs {
   /** `batchId` when the decision is one row of a bulk decision; the audit row carries it. */
-  ctx: { services: CoreServices; actor: string; batchId?: string };
+  ctx: OperatorCtx;
   input: { orderId: string; decision: PendingDecision; reason: string };
 }
 

@@ -11,29 +11,10 @@ import { writeOutbox } from "./outbox";
 import { DEFAULT_PARKING, listParkedMessages, type ParkingPolicy } from "./parking";
 import { PollingTransport } from "./pollingTransport";
 import { retryParkedMessage } from "./retryParked";
-import { TOPICS, type OutboxMessage } from "./topics";
+import { TOPICS } from "./topics";
+import { recorder } from "../../test/testing";
 
 const silent = pino({ level: "silent" });
-
-/** Wraps a handler: records the order calls began in and succeeded in, and the most calls of one message at once. */
-function recorder(behaviour: (message: OutboxMessage) => Promise<void>) {
-  const started: string[] = [];
-  const succeeded: string[] = [];
-  const running = new Map<string, number>();
-  let mostAtOnce = 0;
-  const handler = async (message: OutboxMessage) => {
-    started.push(message.id);
-    running.set(message.id, (running.get(message.id) ?? 0) + 1);
-    mostAtOnce = Math.max(mostAtOnce, running.get(message.id)!);
-    try {
-      await behaviour(message);
-      succeeded.push(message.id);
-    } finally {
-      running.set(message.id, running.get(message.id)! - 1);
-    }
-  };
-  return { handler, started, succeeded, mostAtOnce: () => mostAtOnce };
-}
 
 describe("per-order order by polling", () => {
   let db: TestDatabase;

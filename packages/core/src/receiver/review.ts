@@ -4,7 +4,7 @@ import type { DbOrTx, Prisma, Tx } from "@meridian/db";
 import { recordAudit, requireReason } from "../audit/audit";
 import type { RowState } from "../operator/bulk";
 import { refuse, type Plan } from "../operator/plan";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import {
   LEDGER_REFUSAL_KIND,
@@ -18,7 +18,7 @@ import type { TQuarantineReviewInput } from "./quarantine.schema";
 
 export interface ReviewRequest {
   /** `batchId` when the review is one row of a bulk decision; the audit row carries it. */
-  ctx: { services: CoreServices; actor: string; user: { userId: string }; batchId?: string };
+  ctx: OperatorCtx & { user: { userId: string } };
   input: TQuarantineReviewInput;
 }
 

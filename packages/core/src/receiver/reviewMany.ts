@@ -1,17 +1,17 @@
 // The Quarantine's bulk review (admin.quarantine.preview / decideMany): the shared machinery of operator/bulk.ts with
 // this queue's plan (planQuarantineReview) and its single-row handler (reviewQuarantineEntry).
 import { decideEach, GONE, previewEach, type BulkResult } from "../operator/bulk";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import type { TQuarantineDecideManyInput, TQuarantinePreviewInput } from "./quarantine.schema";
 import { planQuarantineReview, quarantineRowState, reviewQuarantineEntry } from "./review";
 
-interface OperatorCtx {
-  services: CoreServices;
-  actor: string;
-  user: { userId: string };
-}
-
-export async function previewQuarantine({ ctx, input }: { ctx: OperatorCtx; input: TQuarantinePreviewInput }) {
+export async function previewQuarantine({
+  ctx,
+  input,
+}: {
+  ctx: OperatorCtx & { user: { userId: string } };
+  input: TQuarantinePreviewInput;
+}) {
   return previewEach(input.ids, async (key) => {
     const row = await quarantineRowState(ctx.services.prisma, key);
     return { state: row?.state ?? GONE, plan: planQuarantineReview(key, row !== null, row?.review ?? null) };
@@ -22,7 +22,7 @@ export async function decideManyQuarantine({
   ctx,
   input,
 }: {
-  ctx: OperatorCtx;
+  ctx: OperatorCtx & { user: { userId: string } };
   input: TQuarantineDecideManyInput;
 }): Promise<BulkResult> {
   return decideEach({

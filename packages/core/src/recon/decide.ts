@@ -8,7 +8,7 @@ import type { RowState } from "../operator/bulk";
 import { refuse, type Plan } from "../operator/plan";
 import { applyBrokerAnswer } from "../orders/brokerAnswers";
 import { recordOrderEvent } from "../orders/lifecycle";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
 import { qty } from "../shared/money";
@@ -21,7 +21,7 @@ const ORDER_FIXES: ReadonlySet<ReconFix> = new Set(["CLOSE_CANCELLED", "CLOSE_RE
 
 export interface DecideRequest {
   /** `batchId` when the decision is one row of a bulk decision; the audit row carries it. */
-  ctx: { services: CoreServices; actor: string; batchId?: string };
+  ctx: OperatorCtx;
   input: TReconDecideInput;
 }
 

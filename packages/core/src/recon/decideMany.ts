@@ -2,15 +2,10 @@
 // operator/bulk.ts with this queue's plan (planReconDecision) and its single-row handler (decideReconItem).
 import { decideEach, GONE, previewEach, type BulkResult } from "../operator/bulk";
 import { refuse } from "../operator/plan";
-import type { CoreServices } from "../services";
+import type { OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
 import { decideReconItem, planReconDecision, reconRowState } from "./decide";
 import type { TReconDecideManyInput, TReconPreviewInput } from "./recon.schema";
-
-interface OperatorCtx {
-  services: CoreServices;
-  actor: string;
-}
 
 export async function previewReconItems({ ctx, input }: { ctx: OperatorCtx; input: TReconPreviewInput }) {
   const { prisma } = ctx.services;
