@@ -4,21 +4,23 @@
 //   npm run bench:pipeline                      (KAFKA_BROKERS, DATABASE_URL, REDIS_URL are used when set;
 //                                                without KAFKA_BROKERS a Kafka node of its own is started)
 //   BENCH_EXECUTIONS=2000 BENCH_CLIENTS=16      (defaults) the flood: as fast as the webhook takes them
-//   BENCH_PACED=400 BENCH_RATE=40               (defaults) then latency at a steady rate the ledger keeps up with
+//   BENCH_PACED=2000 BENCH_RATE=200             (defaults) then latency at a steady rate
+// pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { sleep } from "@meridian/core/sleep";
-import { freePort } from "@meridian/db/testing";
+import { createTestDatabase, freePort } from "@meridian/db/testing";
+import { pgbenchTps, ratioTo, type PgbenchResult } from "./pgbench";
 import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
 import { deliverExecutions, executionsFor, placeRestingOrders, seededRandom } from "../apps/worker/test/executionFeed";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
-const PACED = Number(process.env.BENCH_PACED ?? 400);
-const RATE = Number(process.env.BENCH_RATE ?? 40);
+const PACED = Number(process.env.BENCH_PACED ?? 2000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SHARES_PER_ORDER = 20;
 
 interface Latency {
@@ -101,6 +103,17 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
   }
 }
 
+/** pgbench on a scratch database of the same server (PGlite has no pgbench: the ratio is then left out). */
+async function ceiling(): Promise<PgbenchResult> {
+  if (!process.env.DATABASE_URL) return { tps: null, note: "pgbench: not run (embedded PGlite)" };
+  const scratch = await createTestDatabase({ seed: false });
+  try {
+    return pgbenchTps(scratch.url);
+  } finally {
+    await scratch.drop();
+  }
+}
+
 async function main(): Promise<void> {
   let ownKafka: KafkaNode | null = null;
   let dataDir: string | null = null;
@@ -111,6 +124,7 @@ async function main(): Promise<void> {
     brokers = ownKafka.brokers;
   }
   try {
+    const pgbench = await ceiling();
     const rows = [await run("kafka", brokers), await run("polling", brokers)];
     const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
     const lock = process.env.REDIS_URL ? "Redis" : "database leases";
@@ -123,14 +137,15 @@ async function main(): Promise<void> {
     const ms = (latency: Latency) =>
       `${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
     console.log(
-      `| transport | flood: webhooks acked in | flood: all applied in | executions/s end to end | flood latency p50 / p95 / p99 (ms) | at ${RATE}/s: latency p50 / p95 / p99 (ms) |`,
+      `| transport | flood: webhooks acked in | flood: all applied in | executions/s end to end | × pgbench | flood latency p50 / p95 / p99 (ms) | at ${RATE}/s: latency p50 / p95 / p99 (ms) |`,
     );
-    console.log(`|---|---:|---:|---:|---:|---:|`);
+    console.log(`|---|---:|---:|---:|---:|---:|---:|`);
     for (const row of rows) {
       console.log(
-        `| ${row.transport} | ${row.receiveSeconds.toFixed(1)} s | ${row.totalSeconds.toFixed(1)} s | ${row.endToEndPerSecond.toFixed(0)} | ${ms(row.flood)} | ${ms(row.paced)} |`,
+        `| ${row.transport} | ${row.receiveSeconds.toFixed(1)} s | ${row.totalSeconds.toFixed(1)} s | ${row.endToEndPerSecond.toFixed(0)} | ${ratioTo(pgbench, row.endToEndPerSecond)} | ${ms(row.flood)} | ${ms(row.paced)} |`,
       );
     }
+    console.log(`\n${pgbench.note}`);
   } finally {
     await ownKafka?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

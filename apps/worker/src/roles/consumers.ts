@@ -1,6 +1,6 @@
 import {
-  applyExecution,
   handleOrderCommand,
+  LedgerBatcher,
   TOPICS,
   type CoreServices,
   type RetryPolicy,
@@ -24,14 +24,18 @@ export function runGateway(
   );
 }
 
-/** The ledger role: applies stored executions to orders, cash and holdings (exactly once: see applyExecution). */
+/**
+ * The ledger role: applies stored executions to orders, cash and holdings, exactly once (the inbox row commits with
+ * the effect), each account's executions in flight together in one transaction (LedgerBatcher).
+ */
 export function runLedger(services: CoreServices, transport: Transport, signal: AbortSignal): Promise<void> {
+  const batcher = new LedgerBatcher(services);
   return transport.consume(
     {
       role: "ledger",
       topic: TOPICS.executions,
       handler: async (message) => {
-        await applyExecution(services, (message.payload as { receiptId: string }).receiptId);
+        await batcher.applyMessage(message.payload as { receiptId: string; accountId?: string });
       },
     },
     signal,

@@ -7,13 +7,20 @@ import type { Tx } from "@meridian/db";
 import { ConcurrencyError, DomainError } from "../shared/errors";
 import { money, qty, ZERO, type Decimal } from "../shared/money";
 import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
+import { readOwnWrite, rememberWrite } from "./ownWrites";
 
 export const CASH = "USD";
 /** Fee points: 1 point pays 1 cent of commission. */
 export const POINTS = "POINTS";
 
+const cashKey = (accountId: string) => `cash:${accountId}`;
+const holdingKey = (accountId: string, symbol: string) => `holding:${accountId}:${symbol}`;
+const pointsKey = (accountId: string) => `points:${accountId}`;
+
 async function readCash(tx: Tx, accountId: string) {
-  const cash = await tx.cashBalance.findUnique({ where: { accountId_currency: { accountId, currency: CASH } } });
+  const cash = await readOwnWrite(tx, cashKey(accountId), () =>
+    tx.cashBalance.findUnique({ where: { accountId_currency: { accountId, currency: CASH } } }),
+  );
   if (!cash) throw new DomainError("PRECONDITION_FAILED", "This account has no USD balance yet. Deposit funds first.");
   return cash;
 }
@@ -24,11 +31,12 @@ async function writeCash(
   version: number,
   values: { available: Decimal; held: Decimal; debit?: Decimal },
 ): Promise<void> {
-  const { count } = await tx.cashBalance.updateMany({
+  const [written] = await tx.cashBalance.updateManyAndReturn({
     where: { accountId, currency: CASH, version },
     data: { ...values, version: { increment: 1 } },
   });
-  if (count !== 1) throw new ConcurrencyError("cash balance", accountId);
+  if (!written) throw new ConcurrencyError("cash balance", accountId);
+  rememberWrite(tx, cashKey(accountId), written);
 }
 
 /**
@@ -49,7 +57,9 @@ async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; hel
 }
 
 async function readHolding(tx: Tx, accountId: string, symbol: string) {
-  return tx.holding.findUnique({ where: { accountId_symbol: { accountId, symbol } } });
+  return readOwnWrite(tx, holdingKey(accountId, symbol), () =>
+    tx.holding.findUnique({ where: { accountId_symbol: { accountId, symbol } } }),
+  );
 }
 
 async function writeHolding(
@@ -57,11 +67,12 @@ async function writeHolding(
   holding: { accountId: string; symbol: string; version: number },
   values: { quantity: Decimal; heldQuantity: Decimal; costBasis: Decimal; debitQuantity?: Decimal },
 ): Promise<void> {
-  const { count } = await tx.holding.updateMany({
+  const [written] = await tx.holding.updateManyAndReturn({
     where: { accountId: holding.accountId, symbol: holding.symbol, version: holding.version },
     data: { ...values, version: { increment: 1 } },
   });
-  if (count !== 1) throw new ConcurrencyError("holding", `${holding.accountId}/${holding.symbol}`);
+  if (!written) throw new ConcurrencyError("holding", `${holding.accountId}/${holding.symbol}`);
+  rememberWrite(tx, holdingKey(holding.accountId, holding.symbol), written);
 }
 
 /** Moves `amount` from available to held cash; refuses when buying power is short. */
@@ -139,7 +150,7 @@ function costShare(costBasis: Decimal, quantity: Decimal, owned: Decimal): Decim
 }
 
 async function readPoints(tx: Tx, accountId: string) {
-  return tx.pointsBalance.findUnique({ where: { accountId } });
+  return readOwnWrite(tx, pointsKey(accountId), () => tx.pointsBalance.findUnique({ where: { accountId } }));
 }
 
 async function writePoints(
@@ -149,11 +160,12 @@ async function writePoints(
   available: Decimal,
   held: Decimal,
 ): Promise<void> {
-  const { count } = await tx.pointsBalance.updateMany({
+  const [written] = await tx.pointsBalance.updateManyAndReturn({
     where: { accountId, version },
     data: { available, held, version: { increment: 1 } },
   });
-  if (count !== 1) throw new ConcurrencyError("points balance", accountId);
+  if (!written) throw new ConcurrencyError("points balance", accountId);
+  rememberWrite(tx, pointsKey(accountId), written);
 }
 
 /** Reserves fee points; refuses (holding nothing) when the balance is short. */
@@ -232,9 +244,10 @@ export async function settleBuy(tx: Tx, fill: Settlement & { fromHold: Decimal }
 async function addShares(tx: Tx, fill: Settlement, cost: Decimal): Promise<void> {
   const holding = await readHolding(tx, fill.accountId, fill.symbol);
   if (!holding) {
-    await tx.holding.create({
+    const created = await tx.holding.create({
       data: { accountId: fill.accountId, symbol: fill.symbol, quantity: fill.quantity, costBasis: cost },
     });
+    rememberWrite(tx, holdingKey(fill.accountId, fill.symbol), created);
     return;
   }
   const next = netAgainstDebit(holding.quantity.plus(fill.quantity), holding.debitQuantity);

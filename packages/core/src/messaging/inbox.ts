@@ -9,3 +9,11 @@ export async function claimInbox(tx: Tx, consumer: string, eventId: string): Pro
     INSERT INTO inbox_events (consumer, event_id) VALUES (${consumer}, ${eventId}) ON CONFLICT DO NOTHING`;
   return inserted === 1;
 }
+
+/** claimInbox for many events in one statement: returns the ids that were new (the others are redeliveries). */
+export async function claimInboxMany(tx: Tx, consumer: string, eventIds: string[]): Promise<string[]> {
+  const inserted = await tx.$queryRaw<{ event_id: string }[]>`
+    INSERT INTO inbox_events (consumer, event_id) SELECT ${consumer}, unnest(${eventIds}::text[])
+    ON CONFLICT DO NOTHING RETURNING event_id`;
+  return inserted.map((row) => row.event_id);
+}

@@ -2,11 +2,11 @@
 // written in the same transaction as the effect). The money moves here; what the fill means for the order (its
 // status, a late fill on an order we had closed) is decided by orders/fills.ts. An execution that would overfill the
 // order changes nothing and is recorded on the timeline for operators.
-import type { Order, Tx } from "@meridian/db";
+import type { ExecutionReceipt, Order, Tx } from "@meridian/db";
 import { settleBuy, settleSell, spendHeldPoints, type Settlement } from "../ledger/balances";
 import type { FillDebit } from "../ledger/debits";
 import { inAccountTransaction } from "../lock/accountTransaction";
-import { claimInbox } from "../messaging/inbox";
+import { claimInboxMany } from "../messaging/inbox";
 import { fillDisposition, recordFill } from "../orders/fills";
 import { recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
@@ -18,46 +18,91 @@ const CONSUMER = "ledger";
 
 export type ApplyOutcome = "applied" | "late-fill" | "duplicate" | "refused";
 
+type Receipt = Pick<ExecutionReceipt, "id" | "execId" | "orderId" | "quantity" | "price">;
+
+/** One execution in a transaction of its own: what the batch falls back to, and what tests and tools call. */
 export async function applyExecution(services: CoreServices, receiptId: string): Promise<ApplyOutcome> {
   const receipt = await services.prisma.executionReceipt.findUniqueOrThrow({
     where: { id: receiptId },
     include: { order: { select: { accountId: true } } },
   });
+  const outcomes = await applyExecutions(services, receipt.order.accountId, [receiptId]);
+  return outcomes.get(receiptId)!;
+}
+
+/**
+ * Executions of one account's orders in one transaction under one lock acquisition: one inbox statement claims them
+ * all, one reads their receipts and one their orders, then each is applied as applyExecution would, in the given order
+ * (two of one order, one after the other). All or nothing: a failure aborts every one of them, and the batcher
+ * (ledgerBatcher.ts) splits the batch to find the one that failed.
+ */
+export async function applyExecutions(
+  services: CoreServices,
+  accountId: string,
+  receiptIds: string[],
+): Promise<Map<string, ApplyOutcome>> {
   return inAccountTransaction(
     services,
-    receipt.order.accountId,
-    { actor: CONSUMER, cause: `execution ${receipt.execId}` },
+    accountId,
+    { actor: CONSUMER, cause: `${receiptIds.length === 1 ? "execution" : "executions"} ${receiptIds.join(", ")}` },
     async (tx) => {
-      if (!(await claimInbox(tx, CONSUMER, receiptId))) return "duplicate";
-      const order = await tx.order.findUniqueOrThrow({ where: { id: receipt.orderId } });
-      const disposition = fillDisposition(order, receipt.quantity);
-      if (disposition === "overfill") {
-        await recordOrderEvent(tx, order.id, {
-          kind: "EXECUTION_REFUSED",
-          actor: CONSUMER,
-          cause: `execution ${receipt.execId} for ${receipt.quantity.toString()} would overfill the order (${order.quantity.minus(order.filledQuantity).toString()} left); ledger unchanged`,
-          detail: {
-            receiptId,
-            execId: receipt.execId,
-            quantity: receipt.quantity.toString(),
-            price: receipt.price.toString(),
-          },
-        });
-        return "refused";
-      }
-      // A fill proves the broker accepted the order, even if the gateway has not recorded the answer yet. A closed
-      // order's reservation is settled already: its late fill is paid from what the account has now, and what the
-      // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
-      if (disposition === "fill") await confirmTcc(tx, order);
-      await settle(
-        tx,
-        order,
-        { receiptId, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId },
-        services.config.fees.commissionRate,
+      const outcomes = new Map<string, ApplyOutcome>(receiptIds.map((id) => [id, "duplicate"]));
+      const fresh = await claimInboxMany(tx, CONSUMER, receiptIds);
+      if (fresh.length === 0) return outcomes;
+      const receipts = await tx.executionReceipt.findMany({ where: { id: { in: fresh } } });
+      const orders = new Map(
+        (await tx.order.findMany({ where: { id: { in: receipts.map((receipt) => receipt.orderId) } } })).map(
+          (order) => [order.id, order],
+        ),
       );
-      return disposition === "fill" ? "applied" : "late-fill";
+      const byId = new Map(receipts.map((receipt) => [receipt.id, receipt]));
+      for (const receiptId of receiptIds.filter((id) => byId.has(id))) {
+        const receipt = byId.get(receiptId)!;
+        const order = orders.get(receipt.orderId)!;
+        if (order.accountId !== accountId) {
+          throw new Error(`execution ${receipt.execId} is for account ${order.accountId}, not ${accountId}`);
+        }
+        const { outcome, after } = await applyToOrder(tx, services, receipt, order);
+        orders.set(order.id, after);
+        outcomes.set(receiptId, outcome);
+      }
+      return outcomes;
     },
   );
+}
+
+async function applyToOrder(
+  tx: Tx,
+  services: CoreServices,
+  receipt: Receipt,
+  order: Order,
+): Promise<{ outcome: ApplyOutcome; after: Order }> {
+  const disposition = fillDisposition(order, receipt.quantity);
+  if (disposition === "overfill") {
+    await recordOrderEvent(tx, order.id, {
+      kind: "EXECUTION_REFUSED",
+      actor: CONSUMER,
+      cause: `execution ${receipt.execId} for ${receipt.quantity.toString()} would overfill the order (${order.quantity.minus(order.filledQuantity).toString()} left); ledger unchanged`,
+      detail: {
+        receiptId: receipt.id,
+        execId: receipt.execId,
+        quantity: receipt.quantity.toString(),
+        price: receipt.price.toString(),
+      },
+    });
+    return { outcome: "refused", after: order };
+  }
+  // A fill proves the broker accepted the order, even if the gateway has not recorded the answer yet. A closed
+  // order's reservation is settled already: its late fill is paid from what the account has now, and what the
+  // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
+  if (disposition === "fill") await confirmTcc(tx, order);
+  const after = await settle(
+    tx,
+    order,
+    { receiptId: receipt.id, quantity: receipt.quantity, price: receipt.price, execId: receipt.execId },
+    services.config.fees.commissionRate,
+  );
+  return { outcome: disposition === "fill" ? "applied" : "late-fill", after };
 }
 
 async function settle(
@@ -65,7 +110,7 @@ async function settle(
   order: Order,
   fill: { receiptId: string; execId: string; quantity: Decimal; price: Decimal },
   commissionRate: string,
-): Promise<void> {
+): Promise<Order> {
   const notional = fill.quantity.times(fill.price);
   const commission = commissionOn(notional, commissionRate);
   // Commission is paid with the order's held points first (1 point = 1 cent), the rest in cash.
@@ -82,7 +127,7 @@ async function settle(
   };
   await spendHeldPoints(tx, settlement, pointsSpent);
   const { heldCash, heldQuantity, debit } = await settleTrade(tx, order, settlement);
-  await recordFill(tx, order, {
+  const after = await recordFill(tx, order, {
     ...fill,
     notional,
     settled: {
@@ -95,6 +140,7 @@ async function settle(
     detail: { commission: commission.toFixed(2), pointsSpent: pointsSpent.toString(), ...debitDetail(debit) },
   });
   await recordDebit(tx, order, fill.execId, debit);
+  return after;
 }
 
 /** The cash and shares of a fill, from the order's holds first; what the account cannot cover becomes its debit. */

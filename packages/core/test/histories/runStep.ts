@@ -12,7 +12,7 @@ import { PRICE_CENTS, formatCents, type CallFault } from "../modelBroker";
 import type { OperatorAction, Step } from "./steps";
 import { MAX_ORDERS } from "./steps";
 import { expectNoError, expectRefusals } from "./outcomes";
-import { answerSlowCall, applyOneExecution, deliverCommand, deliverExecution } from "./transport";
+import { answerSlowCall, applyExecutionBatch, applyOneExecution, deliverCommand, deliverExecution } from "./transport";
 import { ABANDONED_MS, forceDeadlinesPast, letTimePass, orderAt, type World } from "./world";
 
 const OPERATOR = "ops@model.history";
@@ -32,6 +32,8 @@ export async function runStep(world: World, step: Step): Promise<void> {
     case "applyExecution":
       await applyOneExecution(world, step.slot, step.crashBeforeMark);
       return;
+    case "applyExecutionBatch":
+      return applyExecutionBatch(world, step.crashBeforeMark);
     case "lateArrival":
       return lateArrival(world, step.pick);
     case "customerCancel":

@@ -30,6 +30,8 @@ export type Step =
   | { kind: "deliverExecution"; pick: number; copies: 1 | 2 }
   /** The ledger applies the order's oldest stored execution; `crashBeforeMark`: it worked, but the row stays owed. */
   | { kind: "applyExecution"; slot: number; crashBeforeMark: boolean }
+  /** The ledger applies every order's oldest stored execution in one batch (one transaction, one lock). */
+  | { kind: "applyExecutionBatch"; crashBeforeMark: boolean }
   /** The answer to a slow broker call reaches its waiting handler. */
   | { kind: "answerArrives"; pick: number }
   /** A request we gave up on reaches the broker. */
@@ -114,6 +116,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("applyExecution" as const), slot, crashBeforeMark: rarely }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("applyExecutionBatch" as const), crashBeforeMark: rarely }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("lateArrival" as const), pick: fc.nat({ max: 3 }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("answerArrives" as const), pick: fc.nat({ max: 3 }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("customerCancel" as const), slot }) },

@@ -4,7 +4,7 @@
 import { handleOrderCommand } from "../../src/gateway/handleCommand";
 import { TOPICS } from "../../src/messaging/topics";
 import { storeExecution } from "../../src/receiver/storeExecution";
-import { applyExecution } from "../../src/settlement/applyExecution";
+import { applyExecution, applyExecutions } from "../../src/settlement/applyExecution";
 import type { CallFault } from "../modelBroker";
 import { expectNoError, statusOf } from "./outcomes";
 import { consumed, headRow, orderAt, type InFlight, type World } from "./world";
@@ -109,4 +109,26 @@ export async function applyOneExecution(world: World, slot: number, crashBeforeM
   );
   if (!crashBeforeMark) await consumed(world.prisma, row);
   return true;
+}
+
+/**
+ * The ledger as it runs at a market open: the oldest stored execution of every order of the account, applied together
+ * in one transaction (LedgerBatcher's batch); `crashBeforeMark`: it worked, but the rows stay owed.
+ */
+export async function applyExecutionBatch(world: World, crashBeforeMark: boolean): Promise<void> {
+  const rows = [];
+  for (const orderId of world.orders) {
+    const row = await headRow(world.prisma, TOPICS.executions, orderId);
+    if (row && !world.rowErrors.has(row.id)) rows.push(row);
+  }
+  if (rows.length === 0) return;
+  const receiptIds = rows.map((row) => (row.payload as { receiptId: string }).receiptId);
+  const outcomes = await expectNoError(world, `apply receipts ${receiptIds.join(", ")} in one batch`, () =>
+    applyExecutions(world.services, world.account.id, receiptIds),
+  );
+  if (!outcomes) return;
+  world.trace.push(
+    `ledger applies ${rows.length} receipts in one batch: ${receiptIds.map((id) => outcomes.get(id)).join(", ")}${crashBeforeMark ? "; the worker died before marking them" : ""}`,
+  );
+  if (!crashBeforeMark) for (const row of rows) await consumed(world.prisma, row);
 }
