@@ -8,6 +8,7 @@ import { ConcurrencyError, DomainError } from "../shared/errors";
 import { money, qty, ZERO, type Decimal } from "../shared/money";
 import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
 import { readOwnWrite, rememberWrite } from "./ownWrites";
+import { appendLedgerEntries } from "../shared/appendOnly";
 
 export const CASH = "USD";
 /** Fee points: 1 point pays 1 cent of commission. */
@@ -200,8 +201,8 @@ export async function spendHeldPoints(
   if (!balance || balance.held.lessThan(points))
     throw new Error(`Fill ${fill.executionId} spends more points than are held`);
   await writePoints(tx, fill.accountId, balance.version, balance.available, balance.held.minus(points));
-  await tx.ledgerEntry.create({
-    data: {
+  await appendLedgerEntries(tx, [
+    {
       accountId: fill.accountId,
       asset: POINTS,
       amount: points.negated(),
@@ -209,7 +210,7 @@ export async function spendHeldPoints(
       orderId: fill.orderId,
       executionId: fill.executionId,
     },
-  });
+  ]);
 }
 
 export interface Settlement {
@@ -302,9 +303,10 @@ async function appendEntries(
   fill: Settlement,
   entries: { asset: string; amount: Decimal; kind: string }[],
 ): Promise<void> {
-  await tx.ledgerEntry.createMany({
-    data: entries
+  await appendLedgerEntries(
+    tx,
+    entries
       .filter((entry) => !entry.amount.isZero())
       .map((entry) => ({ ...entry, accountId: fill.accountId, orderId: fill.orderId, executionId: fill.executionId })),
-  });
+  );
 }

@@ -6,6 +6,7 @@
 // ledger asset ("USD:DEBIT", "AAPL:DEBIT"; kinds DEBIT and DEBIT_REPAID), which say when it arose, by which fill, and
 // how it was repaid.
 import type { Tx } from "@meridian/db";
+import { appendLedgerEntries } from "../shared/appendOnly";
 import { minDec, ZERO, type Decimal } from "../shared/money";
 
 /** A debit in `asset` (a currency or a symbol) is booked under `asset` + this, e.g. "USD:DEBIT". */
@@ -51,8 +52,8 @@ export function incurred(debitChange: Decimal): Decimal {
 /** Books a change of the debit in `asset` under the debit's own ledger asset. */
 export async function recordDebitChange(tx: Tx, ref: EntryRef, asset: string, change: Decimal): Promise<void> {
   if (change.isZero()) return;
-  await tx.ledgerEntry.create({
-    data: {
+  await appendLedgerEntries(tx, [
+    {
       accountId: ref.accountId,
       asset: debitAssetOf(asset),
       amount: change,
@@ -60,5 +61,5 @@ export async function recordDebitChange(tx: Tx, ref: EntryRef, asset: string, ch
       orderId: ref.orderId,
       executionId: ref.executionId,
     },
-  });
+  ]);
 }

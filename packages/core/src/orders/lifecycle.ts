@@ -3,7 +3,8 @@
 // answer can never walk an order backwards or reopen a closed one. Modules outside `orders/` never pick a status:
 // they hand `orders/` an answer (brokerAnswers.ts), a fill (fills.ts) or a request (cancel, expiry), and the
 // functions there decide what it means for the order as it is now.
-import type { Order, OrderStatus, Prisma, Tx } from "@meridian/db";
+import { Prisma, type Order, type OrderStatus, type Tx } from "@meridian/db";
+import { appendOrderEvent } from "../shared/appendOnly";
 import { ConcurrencyError } from "../shared/errors";
 import { isTerminal } from "./status";
 
@@ -104,11 +105,12 @@ export interface OrderChange {
  */
 export async function changeOrder(tx: Tx, order: Order, change: OrderChange): Promise<Order> {
   assertTransition(order, change);
-  const { count } = await tx.order.updateMany({
+  // The CAS and the read of the row as it now is, in one statement.
+  const [changed] = await tx.order.updateManyAndReturn({
     where: { id: order.id, version: order.version },
     data: { ...change.data, ...(change.status ? { status: change.status } : {}), version: { increment: 1 } },
   });
-  if (count !== 1) throw new ConcurrencyError("order", order.id);
+  if (!changed) throw new ConcurrencyError("order", order.id);
   const moved = change.status && change.status !== order.status;
   await recordOrderEvent(tx, order.id, {
     kind: change.kind,
@@ -118,7 +120,7 @@ export async function changeOrder(tx: Tx, order: Order, change: OrderChange): Pr
     toStatus: moved ? change.status : null,
     detail: change.detail,
   });
-  return tx.order.findUniqueOrThrow({ where: { id: order.id } });
+  return changed;
 }
 
 /** A timeline entry that changes nothing: an answer that no longer applies, a refusal, a note. */
@@ -134,5 +136,16 @@ export async function recordOrderEvent(
     detail?: Prisma.InputJsonValue;
   },
 ): Promise<void> {
-  await tx.orderEvent.create({ data: { orderId, ...event } });
+  await appendOrderEvent(tx, { orderId, ...event });
+}
+
+/** recordOrderEvent's row as an INSERT for a caller to embed in a statement of its own (placeOrder's opening one). */
+export function orderEventInsert(
+  orderId: string,
+  event: { kind: string; actor: string; cause: string; toStatus: OrderStatus; detail: Prisma.InputJsonValue },
+): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO order_events (order_id, kind, to_status, actor, cause, detail)
+    VALUES (${orderId}::uuid, ${event.kind}, ${event.toStatus}::"OrderStatus", ${event.actor}, ${event.cause},
+            ${JSON.stringify(event.detail)}::jsonb)`;
 }

@@ -7,6 +7,7 @@ import { settleBuy, settleSell, spendHeldPoints, type Settlement } from "../ledg
 import type { FillDebit } from "../ledger/debits";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { claimInboxMany } from "../messaging/inbox";
+import { flushAppends, holdAppends } from "../shared/appendOnly";
 import { fillDisposition, recordFill } from "../orders/fills";
 import { recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
@@ -49,6 +50,8 @@ export async function applyExecutions(
       const outcomes = new Map<string, ApplyOutcome>(receiptIds.map((id) => [id, "duplicate"]));
       const fresh = await claimInboxMany(tx, CONSUMER, receiptIds);
       if (fresh.length === 0) return outcomes;
+      // The batch's ledger entries and timeline events go in with one statement each, at the end (shared/appendOnly).
+      holdAppends(tx);
       const receipts = await tx.executionReceipt.findMany({ where: { id: { in: fresh } } });
       const orders = new Map(
         (await tx.order.findMany({ where: { id: { in: receipts.map((receipt) => receipt.orderId) } } })).map(
@@ -66,6 +69,7 @@ export async function applyExecutions(
         orders.set(order.id, after);
         outcomes.set(receiptId, outcome);
       }
+      await flushAppends(tx);
       return outcomes;
     },
   );
