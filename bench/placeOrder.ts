@@ -1,8 +1,9 @@
 // placeOrder throughput and latency against real PostgreSQL + Redis, at 1, 8 and 32 concurrent clients, on distinct
 // accounts and on one hot account; beside it the same machine's pgbench TPS as the ceiling.
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:place
-import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import pg from "pg";
 import { pino } from "pino";
 import {
   OrderFeed,
@@ -18,6 +19,7 @@ import { createBrokerRegistry, SimulatorControl } from "@meridian/core/broker";
 import { createTestDatabase } from "@meridian/db/testing";
 import { Redis } from "ioredis";
 import { createFundedAccount } from "../apps/worker/test/accounts";
+import { pgbenchTps, ratioTo } from "./pgbench";
 
 const ORDERS_PER_CELL = Number(process.env.BENCH_ORDERS ?? 600);
 const CONCURRENCY = [1, 8, 32];
@@ -57,11 +59,31 @@ interface Row {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time per order of this process and of the database's backends: unmoved by other programs on the machine. */
+  cpuMs: { node: number; postgres: number };
+}
+
+/** User + system CPU ms so far of the database's backends, by pid (Linux /proc; USER_HZ 100). */
+async function backendCpuMs(): Promise<Map<number, number>> {
+  const backends = await db.prisma.$queryRaw<{ pid: number }[]>`
+    SELECT pid FROM pg_stat_activity WHERE datname = current_database()`;
+  const used = new Map<number, number>();
+  for (const { pid } of backends) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // not Linux, or the backend is gone
+    }
+  }
+  return used;
 }
 
 async function cell(clients: number, hot: boolean): Promise<Row> {
   const latencies: number[] = [];
   let issued = 0;
+  const backendsBefore = await backendCpuMs();
+  const nodeBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
@@ -84,6 +106,9 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  let postgres = 0;
+  for (const [pid, ms] of await backendCpuMs()) postgres += ms - (backendsBefore.get(pid) ?? 0);
   latencies.sort((a, b) => a - b);
   const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return {
@@ -94,39 +119,51 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
     perSecond: latencies.length / seconds,
     p50: quantile(0.5),
     p99: quantile(0.99),
+    cpuMs: { node: (node.user + node.system) / 1000 / latencies.length, postgres: postgres / latencies.length },
   };
 }
 
-function pgbenchTps(): string {
-  const url = new URL(db.url);
-  const target = [
-    "-h",
-    url.hostname,
-    "-p",
-    url.port || "5432",
-    "-U",
-    decodeURIComponent(url.username) || "postgres",
-    url.pathname.slice(1),
-  ];
-  const init = spawnSync("pgbench", ["-i", "-q", "-s", "10", ...target], { encoding: "utf8" });
-  if (init.status !== 0)
-    return `pgbench unavailable (${(init.stderr || init.error?.message || "").trim().split("\n")[0]})`;
-  const run = spawnSync("pgbench", ["-c", "8", "-j", "2", "-T", "10", ...target], { encoding: "utf8" });
-  return run.stdout.match(/tps = ([\d.]+)/)?.[1] ?? `pgbench failed: ${run.stderr.trim().split("\n")[0]}`;
+/** The SQL statements (round trips, BEGIN and COMMIT included) of one placeOrder, counted at the pg driver. */
+async function statementsPerOrder(): Promise<number> {
+  const original = pg.Client.prototype.query;
+  let statements = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await placeOrder({
+      ctx: { services, account: accounts[1]!, actor: "bench" },
+      input: ZPlaceOrderInput.parse({
+        symbol: "AAPL",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "1",
+        limitPrice: "100.00",
+      }),
+    });
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return statements;
 }
 
 const rows: Row[] = [];
 await cell(4, false); // warm-up: connections, JIT, prepared plans
+const statements = await statementsPerOrder();
 for (const hot of [false, true]) for (const clients of CONCURRENCY) rows.push(await cell(clients, hot));
+const pgbench = pgbenchTps(db.url);
 
-console.log(`\nplaceOrder (limit buy; PostgreSQL + Redis lock), ${ORDERS_PER_CELL} orders per row`);
-console.log("| accounts | clients | orders/s | p50 ms | p99 ms |");
-console.log("|---|---:|---:|---:|---:|");
+console.log(
+  `\nplaceOrder (limit buy; PostgreSQL + Redis lock), ${ORDERS_PER_CELL} orders per row, ${statements} SQL statements and 2 Redis commands per order`,
+);
+console.log("| accounts | clients | orders/s | × pgbench | p50 ms | p99 ms | CPU ms/order: node + postgres |");
+console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const row of rows)
   console.log(
-    `| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} |`,
+    `| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${ratioTo(pgbench, row.perSecond)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.cpuMs.node.toFixed(2)} + ${row.cpuMs.postgres.toFixed(2)} |`,
   );
-console.log(`\npgbench (TPC-B-like, scale 10, 8 clients, 10 s) on the same server: ${pgbenchTps()} TPS`);
+console.log(`\n${pgbench.note} on the same server, in the same run`);
 
 await services.lock.close();
 await db.drop();

@@ -76,23 +76,29 @@ async function writeHolding(
   rememberWrite(tx, holdingKey(holding.accountId, holding.symbol), written);
 }
 
-/** Moves `amount` from available to held cash; refuses when buying power is short. */
+/**
+ * Moves `amount` from available to held cash; refuses when buying power is short. One statement: the condition on
+ * available is checked by the update itself (a relative update cannot lose a concurrent one, and bumps the version
+ * for every compare-and-set after it); the row is read only to explain a refusal.
+ */
 export async function holdCash(tx: Tx, accountId: string, amount: Decimal): Promise<void> {
-  const cash = await readCash(tx, accountId);
-  if (cash.available.lessThan(amount)) {
-    const owed = cash.debit.greaterThan(0)
-      ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.`
-      : "";
-    throw new DomainError(
-      "BAD_REQUEST",
-      `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.${owed}`,
-      "quantity",
-    );
-  }
-  await writeCash(tx, accountId, cash.version, {
-    available: cash.available.minus(amount),
-    held: cash.held.plus(amount),
+  const [written] = await tx.cashBalance.updateManyAndReturn({
+    where: { accountId, currency: CASH, available: { gte: amount } },
+    data: { available: { decrement: amount }, held: { increment: amount }, version: { increment: 1 } },
   });
+  if (written) {
+    rememberWrite(tx, cashKey(accountId), written);
+    return;
+  }
+  const cash = await readCash(tx, accountId);
+  const owed = cash.debit.greaterThan(0)
+    ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.`
+    : "";
+  throw new DomainError(
+    "BAD_REQUEST",
+    `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.${owed}`,
+    "quantity",
+  );
 }
 
 /** Moves `amount` back from held to available cash; an open debit is repaid from it first. */

@@ -1,7 +1,8 @@
 // What `orders/` asks the gateway to say to a broker, as messages on the outbox (topic orders.commands, keyed by
 // order id so one order's commands are handled one at a time, in order). A typed union: the kind names the request,
 // the payload is the same for every kind, and a reader gets a checked command or null, never a cast.
-import type { Tx } from "@meridian/db";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Tx } from "@meridian/db";
 import { z } from "zod";
 import { writeOutbox } from "../messaging/outbox";
 import { TOPICS, type OutboxMessage } from "../messaging/topics";
@@ -20,6 +21,17 @@ export async function writeOrderCommand(tx: Tx, command: OrderCommand): Promise<
     eventType: command.kind,
     payload: { orderId: command.orderId },
   });
+}
+
+/**
+ * writeOrderCommand's outbox row as an INSERT for a caller to embed in a statement of its own (placeOrder's opening
+ * one): the same columns writeOutbox writes, the rest left to the table's defaults.
+ */
+export function orderCommandInsert(command: OrderCommand): Prisma.Sql {
+  const payload = { orderId: command.orderId } satisfies z.infer<typeof ZOrderCommandPayload>;
+  return Prisma.sql`
+    INSERT INTO outbox_events (id, topic, key, event_type, payload)
+    VALUES (${randomUUID()}::uuid, ${TOPICS.orderCommands}, ${command.orderId}, ${command.kind}, ${JSON.stringify(payload)}::jsonb)`;
 }
 
 /** The command a message carries, or null for a kind or payload this version does not know. */

@@ -1,7 +1,8 @@
 // A customer's idempotency key names one order, strictly (as Stripe's keys do): the same key with the same terms gets
 // the stored order back, whatever has happened to it since; the same key with other terms is a mistake the customer
 // must hear about, never a silent replay of a different order. Looked up before anything is priced, so a replay works
-// while quotes are down, and again inside the placing transaction, where it closes the race between two requests.
+// while quotes are down. The race between two requests with one key is closed by the unique index (account, key): the
+// loser's insert fails and it is answered by a second look-up, so the placing transaction needs none of its own.
 import { Prisma, type DbOrTx, type Order } from "@meridian/db";
 import { DomainError } from "../shared/errors";
 import { dec, qty } from "../shared/money";

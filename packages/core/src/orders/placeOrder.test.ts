@@ -31,6 +31,39 @@ describe("placeOrder", () => {
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
   });
 
+  it("names who placed it and why in the change history (old → new), opens the TCC record with its barrier row", async () => {
+    const since = (await h.db.prisma.entityHistory.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const order = await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "50.00" });
+
+    const history = await h.db.prisma.entityHistory.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(history.map((row) => [row.entity, row.entityKey, row.operation, row.actor, row.cause])).toEqual([
+      ["orders", order.id, "INSERT", "test", "place BUY 2 AAPL"],
+      ["cash_balances", `${alice.id}/USD`, "UPDATE", "test", "place BUY 2 AAPL"],
+    ]);
+    const [, cash] = history as [unknown, { oldValues: Record<string, unknown>; newValues: Record<string, unknown> }];
+    expect([cash.oldValues.available, cash.newValues.available]).toEqual([
+      Number(cashBefore.available),
+      Number(cashBefore.available.minus(order.heldCash)),
+    ]);
+    expect([cash.oldValues.held, cash.newValues.held]).toEqual([
+      Number(cashBefore.held),
+      Number(cashBefore.held.plus(order.heldCash)),
+    ]);
+
+    const tcc = await h.db.prisma.tccTransaction.findUniqueOrThrow({
+      where: { orderId: order.id },
+      include: { fences: true },
+    });
+    expect(tcc.status).toBe("TRYING");
+    expect(tcc.fences.map((fence) => [fence.participant, fence.state, fence.amount.toString()])).toEqual([
+      ["CASH", "TRIED", order.heldCash.toString()],
+    ]);
+    const placed = await h.db.prisma.orderEvent.findFirstOrThrow({ where: { orderId: order.id, kind: "PLACED" } });
+    expect(placed).toMatchObject({ actor: "test", toStatus: "PENDING_NEW", fromStatus: null });
+    expect(placed.detail).toMatchObject({ heldCash: order.heldCash.toFixed(2), tccTransactionId: tcc.id });
+  });
+
   it("holds a market buy at the ask plus the collar", async () => {
     h.broker.prices.set("MSFT", "200.00");
     await h.services.quotes.refreshNow();

@@ -1,9 +1,13 @@
 // placeOrder: validate → replay by idempotency key → price the holds → account lock → one transaction (order
 // PENDING_NEW, TCC Try on each participant: cash or shares, and fee points; outbox event) → return at once. The
 // customer never waits on the broker; the gateway picks the order up from the outbox.
-import type { Order } from "@meridian/db";
+//
+// The transaction is six round trips: fence and writer, the order, one statement for the TCC record, its barrier rows,
+// the timeline event and the outbox row, then the cash (or shares) hold's read and compare-and-set (see
+// docs/benchmarks.md). Each round trip costs the whole machine about half a millisecond under load, so they are few.
+import { Prisma, type Order } from "@meridian/db";
 import { findInstrument } from "../market/instruments";
-import { writeOrderCommand } from "./commands";
+import { orderCommandInsert } from "./commands";
 import type { AccountRef, CoreServices } from "../services";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
@@ -13,7 +17,7 @@ import { beginTcc } from "../tcc/coordinator";
 import { participantsOf, pointsParticipant } from "../tcc/participants";
 import type { TPlaceOrderInput } from "./placeOrder.schema";
 import { isKeyCollision, replayByKey } from "./idempotencyKey";
-import { recordOrderEvent } from "./lifecycle";
+import { orderEventInsert } from "./lifecycle";
 
 export interface PlaceOrderArgs {
   ctx: { services: CoreServices; account: AccountRef; actor: string };
@@ -43,9 +47,8 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
     account.id,
     { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` },
     async (tx) => {
-      // Again under the lock: a request with the same key may have placed its order since the look-up above.
-      const placedMeanwhile = await replayByKey(tx, account.id, input);
-      if (placedMeanwhile) return placedMeanwhile;
+      // No second look-up by key under the lock: a request with the same key that placed its order meanwhile makes
+      // this insert fail on the unique index (account, key), and the catch below answers with that order.
       const order = await tx.order.create({
         data: {
           accountId: account.id,
@@ -63,32 +66,44 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
           heldPoints: reservation.points,
         },
       });
-      // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
-      // whole transaction, so nothing is held and no order exists.
-      const transactionId = await beginTcc(tx, order.id, services.config.tcc.deadlineMs);
       const [primary] = participantsOf(order);
-      await primary!.try(tx, transactionId, order, input.side === "BUY" ? reservation.cash : quantity);
-      if (payFeeWithPoints) await pointsParticipant.try(tx, transactionId, order, reservation.points);
-      await recordOrderEvent(tx, order.id, {
-        kind: "PLACED",
-        actor: ctx.actor,
-        cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
-        toStatus: "PENDING_NEW",
-        detail: {
-          heldCash: reservation.cash.toFixed(2),
-          heldQuantity: order.heldQuantity.toString(),
-          heldPoints: reservation.points.toString(),
-          ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
-          brokerId: broker.brokerId,
-          tccTransactionId: transactionId,
-        },
-      });
-      await writeOrderCommand(tx, { kind: "OrderPlaced", orderId: order.id });
+      const placed = (tccTransactionId: string) =>
+        orderEventInsert(order.id, {
+          kind: "PLACED",
+          actor: ctx.actor,
+          cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
+          toStatus: "PENDING_NEW",
+          detail: {
+            heldCash: reservation.cash.toFixed(2),
+            heldQuantity: order.heldQuantity.toString(),
+            heldPoints: reservation.points.toString(),
+            ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
+            brokerId: broker.brokerId,
+            tccTransactionId,
+          },
+        });
+      // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
+      // whole transaction, so nothing is held and no order exists. The timeline's PLACED event and the gateway's
+      // OrderPlaced command (the outbox row) ride in the statement that opens the TCC transaction: one round trip.
+      await beginTcc(
+        tx,
+        order,
+        services.config.tcc.deadlineMs,
+        [
+          { participant: primary!, amount: input.side === "BUY" ? reservation.cash : quantity },
+          ...(payFeeWithPoints ? [{ participant: pointsParticipant, amount: reservation.points }] : []),
+        ],
+        (tccTransactionId) => [
+          Prisma.sql`placed_event AS (${placed(tccTransactionId)})`,
+          Prisma.sql`placed_command AS (${orderCommandInsert({ kind: "OrderPlaced", orderId: order.id })})`,
+        ],
+      );
       return order;
     },
   );
-  // Should the lock have failed to keep two same-key requests apart, the unique index (account, key) refuses the
-  // second insert: its request gets the winner's order, or the conflict if its terms differ.
+  // Two requests with one key: the second to take the lock finds the first's order in the unique index (account, key),
+  // which refuses its insert (so also when the lock failed to keep them apart). It gets the winner's order, or the
+  // conflict if its terms differ.
   return placing.catch(async (error: unknown) => {
     if (!isKeyCollision(error)) throw error;
     const winner = await replayByKey(services.prisma, account.id, input);

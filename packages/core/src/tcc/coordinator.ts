@@ -1,15 +1,55 @@
 // The coordinator of an order's TCC transaction. Everything runs inside the caller's transaction, so the transaction
 // record, the fences, the holds and the order change commit together or not at all.
-import type { Order, TccStatus, Tx } from "@meridian/db";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Order, type TccStatus, type Tx } from "@meridian/db";
 import { DomainError } from "../shared/errors";
-import { participantsOf } from "./participants";
+import type { Decimal } from "../shared/money";
+import { insertTriedFences, type Participant } from "./barrier";
+import { participantsOf, type TccParticipant } from "./participants";
+
+/** A participant's Try at the opening of an order's TCC transaction, and what it reserves. */
+export interface OpeningTry {
+  participant: TccParticipant;
+  amount: Decimal;
+}
 
 /**
- * Opens the order's TCC transaction; recovery settles it if it is still TRYING after `deadlineMs` (TCC_DEADLINE_MS).
+ * Opens the order's TCC transaction and runs Try on each participant: barrier row first, then the reservation. The
+ * record and the barrier rows go in one statement; `alongside` lets the caller send other inserts of the same
+ * transaction in it too (each a `name AS (INSERT …)` member of its WITH, given the TCC transaction's id), to spare
+ * round trips. Recovery settles the
+ * transaction if it is still TRYING after `deadlineMs` (TCC_DEADLINE_MS).
+ *
+ * The barrier still decides: only the participants whose TRIED row was written reserve. No Cancel can have come first
+ * here, since nobody else can see the transaction before this transaction commits, but the rows are what Confirm and
+ * Cancel go by later.
  */
-export async function beginTcc(tx: Tx, orderId: string, deadlineMs: number): Promise<string> {
-  const record = await tx.tccTransaction.create({ data: { orderId, deadline: new Date(Date.now() + deadlineMs) } });
-  return record.id;
+export async function beginTcc(
+  tx: Tx,
+  order: Pick<Order, "id" | "accountId" | "symbol">,
+  deadlineMs: number,
+  tries: readonly OpeningTry[],
+  alongside: (transactionId: string) => readonly Prisma.Sql[] = () => [],
+): Promise<string> {
+  const transactionId = randomUUID();
+  const deadline = new Date(Date.now() + deadlineMs);
+  const proceeding = await tx.$queryRaw<{ participant: Participant }[]>`
+    WITH opened AS (
+      INSERT INTO tcc_transactions (id, order_id, deadline)
+      VALUES (${transactionId}::uuid, ${order.id}::uuid, ${deadline}::timestamptz)
+      RETURNING id)
+    ${Prisma.join(
+      alongside(transactionId).map((member) => Prisma.sql`, ${member}`),
+      "",
+    )}
+    ${insertTriedFences(
+      transactionId,
+      tries.map(({ participant, amount }) => ({ participant: participant.name, amount })),
+    )}`;
+  const mayProceed = new Set(proceeding.map((row) => row.participant));
+  for (const { participant, amount } of tries)
+    if (mayProceed.has(participant.name)) await participant.reserve(tx, order, amount);
+  return transactionId;
 }
 
 async function lockTransaction(tx: Tx, orderId: string) {

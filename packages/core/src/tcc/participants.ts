@@ -14,6 +14,8 @@ export interface TccParticipant {
     order: Pick<Order, "accountId" | "symbol">,
     amount: Decimal,
   ): Promise<BarrierVerdict>;
+  /** The reservation itself, for a caller that has already passed the barrier (beginTcc). */
+  reserve(tx: Tx, order: Pick<Order, "accountId" | "symbol">, amount: Decimal): Promise<void>;
   confirm(tx: Tx, transactionId: string): Promise<BarrierVerdict>;
   /** Releases what `order` still reserves with this participant. */
   cancel(tx: Tx, transactionId: string, order: Order): Promise<BarrierVerdict>;
@@ -36,6 +38,7 @@ function participant(
       if (verdict === "proceed") await hold(tx, order, amount);
       return verdict;
     },
+    reserve: hold,
     confirm: (tx, transactionId) => barrierConfirm(tx, transactionId, name),
     async cancel(tx, transactionId, order) {
       const verdict = await barrierCancel(tx, transactionId, name);
