@@ -12,6 +12,7 @@ import {
   RedisAccountLock,
   loadConfig,
   ZPlaceOrderInput,
+  type AccountLock,
   type AccountRef,
   type CoreServices,
 } from "@meridian/core";
@@ -35,9 +36,19 @@ const db = await createTestDatabase({ poolSize: 40 });
 const redis = new Redis(process.env.REDIS_URL);
 const config = loadConfig(process.env);
 const brokers = createBrokerRegistry({ ...config.brokers, url: "http://127.0.0.1:9" }); // limit orders never call it
+const redisLock = new RedisAccountLock(redis, { leaseMs: 30_000, waitMs: 30_000, retryMs: 2 }, `bench-${Date.now()}`);
+/** Lock acquisitions, one per transaction: orders / transactions is how many orders one commit carried. */
+let transactions = 0;
+const countingLock: AccountLock = {
+  withAccountLock: (accountId, work) => {
+    transactions++;
+    return redisLock.withAccountLock(accountId, work);
+  },
+  close: () => redisLock.close(),
+};
 const services: CoreServices = {
   prisma: db.prisma,
-  lock: new RedisAccountLock(redis, { leaseMs: 30_000, waitMs: 30_000, retryMs: 2 }, `bench-${Date.now()}`),
+  lock: countingLock,
   brokers,
   quotes: new QuoteService(brokers),
   simulator: new SimulatorControl("http://127.0.0.1:9"),
@@ -59,6 +70,8 @@ interface Row {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Orders per transaction (placements of one account that waited together commit together). */
+  perTransaction: number;
   /** CPU time per order of this process and of the database's backends: unmoved by other programs on the machine. */
   cpuMs: { node: number; postgres: number };
 }
@@ -82,6 +95,7 @@ async function backendCpuMs(): Promise<Map<number, number>> {
 async function cell(clients: number, hot: boolean): Promise<Row> {
   const latencies: number[] = [];
   let issued = 0;
+  const transactionsBefore = transactions;
   const backendsBefore = await backendCpuMs();
   const nodeBefore = process.cpuUsage();
   const started = performance.now();
@@ -119,49 +133,61 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
     perSecond: latencies.length / seconds,
     p50: quantile(0.5),
     p99: quantile(0.99),
+    perTransaction: latencies.length / (transactions - transactionsBefore),
     cpuMs: { node: (node.user + node.system) / 1000 / latencies.length, postgres: postgres / latencies.length },
   };
 }
 
-/** The SQL statements (round trips, BEGIN and COMMIT included) of one placeOrder, counted at the pg driver. */
-async function statementsPerOrder(): Promise<number> {
+/**
+ * The SQL statements (round trips, BEGIN and COMMIT included) and transactions of `count` placeOrders started at once on
+ * one account, counted at the pg driver: the first goes alone, the others wait for it and commit together.
+ */
+async function statementsFor(count: number): Promise<{ statements: number; transactions: number }> {
   const original = pg.Client.prototype.query;
   let statements = 0;
+  const transactionsBefore = transactions;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     statements++;
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
-    await placeOrder({
-      ctx: { services, account: accounts[1]!, actor: "bench" },
-      input: ZPlaceOrderInput.parse({
-        symbol: "AAPL",
-        side: "BUY",
-        type: "LIMIT",
-        quantity: "1",
-        limitPrice: "100.00",
-      }),
-    });
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        placeOrder({
+          ctx: { services, account: accounts[1]!, actor: "bench" },
+          input: ZPlaceOrderInput.parse({
+            symbol: "AAPL",
+            side: "BUY",
+            type: "LIMIT",
+            quantity: "1",
+            limitPrice: "100.00",
+          }),
+        }),
+      ),
+    );
   } finally {
     pg.Client.prototype.query = original;
   }
-  return statements;
+  return { statements, transactions: transactions - transactionsBefore };
 }
 
 const rows: Row[] = [];
 await cell(4, false); // warm-up: connections, JIT, prepared plans
-const statements = await statementsPerOrder();
+const alone = await statementsFor(1);
+const together = await statementsFor(11);
 for (const hot of [false, true]) for (const clients of CONCURRENCY) rows.push(await cell(clients, hot));
 const pgbench = pgbenchTps(db.url);
 
 console.log(
-  `\nplaceOrder (limit buy; PostgreSQL + Redis lock), ${ORDERS_PER_CELL} orders per row, ${statements} SQL statements and 2 Redis commands per order`,
+  `\nplaceOrder (limit buy; PostgreSQL + Redis lock), ${ORDERS_PER_CELL} orders per row. One order alone: ${alone.statements} SQL statements and 2 Redis commands; 11 at once on one account: ${together.statements} SQL statements in ${together.transactions} transactions`,
 );
-console.log("| accounts | clients | orders/s | × pgbench | p50 ms | p99 ms | CPU ms/order: node + postgres |");
-console.log("|---|---:|---:|---:|---:|---:|---:|");
+console.log(
+  "| accounts | clients | orders/s | × pgbench | p50 ms | p99 ms | orders/transaction | CPU ms/order: node + postgres |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const row of rows)
   console.log(
-    `| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${ratioTo(pgbench, row.perSecond)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.cpuMs.node.toFixed(2)} + ${row.cpuMs.postgres.toFixed(2)} |`,
+    `| ${row.accounts} | ${row.clients} | ${row.perSecond.toFixed(0)} | ${ratioTo(pgbench, row.perSecond)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.perTransaction.toFixed(1)} | ${row.cpuMs.node.toFixed(2)} + ${row.cpuMs.postgres.toFixed(2)} |`,
   );
 console.log(`\n${pgbench.note} on the same server, in the same run`);
 

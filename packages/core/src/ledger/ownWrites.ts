@@ -4,6 +4,9 @@
 // per fill. Should anything else in the transaction write the row behind this memo's back, the stale version it holds
 // makes the next compare-and-set miss and the transaction run again (retryOnConflict): it can cost a retry, never a
 // lost update.
+//
+// A write undone by ROLLBACK TO SAVEPOINT (a placement refused inside a batch, orders/placementBatcher.ts) is no longer
+// true: whoever rolls back calls `forgetOwnWrites`, and the rows are read from the database again.
 import type { Tx } from "@meridian/db";
 
 const written = new WeakMap<Tx, Map<string, unknown>>();
@@ -19,4 +22,9 @@ export function rememberWrite<T>(tx: Tx, key: string, row: T): void {
   const memo = written.get(tx) ?? new Map<string, unknown>();
   memo.set(key, row);
   written.set(tx, memo);
+}
+
+/** Forgets what this transaction wrote: after a ROLLBACK TO SAVEPOINT some of it is undone, so read it all again. */
+export function forgetOwnWrites(tx: Tx): void {
+  written.delete(tx);
 }

@@ -28,3 +28,13 @@ export function inAccountTransaction<T>(
     ),
   );
 }
+
+/**
+ * Names another writer for the rest of the transaction (the fence statement named the first): for work that runs
+ * several callers' changes in one transaction, so that the change history still says whose change each row was.
+ */
+export async function nameWriter(tx: Tx, writer: Writer): Promise<void> {
+  await tx.$queryRaw`
+    SELECT set_config('meridian.actor', ${writer.actor}, true),
+           set_config('meridian.cause', ${writer.cause.slice(0, 500)}, true)`;
+}

@@ -2,14 +2,15 @@
 // PENDING_NEW, TCC Try on each participant: cash or shares, and fee points; outbox event) → return at once. The
 // customer never waits on the broker; the gateway picks the order up from the outbox.
 //
-// The transaction is six round trips: fence and writer, the order, one statement for the TCC record, its barrier rows,
-// the timeline event and the outbox row, then the cash (or shares) hold's read and compare-and-set (see
-// docs/benchmarks.md). Each round trip costs the whole machine about half a millisecond under load, so they are few.
+// One placement is three round trips: the order, one statement for the TCC record, its barrier rows, the timeline event
+// and the outbox row, then the cash (or shares) hold. Around them the transaction adds BEGIN, the fence and COMMIT, and
+// the lock two Redis round trips; placements of one account that wait together share those (placementBatcher.ts), each
+// behind a savepoint of its own. Each round trip costs the whole machine about half a millisecond under load, so they
+// are few (see docs/benchmarks.md).
 import { Prisma, type Order } from "@meridian/db";
 import { findInstrument } from "../market/instruments";
 import { orderCommandInsert } from "./commands";
 import type { AccountRef, CoreServices } from "../services";
-import { inAccountTransaction } from "../lock/accountTransaction";
 import { DomainError } from "../shared/errors";
 import { commissionHoldFor, MARKET_BUY_COLLAR } from "../shared/fees";
 import { dec, toCentsUp, ZERO, type Decimal } from "../shared/money";
@@ -18,6 +19,7 @@ import { participantsOf, pointsParticipant } from "../tcc/participants";
 import type { TPlaceOrderInput } from "./placeOrder.schema";
 import { isKeyCollision, replayByKey } from "./idempotencyKey";
 import { orderEventInsert } from "./lifecycle";
+import { placementBatcherOf } from "./placementBatcher";
 
 export interface PlaceOrderArgs {
   ctx: { services: CoreServices; account: AccountRef; actor: string };
@@ -42,8 +44,8 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   const broker = services.brokers.brokerFor(input.symbol);
   const reservation = await reserveAmounts(services, input, quantity, limitPrice, payFeeWithPoints);
 
-  const placing = inAccountTransaction(
-    services,
+  // The placement waits with the account's others in this process and commits with them, in one transaction.
+  const placing = placementBatcherOf(services).place(
     account.id,
     { actor: ctx.actor, cause: `place ${input.side} ${input.quantity} ${input.symbol}` },
     async (tx) => {
@@ -82,8 +84,8 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
             tccTransactionId,
           },
         });
-      // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) aborts the
-      // whole transaction, so nothing is held and no order exists. The timeline's PLACED event and the gateway's
+      // TCC Try: each participant reserves behind its barrier; a refusal (not enough cash, shares or points) rolls the
+      // placement back, so nothing is held and no order exists. The timeline's PLACED event and the gateway's
       // OrderPlaced command (the outbox row) ride in the statement that opens the TCC transaction: one round trip.
       await beginTcc(
         tx,
@@ -101,9 +103,9 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
       return order;
     },
   );
-  // Two requests with one key: the second to take the lock finds the first's order in the unique index (account, key),
-  // which refuses its insert (so also when the lock failed to keep them apart). It gets the winner's order, or the
-  // conflict if its terms differ.
+  // Two requests with one key: the second to insert finds the first's order in the unique index (account, key), which
+  // refuses its insert (also within one batch, or when the lock failed to keep them apart). Answered after the first's
+  // commit, it gets the winner's order, or the conflict if its terms differ.
   return placing.catch(async (error: unknown) => {
     if (!isKeyCollision(error)) throw error;
     const winner = await replayByKey(services.prisma, account.id, input);
