@@ -16,6 +16,7 @@ import {
   type AccountRef,
   type CoreServices,
   type KafkaTransportOptions,
+  type PollingTransportOptions,
   type Transport,
 } from "@meridian/core";
 import { createTestDatabase, freePort, type TestDatabase } from "@meridian/db/testing";
@@ -50,6 +51,8 @@ export interface SystemOptions {
   inProcessWorker?: boolean;
   /** Kafka instead of polling: the cluster's bootstrap servers, and any adapter settings to override. */
   kafka?: { brokers: string } & Partial<Omit<KafkaTransportOptions, "prisma" | "logger" | "brokers">>;
+  /** Polling adapter settings to override (when `kafka` is not given). */
+  polling?: Partial<Omit<PollingTransportOptions, "prisma" | "logger">>;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
@@ -110,7 +113,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
         ...options.kafka,
         brokers: options.kafka.brokers.split(","),
       })
-    : new PollingTransport({ prisma: db.prisma, logger: services.logger });
+    : new PollingTransport({ prisma: db.prisma, logger: services.logger, ...options.polling });
   if (inProcess) await transport.start(stop.signal);
   const receiver: ServerType | null = inProcess ? await startReceiver(services, receiverPort, transport) : null;
   const loops = inProcess

@@ -35,7 +35,7 @@ describe("loadConfig", () => {
         url: "http://127.0.0.1:4100",
         timeoutMs: 5000,
         routing: { defaultBrokerId: "atlas", bySymbol: { TSLA: "harbor", NVDA: "harbor" } },
-        resilience: { maxConcurrent: 8, maxQueue: 200, breakerFailures: 10, halfOpenAfterMs: 5000 },
+        resilience: { maxConcurrent: 64, maxQueue: 200, breakerFailures: 10, halfOpenAfterMs: 5000 },
         webhookSecrets: { atlas: undefined, harbor: undefined },
       },
       retry: { profile: "demo", ...RETRY_PROFILES.demo },

@@ -98,6 +98,15 @@ const transport = {
     default: "1",
     description: "replication factor of the topics Meridian creates",
   }),
+  GATEWAY_CONCURRENCY: setting(wholeNumber("messages"), {
+    default: "64",
+    description:
+      "order commands the gateway handles at once, by Kafka or polling (distinct orders; each broker's bulkhead still limits its calls)",
+  }),
+  LEDGER_CONCURRENCY: setting(wholeNumber("messages"), {
+    default: "64",
+    description: "executions the ledger handles at once, by Kafka or polling (distinct orders)",
+  }),
 };
 
 const parking = {
@@ -127,7 +136,7 @@ const brokers = {
     description: "per-call timeout toward a broker; past it the order is `UNKNOWN`",
   }),
   BROKER_MAX_CONCURRENT: setting(wholeNumber("calls"), {
-    default: "8",
+    default: "64",
     description: "each broker's bulkhead: calls in flight at once",
   }),
   BROKER_MAX_QUEUE: setting(wholeNumber("calls", 0), {
@@ -348,6 +357,7 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
       probeMs: env.KAFKA_PROBE_MS,
       consumerConcurrency: env.KAFKA_CONSUMER_CONCURRENCY,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      inFlight: { gateway: env.GATEWAY_CONCURRENCY, ledger: env.LEDGER_CONCURRENCY },
     },
     parking: {
       parkAfterAttempts: env.MESSAGE_PARK_AFTER_ATTEMPTS,

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { KafkaTransport } from "./kafkaTransport";
 import type { ParkingPolicy } from "./parking";
 import { PollingTransport } from "./pollingTransport";
+import type { ConsumerRole } from "./topics";
 import type { Transport } from "./transport";
 
 /** KAFKA_* (config.transport). */
@@ -12,6 +13,8 @@ export interface TransportSettings {
   probeMs: number;
   consumerConcurrency: number;
   replicationFactor: number;
+  /** GATEWAY_CONCURRENCY, LEDGER_CONCURRENCY: messages each role handles at once, on either transport. */
+  inFlight: Record<ConsumerRole, number>;
 }
 
 /**
@@ -23,13 +26,15 @@ export function createTransport(
   settings: TransportSettings,
   parking: ParkingPolicy,
 ): Transport {
-  if (settings.kafkaBrokers.length === 0) return new PollingTransport({ ...deps, parking });
+  if (settings.kafkaBrokers.length === 0)
+    return new PollingTransport({ ...deps, inFlight: settings.inFlight, parking });
   return new KafkaTransport({
     ...deps,
     brokers: settings.kafkaBrokers,
     namespace: settings.topicPrefix,
     probeMs: settings.probeMs,
     consumerConcurrency: settings.consumerConcurrency,
+    inFlight: settings.inFlight,
     replicationFactor: settings.replicationFactor,
     parking,
   });

@@ -4,7 +4,7 @@ export { writeOutbox } from "./outbox";
 export { claimInbox } from "./inbox";
 export { claimBatch, deliver, type MessageHandler, type DeliveredVia } from "./claims";
 export { runPollingConsumer } from "./pollingConsumer";
-export { PollingTransport } from "./pollingTransport";
+export { PollingTransport, type PollingTransportOptions } from "./pollingTransport";
 export { KafkaTransport, type KafkaTransportOptions } from "./kafkaTransport";
 export { deletePipelineTopics } from "./kafkaClient";
 export { createTransport, type TransportSettings } from "./createTransport";

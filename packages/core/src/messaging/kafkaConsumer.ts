@@ -1,26 +1,33 @@
-// One Kafka consumer session for one role: joins the role's group, hands each message's outbox row to the handler,
-// and resolves a message's offset only after its handler succeeded and the row was marked consumed, so a consumer
-// killed mid-batch has its unfinished messages redelivered (and the row state or the inbox makes that harmless).
+// One Kafka consumer session for one role: joins the role's group and hands each message's outbox row to the handler,
+// many orders at once and each order's messages one at a time, in partition order (keyedLanes.ts). A message's offset
+// is resolved only once its handler succeeded and its row was marked consumed, and only as part of the contiguous
+// prefix of finished messages (partitionProgress.ts), so a consumer killed mid-batch has its unfinished messages
+// redelivered (and the row state or the inbox makes that harmless), while one slow message no longer stalls the
+// messages of other orders behind it in its partition.
+//
+// kafkajs fetches a partition again from its first unresolved offset as soon as eachBatch returns, and fetches nothing
+// more from a broker until every batch of the last fetch has returned. So eachBatch never waits for a slow message: it
+// starts what it can, waits a moment for what it started, resolves the finished prefix and returns; the messages still
+// running stay in this session's memory across calls, and when the next fetch brings them (and the ones finished after
+// them) again they are passed by without a database round trip. The same design as Confluent's Parallel Consumer in
+// key-ordered mode, on kafkajs.
+//
 // A message that keeps failing parks its key rather than being skipped: its offset is resolved so the partition moves
 // on, but its row stays unconsumed, and so does every later row of its key that comes by (parking.ts); the sweeper
 // delivers them in order once the parked one goes through.
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
 import type { EachBatchPayload, Kafka } from "kafkajs";
-import {
-  claimRows,
-  countRetry,
-  extendClaims,
-  markConsumed,
-  releaseClaims,
-  whileRenewingClaims,
-  type MessageHandler,
-  type RowState,
-} from "./claims";
+import type { MessageHandler } from "./claims";
+import { coalescedClaims, deliverKafkaMessage, type ConsumerCounters, type DeliveryContext } from "./kafkaDelivery";
 import { decodeMessage } from "./kafkaClient";
-import { parkBehind, parkIfExhausted, type ParkingPolicy } from "./parking";
-import { sleep, withTimeout } from "../shared/sleep";
+import { KeyedLanes } from "./keyedLanes";
+import type { ParkingPolicy } from "./parking";
+import { PartitionProgress } from "./partitionProgress";
+import { withTimeout } from "../shared/sleep";
 import type { OutboxMessage, Topic } from "./topics";
+
+export type { ConsumerCounters } from "./kafkaDelivery";
 
 export interface KafkaConsumerOptions {
   kafka: Kafka;
@@ -30,32 +37,22 @@ export interface KafkaConsumerOptions {
   topic: Topic;
   topicName: string;
   handler: MessageHandler;
-  /** Partitions handled at once. */
+  /** Partitions kafkajs hands to eachBatch at once. */
   concurrency: number;
+  /** Messages handled at once by this consumer, over all its partitions (distinct keys). */
+  inFlightLimit: number;
   claimMs: number;
   parking: ParkingPolicy;
+  /** The longest eachBatch waits for the messages it started before it returns. Default 50 ms. */
+  settleMs?: number;
 }
 
-export interface ConsumerCounters {
-  handled: number;
-  /** Redeliveries whose row was consumed already: they never reach the handler. */
-  skippedConsumed: number;
-  failed: number;
-  /** Messages passed by because their key is parked: left unconsumed for the sweeper, which delivers them in order. */
-  passedParked: number;
+/** One message in a lane: where its offset is tracked, and its outbox row. */
+interface Delivery {
+  progress: PartitionProgress;
+  offset: string;
+  message: OutboxMessage;
 }
-
-/** What became of one message: its offset may be resolved unless the consumer is stopping. */
-type Outcome = "handled" | "skipped" | "parked" | "stopped";
-
-interface BatchControls {
-  running: () => boolean;
-  heartbeat: () => Promise<void>;
-  /** Extends the claims on the message in hand (when given) and on the rest of its chunk. */
-  keepClaims: (current?: string) => Promise<void>;
-}
-
-const CLAIM_CHUNK = 50;
 
 /** Runs until `signal` aborts (resolves) or the consumer crashes (rejects with the cause). */
 export async function runKafkaConsumer(
@@ -72,6 +69,7 @@ export async function runKafkaConsumer(
     maxWaitTimeInMs: 100,
     retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000, restartOnFailure: async () => false },
   });
+  const session = new ConsumerSession(options, counters, signal);
   let crash: Error | null = null;
   const ended = new Promise<void>((resolve) => {
     consumer.on(consumer.events.CRASH, (event) => {
@@ -81,6 +79,9 @@ export async function runKafkaConsumer(
     if (signal.aborted) resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
   });
+  // A rebalance that takes a partition away: nothing more of it starts here; what runs finishes (its rows stay claimed,
+  // so the partition's new owner waits for them, then finds them consumed).
+  consumer.on(consumer.events.GROUP_JOIN, (event) => session.keepOnly(event.payload.memberAssignment[topicName] ?? []));
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topicName], fromBeginning: true });
@@ -89,12 +90,15 @@ export async function runKafkaConsumer(
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
-      eachBatch: (payload) => consumeBatch(options, counters, payload, signal),
+      eachBatch: (payload) => session.consumeBatch(payload),
     });
     logger.info({ groupId, topic: topicName }, "kafka consumer running");
     await ended;
   } finally {
-    // Stops fetching, waits for the batch in hand (it stops between messages), commits what was resolved, leaves.
+    // Stopping (mode change, shutdown, crash): nothing new starts; the handlers running finish, and what finished is
+    // committed while this member is still in its group. Then kafkajs stops fetching, waits for the batch in hand and
+    // leaves; unresolved offsets are redelivered to whoever consumes the partition next.
+    await session.drain(consumer);
     await withTimeout(consumer.disconnect(), 10_000, "kafka consumer disconnect").catch((error) =>
       logger.warn({ err: (error as Error).message }, "kafka consumer did not disconnect cleanly"),
     );
@@ -102,151 +106,136 @@ export async function runKafkaConsumer(
   if (crash && !signal.aborted) throw crash;
 }
 
-async function consumeBatch(
-  options: KafkaConsumerOptions,
-  counters: ConsumerCounters,
-  payload: EachBatchPayload,
-  signal: AbortSignal,
-): Promise<void> {
-  const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-  const running = () => isRunning() && !isStale() && !signal.aborted;
-  for (let start = 0; start < batch.messages.length; start += CLAIM_CHUNK) {
-    if (!running()) return;
-    const chunk = batch.messages
-      .slice(start, start + CLAIM_CHUNK)
-      .map((raw) => ({ offset: raw.offset, message: decodeMessage(options.topic, raw) }));
-    const ids = chunk.flatMap(({ message }) => (message ? [message.id] : []));
-    const states = ids.length ? await claimRows(options.prisma, ids, options.claimMs) : new Map<string, RowState>();
-    // A slow handler (lock waits, retries) must not let the claims on the rest of the chunk lapse meanwhile.
-    let position = 0;
-    const keepClaims = (current?: string) => {
-      const rest = chunk
-        .slice(position + 1)
-        .flatMap(({ message }) => (message && states.get(message.id) === "claimed" ? [message.id] : []));
-      return extendClaims(options.prisma, current ? [current, ...rest] : rest, options.claimMs);
-    };
-    // Keys parked while this chunk is worked: their later rows, claimed with the chunk, must wait too.
-    const parkedKeys = new Set<string>();
-    for (const [index, { offset, message }] of chunk.entries()) {
-      position = index;
-      let state = message ? (states.get(message.id) ?? "missing") : "missing";
-      if (message && state === "claimed" && parkedKeys.has(message.key)) {
-        await releaseClaims(options.prisma, [message.id]);
-        state = "parked";
-      }
-      const outcome: Outcome = !running()
-        ? "stopped"
-        : message
-          ? await deliverOne(options, counters, message, state, { running, heartbeat, keepClaims })
-          : "skipped";
-      if (outcome === "stopped") {
-        // Stopping (mode change, shutdown, rebalance): unresolved offsets are redelivered to whoever consumes this
-        // partition next, and the rows claimed for them are freed now rather than when their claims run out.
-        const unhandled = chunk
-          .slice(index)
-          .flatMap(({ message: rest }) => (rest && states.get(rest.id) === "claimed" ? [rest.id] : []));
-        await releaseClaims(options.prisma, unhandled);
-        return;
-      }
-      if (outcome === "parked") parkedKeys.add(message!.key);
-      resolveOffset(offset);
-      await heartbeat();
+/** The state of one consumer session that outlives a single eachBatch call: the lanes and each partition's offsets. */
+class ConsumerSession {
+  private readonly lanes: KeyedLanes<Delivery>;
+  private readonly delivery: DeliveryContext;
+  private readonly partitions = new Map<number, PartitionProgress>();
+  /** How eachBatch resolves offsets; kept to resolve what finished while the consumer stops. */
+  private readonly resolvers = new Map<number, (offset: string) => void>();
+  /** Keys whose last message here parked, while later messages of theirs wait in their lane: those are passed by. */
+  private readonly parkedKeys = new Set<string>();
+  private stopping = false;
+  /** A delivery failed outside its handler (the database): thrown from the next eachBatch, as before lanes. */
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly options: KafkaConsumerOptions,
+    private readonly counters: ConsumerCounters,
+    private readonly signal: AbortSignal,
+  ) {
+    this.delivery = { ...options, claim: coalescedClaims(options.prisma, options.claimMs) };
+    this.lanes = new KeyedLanes<Delivery>({
+      limit: options.inFlightLimit,
+      run: (delivery) => this.deliver(delivery),
+      dropped: ({ progress, offset }) => progress.release(offset),
+    });
+  }
+
+  /** Messages taken (running or waiting for their key) at most: a long fetch waits for a later one beyond this. */
+  private get takenLimit(): number {
+    return this.options.inFlightLimit * 4;
+  }
+
+  private active(progress: PartitionProgress): boolean {
+    return progress.open && !this.stopping && !this.signal.aborted;
+  }
+
+  keepOnly(assigned: number[]): void {
+    for (const [partition, progress] of this.partitions) {
+      if (assigned.includes(partition)) continue;
+      progress.open = false;
+      this.partitions.delete(partition);
+      this.resolvers.delete(partition);
     }
+  }
+
+  async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      throw failure;
+    }
+    let progress = this.partitions.get(batch.partition);
+    if (!progress) this.partitions.set(batch.partition, (progress = new PartitionProgress()));
+    this.resolvers.set(batch.partition, resolveOffset);
+    const first = batch.firstOffset();
+    if (first !== null) progress.forgetBefore(first);
+    const starting = () => this.active(progress) && isRunning() && !isStale();
+    for (const raw of batch.messages) {
+      if (!starting() || this.lanes.size >= this.takenLimit) break;
+      if (!progress.isNew(raw.offset)) continue; // running, waiting behind its key, or finished: no round trip
+      const message = decodeMessage(this.options.topic, raw);
+      progress.take(raw.offset);
+      if (message) this.lanes.push(message.key, { progress, offset: raw.offset, message });
+      else progress.finish(raw.offset); // not one of ours: never handed to a handler
+    }
+    // A moment for what was just started (most messages take milliseconds), so that it is resolved in this pass; a
+    // slow one is left running, and the next fetch of this partition comes back here after this pause, not at once.
+    const deadline = Date.now() + (this.options.settleMs ?? 50);
+    while (progress.unfinished > 0 && Date.now() < deadline && !this.signal.aborted)
+      await this.lanes.nextCompletion(deadline - Date.now());
+    const resolvable = progress.takeResolvable();
+    if (resolvable !== null) resolveOffset(resolvable);
     await commitOffsetsIfNecessary();
-  }
-}
-
-async function deliverOne(
-  options: KafkaConsumerOptions,
-  counters: ConsumerCounters,
-  message: OutboxMessage,
-  initialState: RowState,
-  controls: BatchControls,
-): Promise<Outcome> {
-  const state = await waitWhileBusy(options, message, initialState, controls);
-  switch (state) {
-    case "busy":
-      return "stopped"; // stopped while waiting
-    case "consumed":
-      counters.skippedConsumed++;
-      return "skipped";
-    case "missing":
-      options.logger.warn(
-        { eventId: message.id, topic: message.topic },
-        "kafka message has no outbox row here; skipped",
-      );
-      return "skipped";
-    case "parked":
-      await parkBehind(options.prisma, message.id);
-      counters.passedParked++;
-      return "parked";
-    case "claimed":
-      return handleWithRetries(options, counters, message, controls);
-  }
-}
-
-/**
- * Another consumer holds this row, or an earlier row of its key (a sweeper finishing it, a mode change): wait for it.
- */
-async function waitWhileBusy(
-  options: KafkaConsumerOptions,
-  message: OutboxMessage,
-  initialState: RowState,
-  { running, heartbeat, keepClaims }: BatchControls,
-): Promise<RowState> {
-  let state = initialState;
-  let renewedAt = Date.now();
-  while (state === "busy" && running()) {
-    await sleep(100);
     await heartbeat();
-    // The rest of the chunk is ours while we wait: its claims must not lapse, or a sweeper would take those rows.
-    if (Date.now() - renewedAt >= options.claimMs / 3) {
-      await keepClaims();
-      renewedAt = Date.now();
-    }
-    state = (await claimRows(options.prisma, [message.id], options.claimMs)).get(message.id) ?? "missing";
   }
-  return state;
-}
 
-/** Retried here while this consumer keeps the row's claim, until it succeeds or has had its attempts and parks. */
-async function handleWithRetries(
-  options: KafkaConsumerOptions,
-  counters: ConsumerCounters,
-  message: OutboxMessage,
-  { running, heartbeat, keepClaims }: BatchControls,
-): Promise<Outcome> {
-  const { prisma, logger } = options;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await whileRenewingClaims(
-        () => keepClaims(message.id),
-        options.claimMs,
-        logger,
-        () => options.handler(message),
-      );
-      await markConsumed(prisma, message.id, "kafka");
-      counters.handled++;
-      return "handled";
-    } catch (error) {
-      const reason = (error as Error).message;
-      counters.failed++;
-      if (!running()) {
-        await releaseClaims(prisma, [message.id]);
-        return "stopped";
-      }
-      if (await parkIfExhausted(prisma, message.id, reason, options.parking)) {
-        logger.error(
-          { eventId: message.id, topic: message.topic, key: message.key, attempt, err: reason },
-          "handler keeps failing; its key is parked",
-        );
-        return "parked";
-      }
-      logger.warn({ eventId: message.id, topic: message.topic, attempt, err: reason }, "handler failed; retrying");
-      await sleep(Math.min(2000, 100 * 2 ** attempt));
-      await heartbeat();
-      await countRetry(prisma, message.id, reason);
-      await keepClaims(message.id);
+  /** One message's turn in its lane: true once it is finished (its offset may be resolved). */
+  private async deliver({ progress, offset, message }: Delivery): Promise<boolean> {
+    if (!this.active(progress)) {
+      progress.release(offset);
+      return false;
     }
+    try {
+      const behindParked = this.parkedKeys.has(message.key);
+      const running = () => this.active(progress);
+      const outcome = await deliverKafkaMessage(this.delivery, this.counters, message, running, behindParked);
+      if (outcome === "parked" && this.lanes.hasWaiting(message.key)) this.parkedKeys.add(message.key);
+      else this.parkedKeys.delete(message.key);
+      if (outcome === "stopped") {
+        progress.release(offset);
+        return false;
+      }
+      progress.finish(offset);
+      return true;
+    } catch (error) {
+      // The database, not the handler (whose failures are retried and park): the message is let go, this key waits,
+      // and the next eachBatch fails so that kafkajs restarts the session (and the transport probes Kafka).
+      this.options.logger.error(
+        { eventId: message.id, topic: message.topic, err: (error as Error).message },
+        "kafka delivery failed",
+      );
+      this.failure ??= error as Error;
+      this.parkedKeys.delete(message.key);
+      progress.release(offset);
+      return false;
+    }
+  }
+
+  /**
+   * No new deliveries; waits (bounded) for the running ones, then resolves and commits each partition's finished prefix.
+   */
+  async drain(consumer: ReturnType<Kafka["consumer"]>): Promise<void> {
+    this.stopping = true;
+    await withTimeout(this.lanes.close(), 15_000, "kafka handlers in flight").catch((error) =>
+      this.options.logger.warn({ err: (error as Error).message }, "kafka consumer stops with handlers still running"),
+    );
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    for (const [partition, progress] of this.partitions) {
+      const resolvable = progress.takeResolvable();
+      const resolve = this.resolvers.get(partition);
+      if (resolvable === null || !resolve) continue;
+      // Resolved as well as committed, so that kafkajs's own commits never go back to an older resolved offset.
+      resolve(resolvable);
+      offsets.push({ topic: this.options.topicName, partition, offset: (BigInt(resolvable) + 1n).toString() });
+    }
+    if (offsets.length)
+      await consumer
+        .commitOffsets(offsets)
+        .catch((error) =>
+          this.options.logger.warn({ err: (error as Error).message }, "could not commit offsets while stopping"),
+        );
   }
 }

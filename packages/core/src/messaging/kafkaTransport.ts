@@ -11,12 +11,13 @@ import type { Admin, Kafka, Producer } from "kafkajs";
 import type { MessageHandler } from "./claims";
 import { createKafka, encodeMessage, ensureTopics, groupId, topicName, type KafkaSettings } from "./kafkaClient";
 import { runKafkaConsumer, type ConsumerCounters } from "./kafkaConsumer";
+import { DEFAULT_IN_FLIGHT } from "./keyedLanes";
 import { ModeSwitch } from "./modeSwitch";
 import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
 import { runPollingConsumer } from "./pollingConsumer";
 import { acquireRelayLease, relayOnce, releaseRelayLease, type PendingRow } from "./relay";
 import { sleep, withTimeout } from "../shared/sleep";
-import type { Topic } from "./topics";
+import type { ConsumerRole, Topic } from "./topics";
 import type { Subscription, Transport, TransportStatus } from "./transport";
 
 export interface KafkaTransportOptions extends Omit<KafkaSettings, "clientId"> {
@@ -31,6 +32,11 @@ export interface KafkaTransportOptions extends Omit<KafkaSettings, "clientId"> {
   successesToRecover?: number;
   /** Partitions a consumer handles at once. Default 4. */
   consumerConcurrency?: number;
+  /**
+   * Messages each role handles at once (distinct orders; one order's messages one at a time, in order), by Kafka and
+   * by polling. Default DEFAULT_IN_FLIGHT.
+   */
+  inFlight?: Partial<Record<ConsumerRole, number>>;
   relayBatchSize?: number;
   relayIdleMs?: number;
   relayLeaseMs?: number;
@@ -245,6 +251,7 @@ export class KafkaTransport implements Transport {
     } = this.options;
     const parking = { ...DEFAULT_PARKING, ...this.options.parking };
     const logger = this.options.logger.child({ role: subscription.role });
+    const inFlightLimit = this.options.inFlight?.[subscription.role] ?? DEFAULT_IN_FLIGHT[subscription.role];
     const counters = (this.counters[subscription.role] ??= {
       handled: 0,
       skippedConsumed: 0,
@@ -259,6 +266,7 @@ export class KafkaTransport implements Transport {
           handler,
           logger,
           batchSize: pollingBatchSize,
+          inFlightLimit,
           idleMs,
           claimMs,
           olderThanMs,
@@ -285,6 +293,7 @@ export class KafkaTransport implements Transport {
           topicName: topicName(this.settings, subscription.topic),
           handler: subscription.handler,
           concurrency: consumerConcurrency,
+          inFlightLimit,
           claimMs,
           parking,
         },

@@ -2,7 +2,9 @@
 // default (KAFKA_BROKERS unset); the Kafka adapter falls back to the same consumer when Kafka is unreachable.
 import type { PrismaClient } from "@meridian/db";
 import type { Logger } from "pino";
+import { DEFAULT_IN_FLIGHT } from "./keyedLanes";
 import { DEFAULT_PARKING, type ParkingPolicy } from "./parking";
+import type { ConsumerRole } from "./topics";
 import { runPollingConsumer } from "./pollingConsumer";
 import type { Subscription, Transport, TransportStatus } from "./transport";
 
@@ -12,6 +14,8 @@ export interface PollingTransportOptions {
   batchSize?: number;
   idleMs?: number;
   claimMs?: number;
+  /** Messages each role handles at once (distinct orders). Default DEFAULT_IN_FLIGHT. */
+  inFlight?: Partial<Record<ConsumerRole, number>>;
   /** When a message that keeps failing parks its key, and how slowly a parked message is retried. */
   parking?: Partial<ParkingPolicy>;
 }
@@ -34,6 +38,7 @@ export class PollingTransport implements Transport {
         handler: subscription.handler,
         logger: logger.child({ role: subscription.role }),
         batchSize,
+        inFlightLimit: this.options.inFlight?.[subscription.role] ?? DEFAULT_IN_FLIGHT[subscription.role],
         idleMs,
         claimMs,
         parking,

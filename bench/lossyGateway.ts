@@ -1,0 +1,227 @@
+// How long an order waits for the gateway when the broker link is lossy: broker "atlas" processes every submit but
+// drops 30% of its answers (the gateway waits out its 5 s timeout, then retries with the same order id). Orders are
+// placed at a steady rate on a few accounts; for each order, the time from its creation (our commit) to the broker
+// creating it (the first submit that reached the broker, as the simulator records it). Orders whose first submit was
+// answered and orders whose first answer was dropped are shown apart: the first must not wait behind the second.
+//   npm run bench:lossy                         (KAFKA_BROKERS, DATABASE_URL, REDIS_URL are used when set;
+//                                                without KAFKA_BROKERS a Kafka node of its own is started)
+//   BENCH_RATE=20 BENCH_SECONDS=20              (defaults) orders placed per second, for how long
+//   BENCH_DROP=0.3 BROKER_MAX_CONCURRENT=…       the drop rate; the broker bulkhead (the worker's default unless set)
+// pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { sleep } from "@meridian/core/sleep";
+import { AccountBusyError, type AccountRef } from "@meridian/core";
+import { createTestDatabase, freePort } from "@meridian/db/testing";
+import { pgbenchTps, type PgbenchResult } from "./pgbench";
+import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
+import { createFundedAccount } from "../apps/worker/test/accounts";
+import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const DROP = Number(process.env.BENCH_DROP ?? 0.3);
+const ACCOUNTS = 8;
+const BROKER_TIMEOUT_MS = 5000;
+
+interface Latency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+interface Row {
+  transport: string;
+  placed: number;
+  placeSeconds: number;
+  answered: Latency;
+  dropped: Latency;
+  allReachedSeconds: number;
+  /** Places that found the account busy and were tried again. */
+  busyRetries: number;
+}
+
+function percentiles(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** Order id → when the broker created the order (its first submit that got through). */
+async function brokerCreatedAt(system: TestSystem): Promise<Map<string, number>> {
+  const orders = (await (await system.broker("atlas", "/orders")).json()) as {
+    clientOrderId: string;
+    createdAt: string;
+  }[];
+  return new Map(orders.map((order) => [order.clientOrderId, Date.parse(order.createdAt)]));
+}
+
+async function run(transport: "kafka" | "polling", brokers: string): Promise<Row> {
+  process.env.LOG_LEVEL ??= "error";
+  // GATEWAY_CONCURRENCY as the worker reads it (startSystem wires the transport itself).
+  const inFlight = process.env.GATEWAY_CONCURRENCY ? { gateway: Number(process.env.GATEWAY_CONCURRENCY) } : undefined;
+  const system = await startSystem({
+    brokerTimeoutMs: BROKER_TIMEOUT_MS,
+    ...(transport === "kafka" ? { kafka: { brokers, sweepAfterMs: 600_000, inFlight } } : { polling: { inFlight } }),
+  });
+  try {
+    if (transport === "kafka") await waitUntil(() => system.transport.status().mode === "kafka", 30_000, "Kafka mode");
+    let created = new Map<string, number>();
+    const accounts: AccountRef[] = [];
+    for (let i = 1; i <= ACCOUNTS; i++)
+      accounts.push(
+        await createFundedAccount(system.db.prisma, `LOSSY-${transport}-${i}`, {
+          cash: "100000000.00",
+          points: "0",
+          holdings: {},
+        }),
+      );
+    await system.services.quotes.all();
+    // Warm-up, link healthy: one order per account through to the broker, so that the clock starts with the consumer
+    // groups joined (Kafka delays a new group's first rebalance by 3 s) and not on the first connections.
+    const warmUp = await Promise.all(
+      accounts.map((account) =>
+        system.place(account, { symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "1" }).then((order) => order.id),
+      ),
+    );
+    await waitUntil(
+      async () => {
+        created = await brokerCreatedAt(system);
+        return warmUp.every((id) => created.has(id));
+      },
+      60_000,
+      "the warm-up orders reached the broker",
+    );
+    await system.broker("atlas", "/faults", { method: "PUT", body: JSON.stringify({ dropResponseRate: DROP }) });
+
+    // One order every 1/RATE s, each placed whether or not the last one has returned (the customer never waits on
+    // the broker, so placing is quick; a slow place would show as placeSeconds over SECONDS).
+    const total = RATE * SECONDS;
+    let busyRetries = 0;
+    const started = performance.now();
+    const ids = await Promise.all(
+      Array.from({ length: total }, async (_, index) => {
+        await sleep(started + (index * 1000) / RATE - performance.now());
+        // On a loaded machine an account's lock can outwait its bounded wait: the customer would try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const order = await system.place(accounts[index % ACCOUNTS]!, {
+              symbol: "AAPL",
+              side: "BUY",
+              type: "MARKET",
+              quantity: "1",
+            });
+            return order.id;
+          } catch (error) {
+            if (!(error instanceof AccountBusyError) || attempt === 5) throw error;
+            busyRetries++;
+          }
+        }
+      }),
+    );
+    const placeSeconds = (performance.now() - started) / 1000;
+    await waitUntil(
+      async () => {
+        created = await brokerCreatedAt(system);
+        return ids.every((id) => created.has(id));
+      },
+      600_000,
+      "every order reached the broker",
+    );
+    const allReachedSeconds = (performance.now() - started) / 1000;
+    await system.broker("atlas", "/reset", { method: "POST" });
+
+    const orders = await system.db.prisma.order.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, createdAt: true },
+    });
+    // The outcome of each order's first submit call: TIMEOUT is an answer the broker dropped.
+    const firstSubmits = await system.db.prisma.$queryRaw<{ orderId: string; outcome: string | null }[]>`
+      SELECT DISTINCT ON (order_id) order_id::text AS "orderId", outcome
+        FROM broker_calls WHERE operation = 'submit' AND order_id = ANY(${ids}::uuid[]) ORDER BY order_id, id`;
+    const firstOutcome = new Map(firstSubmits.map((call) => [call.orderId, call.outcome]));
+    const answered: number[] = [];
+    const dropped: number[] = [];
+    for (const order of orders) {
+      const waited = created.get(order.id)! - order.createdAt.getTime();
+      (firstOutcome.get(order.id) === "TIMEOUT" ? dropped : answered).push(waited);
+    }
+    return {
+      transport,
+      placed: total,
+      placeSeconds,
+      answered: percentiles(answered),
+      dropped: percentiles(dropped),
+      allReachedSeconds,
+      busyRetries,
+    };
+  } finally {
+    await system.close();
+  }
+}
+
+/** pgbench on a scratch database of the same server (PGlite has no pgbench: the ratio is then left out). */
+async function ceiling(): Promise<PgbenchResult> {
+  if (!process.env.DATABASE_URL) return { tps: null, note: "pgbench: not run (embedded PGlite)" };
+  const scratch = await createTestDatabase({ seed: false });
+  try {
+    return pgbenchTps(scratch.url);
+  } finally {
+    await scratch.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  let ownKafka: KafkaNode | null = null;
+  let dataDir: string | null = null;
+  let brokers = process.env.KAFKA_BROKERS ?? "";
+  if (!brokers) {
+    dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-kafka-"));
+    ownKafka = await startKafkaNode({ port: await freePort(), controllerPort: await freePort(), dataDir });
+    brokers = ownKafka.brokers;
+  }
+  try {
+    const pgbench = await ceiling();
+    const only = process.env.BENCH_TRANSPORT;
+    const rows: Row[] = [];
+    for (const transport of ["kafka", "polling"] as const)
+      if (!only || only === transport) rows.push(await run(transport, brokers));
+    const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
+    const lock = process.env.REDIS_URL ? "Redis" : "database leases";
+    console.log(
+      `\nlossy gateway benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`,
+    );
+    console.log(
+      `${RATE} orders/s for ${SECONDS} s on ${ACCOUNTS} accounts; atlas drops ${Math.round(DROP * 100)}% of answers (timeout ${BROKER_TIMEOUT_MS / 1000} s); broker bulkhead ${process.env.BROKER_MAX_CONCURRENT ?? "default"}; gateway concurrency ${process.env.GATEWAY_CONCURRENCY ?? "default"}`,
+    );
+    console.log(`order created → first submit reaching the broker (ms)\n`);
+    const ms = (latency: Latency) =>
+      `${latency.count} | ${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
+    console.log(
+      `| transport | placed in | first answer not dropped: orders | p50 / p95 / p99 | first answer dropped: orders | p50 / p95 / p99 | all reached the broker after | places retried (account busy) |`,
+    );
+    console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
+    for (const row of rows) {
+      console.log(
+        `| ${row.transport} | ${row.placeSeconds.toFixed(1)} s | ${ms(row.answered)} | ${ms(row.dropped)} | ${row.allReachedSeconds.toFixed(1)} s | ${row.busyRetries} |`,
+      );
+    }
+    // The ceiling the run is read against (orders here wait on the broker link, not on the database).
+    console.log(`\n${pgbench.note}`);
+  } finally {
+    await ownKafka?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);
