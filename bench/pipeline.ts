@@ -5,6 +5,7 @@
 //                                                without KAFKA_BROKERS a Kafka node of its own is started)
 //   BENCH_EXECUTIONS=2000 BENCH_CLIENTS=16      (defaults) the flood: as fast as the webhook takes them
 //   BENCH_PACED=2000 BENCH_RATE=200             (defaults) then latency at a steady rate
+//   BENCH_TRANSPORTS=kafka,polling              (default) which transports to run
 // pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -21,6 +22,7 @@ const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const PACED = Number(process.env.BENCH_PACED ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
+const TRANSPORTS = (process.env.BENCH_TRANSPORTS ?? "kafka,polling").split(",") as ("kafka" | "polling")[];
 const SHARES_PER_ORDER = 20;
 
 interface Latency {
@@ -125,7 +127,8 @@ async function main(): Promise<void> {
   }
   try {
     const pgbench = await ceiling();
-    const rows = [await run("kafka", brokers), await run("polling", brokers)];
+    const rows: Row[] = [];
+    for (const transport of TRANSPORTS) rows.push(await run(transport, brokers));
     const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
     const lock = process.env.REDIS_URL ? "Redis" : "database leases";
     console.log(

@@ -7,7 +7,7 @@ import type { Tx } from "@meridian/db";
 import { ConcurrencyError, DomainError } from "../shared/errors";
 import { money, qty, ZERO, type Decimal } from "../shared/money";
 import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
-import { readOwnWrite, rememberWrite } from "./ownWrites";
+import { readOwnWrite, rememberWrite, writeOwnRow } from "./ownWrites";
 import { appendLedgerEntries } from "../shared/appendOnly";
 
 export const CASH = "USD";
@@ -26,18 +26,27 @@ async function readCash(tx: Tx, accountId: string) {
   return cash;
 }
 
+type CashRow = Awaited<ReturnType<typeof readCash>>;
+
 async function writeCash(
   tx: Tx,
-  accountId: string,
-  version: number,
+  cash: CashRow,
   values: { available: Decimal; held: Decimal; debit?: Decimal },
 ): Promise<void> {
-  const [written] = await tx.cashBalance.updateManyAndReturn({
-    where: { accountId, currency: CASH, version },
-    data: { ...values, version: { increment: 1 } },
-  });
-  if (!written) throw new ConcurrencyError("cash balance", accountId);
-  rememberWrite(tx, cashKey(accountId), written);
+  await writeOwnRow(
+    tx,
+    cashKey(cash.accountId),
+    cash,
+    values,
+    async (fromVersion, row) =>
+      (
+        await tx.cashBalance.updateManyAndReturn({
+          where: { accountId: cash.accountId, currency: CASH, version: fromVersion },
+          data: { available: row.available, held: row.held, debit: row.debit, version: row.version },
+        })
+      )[0],
+    ["cash balance", cash.accountId],
+  );
 }
 
 /**
@@ -47,7 +56,7 @@ async function writeCash(
 async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; held: Decimal }): Promise<Decimal> {
   const cash = await readCash(tx, ref.accountId);
   const next = netAgainstDebit(cash.available.plus(change.available), cash.debit);
-  await writeCash(tx, ref.accountId, cash.version, {
+  await writeCash(tx, cash, {
     available: next.free,
     held: cash.held.plus(change.held),
     debit: next.debit,
@@ -63,17 +72,33 @@ async function readHolding(tx: Tx, accountId: string, symbol: string) {
   );
 }
 
+type HoldingRow = NonNullable<Awaited<ReturnType<typeof readHolding>>>;
+
 async function writeHolding(
   tx: Tx,
-  holding: { accountId: string; symbol: string; version: number },
+  holding: HoldingRow,
   values: { quantity: Decimal; heldQuantity: Decimal; costBasis: Decimal; debitQuantity?: Decimal },
 ): Promise<void> {
-  const [written] = await tx.holding.updateManyAndReturn({
-    where: { accountId: holding.accountId, symbol: holding.symbol, version: holding.version },
-    data: { ...values, version: { increment: 1 } },
-  });
-  if (!written) throw new ConcurrencyError("holding", `${holding.accountId}/${holding.symbol}`);
-  rememberWrite(tx, holdingKey(holding.accountId, holding.symbol), written);
+  await writeOwnRow(
+    tx,
+    holdingKey(holding.accountId, holding.symbol),
+    holding,
+    values,
+    async (fromVersion, row) =>
+      (
+        await tx.holding.updateManyAndReturn({
+          where: { accountId: holding.accountId, symbol: holding.symbol, version: fromVersion },
+          data: {
+            quantity: row.quantity,
+            heldQuantity: row.heldQuantity,
+            costBasis: row.costBasis,
+            debitQuantity: row.debitQuantity,
+            version: row.version,
+          },
+        })
+      )[0],
+    ["holding", `${holding.accountId}/${holding.symbol}`],
+  );
 }
 
 /**
@@ -160,19 +185,23 @@ async function readPoints(tx: Tx, accountId: string) {
   return readOwnWrite(tx, pointsKey(accountId), () => tx.pointsBalance.findUnique({ where: { accountId } }));
 }
 
-async function writePoints(
-  tx: Tx,
-  accountId: string,
-  version: number,
-  available: Decimal,
-  held: Decimal,
-): Promise<void> {
-  const [written] = await tx.pointsBalance.updateManyAndReturn({
-    where: { accountId, version },
-    data: { available, held, version: { increment: 1 } },
-  });
-  if (!written) throw new ConcurrencyError("points balance", accountId);
-  rememberWrite(tx, pointsKey(accountId), written);
+type PointsRow = NonNullable<Awaited<ReturnType<typeof readPoints>>>;
+
+async function writePoints(tx: Tx, balance: PointsRow, available: Decimal, held: Decimal): Promise<void> {
+  await writeOwnRow(
+    tx,
+    pointsKey(balance.accountId),
+    balance,
+    { available, held },
+    async (fromVersion, row) =>
+      (
+        await tx.pointsBalance.updateManyAndReturn({
+          where: { accountId: balance.accountId, version: fromVersion },
+          data: { available: row.available, held: row.held, version: row.version },
+        })
+      )[0],
+    ["points balance", balance.accountId],
+  );
 }
 
 /** Reserves fee points; refuses (holding nothing) when the balance is short. */
@@ -186,14 +215,14 @@ export async function holdPoints(tx: Tx, accountId: string, points: Decimal): Pr
       "payFeeWithPoints",
     );
   }
-  await writePoints(tx, accountId, balance.version, available.minus(points), balance.held.plus(points));
+  await writePoints(tx, balance, available.minus(points), balance.held.plus(points));
 }
 
 export async function releasePoints(tx: Tx, accountId: string, points: Decimal): Promise<void> {
   if (points.isZero()) return;
   const balance = await readPoints(tx, accountId);
   if (!balance) throw new Error(`No points balance on ${accountId} to release ${points.toString()} points to`);
-  await writePoints(tx, accountId, balance.version, balance.available.plus(points), balance.held.minus(points));
+  await writePoints(tx, balance, balance.available.plus(points), balance.held.minus(points));
 }
 
 /** Spends held points on commission (they leave the account: a ledger entry records it). */
@@ -206,7 +235,7 @@ export async function spendHeldPoints(
   const balance = await readPoints(tx, fill.accountId);
   if (!balance || balance.held.lessThan(points))
     throw new Error(`Fill ${fill.executionId} spends more points than are held`);
-  await writePoints(tx, fill.accountId, balance.version, balance.available, balance.held.minus(points));
+  await writePoints(tx, balance, balance.available, balance.held.minus(points));
   await appendLedgerEntries(tx, [
     {
       accountId: fill.accountId,

@@ -94,11 +94,36 @@ export async function extendClaims(prisma: PrismaClient, ids: string[], claimMs:
      WHERE id = ANY(${ids}::uuid[]) AND consumed_at IS NULL`;
 }
 
-export async function markConsumed(prisma: PrismaClient, id: string, via: DeliveredVia): Promise<void> {
-  await prisma.$executeRaw`
-    UPDATE outbox_events SET consumed_at = clock_timestamp(), consumed_via = ${via}, claimed_until = NULL, last_error = NULL
-     WHERE id = ${id}::uuid`;
+/**
+ * Marks a handled row consumed. Marks asked for in the same turn of the event loop go out in one statement: the
+ * messages of one ledger batch finish together (their transaction committed), and a statement each would cost as much
+ * as the batch saved. Each caller still waits for the statement that holds its row.
+ */
+export function markConsumed(prisma: PrismaClient, id: string, via: DeliveredVia): Promise<void> {
+  const marks = pendingMarks.get(prisma) ?? new Map<DeliveredVia, PendingMarks>();
+  pendingMarks.set(prisma, marks);
+  let pending = marks.get(via);
+  if (!pending) {
+    const ids: string[] = [];
+    const written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      marks.delete(via);
+      await prisma.$executeRaw`
+        UPDATE outbox_events SET consumed_at = clock_timestamp(), consumed_via = ${via}, claimed_until = NULL, last_error = NULL
+         WHERE id = ANY(${ids}::uuid[])`;
+    });
+    pending = { ids, written };
+    marks.set(via, pending);
+  }
+  pending.ids.push(id);
+  return pending.written;
 }
+
+interface PendingMarks {
+  ids: string[];
+  written: Promise<void>;
+}
+
+const pendingMarks = new WeakMap<PrismaClient, Map<DeliveredVia, PendingMarks>>();
 
 /** After a failed handler: the claim is kept for a backoff that grows with the attempts, then the row is free again. */
 export async function releaseAfterFailure(prisma: PrismaClient, id: string, reason: string): Promise<void> {

@@ -89,10 +89,13 @@ export async function runPollingConsumer(options: PollingConsumerOptions, signal
       logger.error({ topic, err: (error as Error).message }, "polling failed");
     }
     for (const message of claimed) if (!lanes.push(message.key, message)) release(message);
-    // A full claim: more rows are likely waiting, claim again as soon as there is room. Otherwise pause, unless a
-    // parked row is going through and the rows of its key follow.
+    // A full claim: more rows are likely waiting, claim again as soon as there is room. A short one while rows are in
+    // hand: the next row of a key in hand becomes claimable when that one is handled, so look again then (a backlog
+    // of a few busy orders is worked at the speed of their handlers, not of the idle pause). Otherwise pause, unless
+    // a parked row is going through and the rows of its key follow.
     if (claimed.length === room) continue;
     if (nap.signal.aborted) nap = new AbortController();
+    else if (lanes.size > 0) await lanes.nextCompletion(idleMs);
     else await sleep(idleMs, AbortSignal.any([signal, nap.signal]));
     if (nap.signal.aborted) nap = new AbortController();
   }

@@ -2,12 +2,13 @@
 // written in the same transaction as the effect). The money moves here; what the fill means for the order (its
 // status, a late fill on an order we had closed) is decided by orders/fills.ts. An execution that would overfill the
 // order changes nothing and is recorded on the timeline for operators.
-import type { ExecutionReceipt, Order, Tx } from "@meridian/db";
+import type { ExecutionReceipt, Order, OrderStatus, Tx } from "@meridian/db";
 import { settleBuy, settleSell, spendHeldPoints, type Settlement } from "../ledger/balances";
 import type { FillDebit } from "../ledger/debits";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { claimInboxMany } from "../messaging/inbox";
 import { flushAppends, holdAppends } from "../shared/appendOnly";
+import { deferOwnWrites, flushOwnWrites } from "../ledger/ownWrites";
 import { fillDisposition, recordFill } from "../orders/fills";
 import { recordOrderEvent } from "../orders/lifecycle";
 import type { CoreServices } from "../services";
@@ -16,6 +17,9 @@ import { minDec, money, qty, ZERO, type Decimal } from "../shared/money";
 import { confirmTcc } from "../tcc/coordinator";
 
 const CONSUMER = "ledger";
+
+/** Statuses an order reaches only once its TCC transaction is confirmed. */
+const CONFIRMED_BY_STATUS: ReadonlySet<OrderStatus> = new Set(["ACCEPTED", "PARTIALLY_FILLED"]);
 
 export type ApplyOutcome = "applied" | "late-fill" | "duplicate" | "refused";
 
@@ -50,8 +54,10 @@ export async function applyExecutions(
       const outcomes = new Map<string, ApplyOutcome>(receiptIds.map((id) => [id, "duplicate"]));
       const fresh = await claimInboxMany(tx, CONSUMER, receiptIds);
       if (fresh.length === 0) return outcomes;
-      // The batch's ledger entries and timeline events go in with one statement each, at the end (shared/appendOnly).
+      // The batch's ledger entries and timeline events go in with one statement each, and each balance row with one
+      // compare-and-set, at the end (shared/appendOnly.ts, ledger/ownWrites.ts).
       holdAppends(tx);
+      deferOwnWrites(tx);
       const receipts = await tx.executionReceipt.findMany({ where: { id: { in: fresh } } });
       const orders = new Map(
         (await tx.order.findMany({ where: { id: { in: receipts.map((receipt) => receipt.orderId) } } })).map(
@@ -69,6 +75,7 @@ export async function applyExecutions(
         orders.set(order.id, after);
         outcomes.set(receiptId, outcome);
       }
+      await flushOwnWrites(tx);
       await flushAppends(tx);
       return outcomes;
     },
@@ -99,7 +106,9 @@ async function applyToOrder(
   // A fill proves the broker accepted the order, even if the gateway has not recorded the answer yet. A closed
   // order's reservation is settled already: its late fill is paid from what the account has now, and what the
   // account cannot cover becomes a visible debit (ledger/balances.ts), never a refusal or a negative balance.
-  if (disposition === "fill") await confirmTcc(tx, order);
+  // An order the broker had accepted already had its reservation confirmed with that answer (orders/brokerAnswers.ts),
+  // and a partly filled one with its first fill: only one still waiting for an answer needs the Confirm here.
+  if (disposition === "fill" && !CONFIRMED_BY_STATUS.has(order.status)) await confirmTcc(tx, order);
   const after = await settle(
     tx,
     order,

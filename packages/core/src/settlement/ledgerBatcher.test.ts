@@ -11,6 +11,8 @@ import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
 import { storeExecution } from "../receiver/storeExecution";
 import type { AccountRef } from "../services";
+import { dec } from "../shared/money";
+import { applyExecutions } from "./applyExecution";
 import { LedgerBatcher } from "./ledgerBatcher";
 
 describe("LedgerBatcher: executions applied in batches per account", () => {
@@ -90,6 +92,50 @@ describe("LedgerBatcher: executions applied in batches per account", () => {
     const again = await Promise.all([...receipts.values()].flat().map((id) => batcher.apply(alice.id, id)));
     expect(again).toEqual(Array(36).fill("duplicate"));
     expect(await h.db.prisma.ledgerEntry.count({ where: { accountId: alice.id } })).toBe(entries);
+  });
+
+  it("writes the account's cash row once per batch, from the version it read to the last, and misses if it changed", async () => {
+    const orders = await acceptedBuys(bob, 4, "1");
+    const receipts = await Promise.all(orders.map(oneShare));
+    const cashHistory = () =>
+      h.db.prisma.entityHistory.count({ where: { entity: "cash_balances", entityKey: { contains: bob.id } } });
+    const before = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id } });
+    const historyBefore = await cashHistory();
+
+    const outcomes = await applyExecutions(h.services, bob.id, receipts);
+
+    expect([...outcomes.values()]).toEqual(["applied", "applied", "applied", "applied"]);
+    const after = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id } });
+    // Four fills, each paying and releasing the rest of its order's hold: eight writes, one compare-and-set. The
+    // version moves by eight, the history has one change (old → new) for the batch.
+    expect(after.version).toBe(before.version + 8);
+    expect(after.held.toFixed(2)).toBe(
+      before.held.minus(orders.reduce((sum, o) => sum.plus(o.heldCash), dec(0))).toFixed(2),
+    );
+    expect((await cashHistory()) - historyBefore).toBe(1);
+
+    // A row that changed behind the batch's back (a write outside the lock) makes the deferred compare-and-set miss:
+    // the batch is refused whole and nothing of it is committed.
+    const [late] = await acceptedBuys(bob, 1, "1");
+    const lateReceipt = await oneShare(late!);
+    const sneaky = h.services.prisma.$extends({
+      query: {
+        cashBalance: {
+          async updateManyAndReturn({ args, query }) {
+            await h.db.prisma.cashBalance.updateMany({
+              where: { accountId: bob.id },
+              data: { version: { increment: 1 } },
+            });
+            return query(args);
+          },
+        },
+      },
+    });
+    await expect(
+      applyExecutions({ ...h.services, prisma: sneaky as unknown as typeof h.services.prisma }, bob.id, [lateReceipt]),
+    ).rejects.toThrow(/cash balance/);
+    expect(await appliedCount([lateReceipt])).toBe(0);
+    expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
   });
 
   it("isolates the one execution that fails: it alone is refused, the rest of its batch is applied", async () => {
