@@ -6,6 +6,8 @@
 //   BENCH_EXECUTIONS=2000 BENCH_CLIENTS=16      (defaults) the flood: as fast as the webhook takes them
 //   BENCH_PACED=2000 BENCH_RATE=200             (defaults) then latency at a steady rate
 //   BENCH_TRANSPORTS=kafka,polling              (default) which transports to run
+//   BENCH_WORKER=inline                         (default) the worker's roles run in the benchmark's own process,
+//                                               beside the load; "process": a worker process of its own
 // pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -15,7 +17,13 @@ import { sleep } from "@meridian/core/sleep";
 import { createTestDatabase, freePort } from "@meridian/db/testing";
 import { pgbenchTps, ratioTo, type PgbenchResult } from "./pgbench";
 import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
-import { deliverExecutions, executionsFor, placeRestingOrders, seededRandom } from "../apps/worker/test/executionFeed";
+import {
+  deliverExecutions,
+  executionsFor,
+  placeRestingOrders,
+  seededRandom,
+  transportMode,
+} from "../apps/worker/test/executionFeed";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 2000);
@@ -23,6 +31,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const PACED = Number(process.env.BENCH_PACED ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const TRANSPORTS = (process.env.BENCH_TRANSPORTS ?? "kafka,polling").split(",") as ("kafka" | "polling")[];
+const WORKER = process.env.BENCH_WORKER === "process" ? "process" : "inline";
 const SHARES_PER_ORDER = 20;
 
 interface Latency {
@@ -56,9 +65,19 @@ const applied = (system: TestSystem) => system.db.prisma.inboxEvent.count({ wher
 
 async function run(transport: "kafka" | "polling", brokers: string): Promise<Row> {
   process.env.LOG_LEVEL ??= "error";
-  const system = await startSystem(transport === "kafka" ? { kafka: { brokers, sweepAfterMs: 600_000 } } : {});
+  const system = await startSystem({
+    ...(transport === "kafka" ? { kafka: { brokers, sweepAfterMs: 600_000 } } : {}),
+    inProcessWorker: WORKER === "inline",
+  });
   try {
-    if (transport === "kafka") await waitUntil(() => system.transport.status().mode === "kafka", 30_000, "Kafka mode");
+    // The worker as its own process (every role), the webhooks from another (this one).
+    if (WORKER === "process") await system.spawnWorker({ LOG_LEVEL: "error" });
+    if (transport === "kafka")
+      await waitUntil(
+        async () => (await transportMode(system).catch(() => undefined)) === "kafka",
+        30_000,
+        "Kafka mode",
+      );
     const orders = await placeRestingOrders(
       system,
       Math.ceil((EXECUTIONS + PACED) / SHARES_PER_ORDER),
@@ -135,7 +154,7 @@ async function main(): Promise<void> {
       `\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`,
     );
     console.log(
-      `flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s\n`,
+      `flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s; worker: ${WORKER === "process" ? "a process of its own" : "in the benchmark's process"}\n`,
     );
     const ms = (latency: Latency) =>
       `${latency.p50.toFixed(0)} / ${latency.p95.toFixed(0)} / ${latency.p99.toFixed(0)}`;
