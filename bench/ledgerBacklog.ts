@@ -6,9 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
 import { pino } from "pino";
-import { createTestDatabase } from "@meridian/db/testing";
 import { createHarness, type Harness } from "../packages/core/test/harness";
 import { submitOrder } from "../packages/core/src/gateway/submitOrder";
 import { runPollingConsumer } from "../packages/core/src/messaging/pollingConsumer";
@@ -17,7 +15,8 @@ import { ZPlaceOrderInput } from "../packages/core/src/orders/placeOrder.schema"
 import { storeExecution } from "../packages/core/src/receiver/storeExecution";
 import { LedgerBatcher } from "../packages/core/src/settlement/ledgerBatcher";
 import { createFundedAccount } from "../apps/worker/test/accounts";
-import { pgbenchTps, ratioTo } from "./pgbench";
+import { pgbenchOnScratchDatabase, ratioTo } from "./pgbench";
+import { countingStatements } from "./statements";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const PER_ORDER = Number(process.env.BENCH_PER_ORDER ?? 20);
@@ -26,21 +25,6 @@ const ACCOUNT_COUNTS = (process.env.BENCH_ACCOUNTS ?? "2,8").split(",").map(Numb
 if (!process.env.DATABASE_URL) {
   console.error("Set DATABASE_URL: this benchmark measures the ledger against PostgreSQL.");
   process.exit(2);
-}
-
-/** Statements sent to PostgreSQL while `work` runs, counted at the driver. */
-async function countingStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  let statements = 0;
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    return { result: await work(), statements };
-  } finally {
-    pg.Client.prototype.query = original;
-  }
 }
 
 /** `ORDERS` accepted limit buys over `accounts` accounts, each executed `PER_ORDER` times one share at a time. */
@@ -130,9 +114,7 @@ async function drain(accountCount: number): Promise<Row> {
 
 const rows: Row[] = [];
 for (const accounts of ACCOUNT_COUNTS) rows.push(await drain(accounts));
-const scratch = await createTestDatabase({ seed: false });
-const pgbench = pgbenchTps(scratch.url);
-await scratch.drop();
+const pgbench = await pgbenchOnScratchDatabase();
 
 console.log(
   `\nledger backlog ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${ORDERS} orders × ${PER_ORDER} one-share executions, polling consumer, LedgerBatcher\n`,

@@ -7,16 +7,14 @@
 //                                                without KAFKA_BROKERS a Kafka node of its own is started)
 //   BENCH_RATE=20 BENCH_SECONDS=20              (defaults) orders placed per second, for how long
 //   BENCH_DROP=0.3 BROKER_MAX_CONCURRENT=…       the drop rate; the broker bulkhead (the worker's default unless set)
+//   BENCH_TRANSPORTS=kafka,polling              (default) which transports to run
 // pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sleep } from "@meridian/core/sleep";
 import { AccountBusyError, type AccountRef } from "@meridian/core";
-import { createTestDatabase, freePort } from "@meridian/db/testing";
-import { pgbenchTps, type PgbenchResult } from "./pgbench";
-import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
+import { withKafkaBrokers } from "./kafkaBrokers";
+import { pgbenchOnScratchDatabase } from "./pgbench";
 import { createFundedAccount } from "../apps/worker/test/accounts";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
 
@@ -164,36 +162,16 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
   }
 }
 
-/** pgbench on a scratch database of the same server (PGlite has no pgbench: the ratio is then left out). */
-async function ceiling(): Promise<PgbenchResult> {
-  if (!process.env.DATABASE_URL) return { tps: null, note: "pgbench: not run (embedded PGlite)" };
-  const scratch = await createTestDatabase({ seed: false });
-  try {
-    return pgbenchTps(scratch.url);
-  } finally {
-    await scratch.drop();
-  }
-}
-
 async function main(): Promise<void> {
-  let ownKafka: KafkaNode | null = null;
-  let dataDir: string | null = null;
-  let brokers = process.env.KAFKA_BROKERS ?? "";
-  if (!brokers) {
-    dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-kafka-"));
-    ownKafka = await startKafkaNode({ port: await freePort(), controllerPort: await freePort(), dataDir });
-    brokers = ownKafka.brokers;
-  }
-  try {
-    const pgbench = await ceiling();
-    const only = process.env.BENCH_TRANSPORT;
+  await withKafkaBrokers(async (brokers, kafkaLabel) => {
+    const pgbench = await pgbenchOnScratchDatabase();
     const rows: Row[] = [];
-    for (const transport of ["kafka", "polling"] as const)
-      if (!only || only === transport) rows.push(await run(transport, brokers));
+    for (const transport of (process.env.BENCH_TRANSPORTS ?? "kafka,polling").split(",") as ("kafka" | "polling")[])
+      rows.push(await run(transport, brokers));
     const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
     const lock = process.env.REDIS_URL ? "Redis" : "database leases";
     console.log(
-      `\nlossy gateway benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`,
+      `\nlossy gateway benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${kafkaLabel}`,
     );
     console.log(
       `${RATE} orders/s for ${SECONDS} s on ${ACCOUNTS} accounts; atlas drops ${Math.round(DROP * 100)}% of answers (timeout ${BROKER_TIMEOUT_MS / 1000} s); broker bulkhead ${process.env.BROKER_MAX_CONCURRENT ?? "default"}; gateway concurrency ${process.env.GATEWAY_CONCURRENCY ?? "default"}`,
@@ -212,10 +190,7 @@ async function main(): Promise<void> {
     }
     // The ceiling the run is read against (orders here wait on the broker link, not on the database).
     console.log(`\n${pgbench.note}`);
-  } finally {
-    await ownKafka?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().then(

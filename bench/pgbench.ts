@@ -2,6 +2,7 @@
 // server, in the same run (scale 10, 8 clients, 10 s). Our figures are quoted as a ratio of it, so that a faster or
 // slower database server does not make a change look better or worse than it is.
 import { spawnSync } from "node:child_process";
+import { createTestDatabase } from "@meridian/db/testing";
 
 export interface PgbenchResult {
   /** Transactions per second, or null when pgbench could not run (the reason is in `note`). */
@@ -39,4 +40,15 @@ export function ratioTo(pgbench: PgbenchResult, perSecond: number): string {
 
 function firstLine(text: string | undefined): string {
   return (text ?? "").trim().split("\n")[0] ?? "";
+}
+
+/** pgbench on a scratch database of DATABASE_URL's server, dropped after (none with the embedded PGlite). */
+export async function pgbenchOnScratchDatabase(): Promise<PgbenchResult> {
+  if (!process.env.DATABASE_URL) return { tps: null, note: "pgbench: not run (embedded PGlite)" };
+  const scratch = await createTestDatabase({ seed: false });
+  try {
+    return pgbenchTps(scratch.url);
+  } finally {
+    await scratch.drop();
+  }
 }

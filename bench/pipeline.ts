@@ -9,14 +9,11 @@
 //   BENCH_WORKER=inline                         (default) the worker's roles run in the benchmark's own process,
 //                                               beside the load; "process": a worker process of its own
 // pgbench's TPS on the same server is measured first and printed beside the figures (bench/pgbench.ts).
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { sleep } from "@meridian/core/sleep";
-import { createTestDatabase, freePort } from "@meridian/db/testing";
-import { pgbenchTps, ratioTo, type PgbenchResult } from "./pgbench";
-import { startKafkaNode, type KafkaNode } from "../infra/kafka/kafka";
+import { withKafkaBrokers } from "./kafkaBrokers";
+import { pgbenchOnScratchDatabase, ratioTo } from "./pgbench";
 import {
   deliverExecutions,
   executionsFor,
@@ -124,34 +121,15 @@ async function run(transport: "kafka" | "polling", brokers: string): Promise<Row
   }
 }
 
-/** pgbench on a scratch database of the same server (PGlite has no pgbench: the ratio is then left out). */
-async function ceiling(): Promise<PgbenchResult> {
-  if (!process.env.DATABASE_URL) return { tps: null, note: "pgbench: not run (embedded PGlite)" };
-  const scratch = await createTestDatabase({ seed: false });
-  try {
-    return pgbenchTps(scratch.url);
-  } finally {
-    await scratch.drop();
-  }
-}
-
 async function main(): Promise<void> {
-  let ownKafka: KafkaNode | null = null;
-  let dataDir: string | null = null;
-  let brokers = process.env.KAFKA_BROKERS ?? "";
-  if (!brokers) {
-    dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-kafka-"));
-    ownKafka = await startKafkaNode({ port: await freePort(), controllerPort: await freePort(), dataDir });
-    brokers = ownKafka.brokers;
-  }
-  try {
-    const pgbench = await ceiling();
+  await withKafkaBrokers(async (brokers, kafkaLabel) => {
+    const pgbench = await pgbenchOnScratchDatabase();
     const rows: Row[] = [];
     for (const transport of TRANSPORTS) rows.push(await run(transport, brokers));
     const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
     const lock = process.env.REDIS_URL ? "Redis" : "database leases";
     console.log(
-      `\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${ownKafka ? "own node" : brokers}`,
+      `\npipeline benchmark ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${database}; lock: ${lock}; Kafka: ${kafkaLabel}`,
     );
     console.log(
       `flood: ${EXECUTIONS} executions (1 share each, ${SHARES_PER_ORDER} per order, 8 accounts) from ${CLIENTS} webhook clients; then ${PACED} at ${RATE}/s; worker: ${WORKER === "process" ? "a process of its own" : "in the benchmark's process"}\n`,
@@ -168,10 +146,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\n${pgbench.note}`);
-  } finally {
-    await ownKafka?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().then(

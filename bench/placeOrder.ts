@@ -3,24 +3,12 @@
 //   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:place
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import pg from "pg";
-import { pino } from "pino";
-import {
-  OrderFeed,
-  placeOrder,
-  QuoteService,
-  RedisAccountLock,
-  loadConfig,
-  ZPlaceOrderInput,
-  type AccountLock,
-  type AccountRef,
-  type CoreServices,
-} from "@meridian/core";
-import { createBrokerRegistry, SimulatorControl } from "@meridian/core/broker";
+import { placeOrder, ZPlaceOrderInput, type AccountLock, type AccountRef, type CoreServices } from "@meridian/core";
 import { createTestDatabase } from "@meridian/db/testing";
-import { Redis } from "ioredis";
 import { createFundedAccount } from "../apps/worker/test/accounts";
+import { inProcessServices, LIMIT_BUY } from "./inProcessPlace";
 import { pgbenchTps, ratioTo } from "./pgbench";
+import { countingStatements } from "./statements";
 
 const ORDERS_PER_CELL = Number(process.env.BENCH_ORDERS ?? 600);
 const CONCURRENCY = [1, 8, 32];
@@ -33,31 +21,17 @@ if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
 }
 
 const db = await createTestDatabase({ poolSize: 40 });
-const redis = new Redis(process.env.REDIS_URL);
-const config = loadConfig(process.env);
-const brokers = createBrokerRegistry({ ...config.brokers, url: "http://127.0.0.1:9" }); // limit orders never call it
-const redisLock = new RedisAccountLock(redis, { leaseMs: 30_000, waitMs: 30_000, retryMs: 2 }, `bench-${Date.now()}`);
+const inProcess = inProcessServices(db.prisma, process.env.REDIS_URL);
 /** Lock acquisitions, one per transaction: orders / transactions is how many orders one commit carried. */
 let transactions = 0;
 const countingLock: AccountLock = {
   withAccountLock: (accountId, work) => {
     transactions++;
-    return redisLock.withAccountLock(accountId, work);
+    return inProcess.lock.withAccountLock(accountId, work);
   },
-  close: () => redisLock.close(),
+  close: () => inProcess.lock.close(),
 };
-const services: CoreServices = {
-  prisma: db.prisma,
-  lock: countingLock,
-  brokers,
-  quotes: new QuoteService(brokers),
-  simulator: new SimulatorControl("http://127.0.0.1:9"),
-  orderFeed: new OrderFeed({ prisma: db.prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
-  retryPolicy: config.retry,
-  config,
-  receiverUrl: "http://127.0.0.1:9",
-  logger: pino({ level: "silent" }),
-};
+const services: CoreServices = { ...inProcess, lock: countingLock };
 const accounts: AccountRef[] = [];
 for (let i = 0; i < 32; i++)
   accounts.push(await createFundedAccount(db.prisma, `B-${i}`, { cash: "100000000.00", points: "0", holdings: {} }));
@@ -105,16 +79,7 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
         issued++;
         const account = hot ? accounts[0]! : accounts[client % accounts.length]!;
         const t0 = performance.now();
-        await placeOrder({
-          ctx: { services, account, actor: "bench" },
-          input: ZPlaceOrderInput.parse({
-            symbol: "AAPL",
-            side: "BUY",
-            type: "LIMIT",
-            quantity: "1",
-            limitPrice: "100.00",
-          }),
-        });
+        await placeOrder({ ctx: { services, account, actor: "bench" }, input: ZPlaceOrderInput.parse(LIMIT_BUY) });
         latencies.push(performance.now() - t0);
       }
     }),
@@ -143,31 +108,17 @@ async function cell(clients: number, hot: boolean): Promise<Row> {
  * one account, counted at the pg driver: the first goes alone, the others wait for it and commit together.
  */
 async function statementsFor(count: number): Promise<{ statements: number; transactions: number }> {
-  const original = pg.Client.prototype.query;
-  let statements = 0;
   const transactionsBefore = transactions;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await Promise.all(
+  const { statements } = await countingStatements(() =>
+    Promise.all(
       Array.from({ length: count }, () =>
         placeOrder({
           ctx: { services, account: accounts[1]!, actor: "bench" },
-          input: ZPlaceOrderInput.parse({
-            symbol: "AAPL",
-            side: "BUY",
-            type: "LIMIT",
-            quantity: "1",
-            limitPrice: "100.00",
-          }),
+          input: ZPlaceOrderInput.parse(LIMIT_BUY),
         }),
       ),
-    );
-  } finally {
-    pg.Client.prototype.query = original;
-  }
+    ),
+  );
   return { statements, transactions: transactions - transactionsBefore };
 }
 
