@@ -1,5 +1,5 @@
-// The ledger consumer: applies one stored execution to its order, cash and holdings, exactly once (the inbox row is
-// written in the same transaction as the effect). The money moves here; what the fill means for the order (its
+// The ledger consumer: applies stored executions to their orders, cash and holdings, exactly once (the inbox row is
+// written in the same transaction as the effect), one account's waiting executions in one transaction. The money moves here; what the fill means for the order (its
 // status, a late fill on an order we had closed) is decided by orders/fills.ts. An execution that would overfill the
 // order changes nothing and is recorded on the timeline for operators.
 import type { ExecutionReceipt, Order, OrderStatus, Tx } from "@meridian/db";
