@@ -19,6 +19,7 @@ import { forgetOwnWrites } from "../ledger/ownWrites";
 import { inAccountTransaction, nameWriter, type Writer } from "../lock/accountTransaction";
 import type { CoreServices } from "../services";
 import { AccountBusyError, DomainError } from "../shared/errors";
+import { GroupCommitQueues } from "../shared/groupCommit";
 import { isKeyCollision } from "./idempotencyKey";
 
 /**
@@ -41,32 +42,13 @@ interface Waiting {
 type Outcome = { placed: Order } | { refused: unknown };
 
 export class PlacementBatcher {
-  private readonly waiting = new Map<string, Waiting[]>();
-  private readonly draining = new Set<string>();
+  private readonly queues = new GroupCommitQueues<Waiting>(MAX_BATCH, (accountId, batch) => this.run(accountId, batch));
 
   constructor(private readonly services: Pick<CoreServices, "prisma" | "lock">) {}
 
   /** Runs `placement` for `accountId` in the account's next transaction; settles once that transaction has. */
   place(accountId: string, writer: Writer, placement: Placement): Promise<Order> {
-    return new Promise<Order>((resolve, reject) => {
-      const queue = this.waiting.get(accountId) ?? [];
-      queue.push({ writer, placement, resolve, reject });
-      this.waiting.set(accountId, queue);
-      if (!this.draining.has(accountId)) void this.drain(accountId);
-    });
-  }
-
-  private async drain(accountId: string): Promise<void> {
-    this.draining.add(accountId);
-    try {
-      for (let queue = this.waiting.get(accountId); queue?.length; queue = this.waiting.get(accountId)) {
-        const batch = queue.splice(0, MAX_BATCH);
-        if (queue.length === 0) this.waiting.delete(accountId);
-        await this.run(accountId, batch);
-      }
-    } finally {
-      this.draining.delete(accountId);
-    }
+    return new Promise<Order>((resolve, reject) => this.queues.push(accountId, { writer, placement, resolve, reject }));
   }
 
   /** A batch in one transaction; if it fails for any reason but a refusal, each placement alone. */

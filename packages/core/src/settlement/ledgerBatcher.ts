@@ -8,6 +8,7 @@
 // committed or failed. A batch that fails is split in halves until the execution that fails is alone; it is rejected
 // on its own (the consumer retries it and, if it keeps failing, parks its order), and the others are applied.
 import type { CoreServices } from "../services";
+import { GroupCommitQueues } from "../shared/groupCommit";
 import { applyExecutions, type ApplyOutcome } from "./applyExecution";
 
 interface Waiting {
@@ -24,15 +25,15 @@ export interface LedgerBatcherOptions {
 }
 
 export class LedgerBatcher {
-  private readonly waiting = new Map<string, Waiting[]>();
-  private readonly draining = new Set<string>();
-  private readonly maxBatch: number;
+  private readonly queues: GroupCommitQueues<Waiting>;
 
   constructor(
     private readonly services: CoreServices,
     private readonly options: LedgerBatcherOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 200;
+    this.queues = new GroupCommitQueues(options.maxBatch ?? 200, (accountId, batch) =>
+      this.applySplitting(accountId, batch),
+    );
   }
 
   /**
@@ -53,25 +54,7 @@ export class LedgerBatcher {
 
   /** Applies the stored execution `receiptId` of an order of `accountId`; settles once its transaction has. */
   apply(accountId: string, receiptId: string): Promise<ApplyOutcome> {
-    return new Promise<ApplyOutcome>((resolve, reject) => {
-      const queue = this.waiting.get(accountId) ?? [];
-      queue.push({ receiptId, resolve, reject });
-      this.waiting.set(accountId, queue);
-      if (!this.draining.has(accountId)) void this.drain(accountId);
-    });
-  }
-
-  private async drain(accountId: string): Promise<void> {
-    this.draining.add(accountId);
-    try {
-      for (let queue = this.waiting.get(accountId); queue?.length; queue = this.waiting.get(accountId)) {
-        const batch = queue.splice(0, this.maxBatch);
-        if (queue.length === 0) this.waiting.delete(accountId);
-        await this.applySplitting(accountId, batch);
-      }
-    } finally {
-      this.draining.delete(accountId);
-    }
+    return new Promise<ApplyOutcome>((resolve, reject) => this.queues.push(accountId, { receiptId, resolve, reject }));
   }
 
   /** Applies `batch` in one transaction; on failure, each half on its own, down to the execution that fails. */
