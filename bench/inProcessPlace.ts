@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
 import {
+  EntryCircuit,
+  FlowControl,
   OrderFeed,
   placeOrder,
   QuoteService,
@@ -33,6 +35,7 @@ export const LIMIT_BUY = { symbol: "AAPL", side: "BUY", type: "LIMIT", quantity:
 export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreServices {
   const config = loadConfig(process.env);
   const brokers = createBrokerRegistry({ ...config.brokers, url: "http://127.0.0.1:9" }); // limit orders never call it
+  const quotes = new QuoteService(brokers);
   return {
     prisma,
     lock: new RedisAccountLock(
@@ -41,8 +44,16 @@ export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreS
       `bench-${Date.now()}`,
     ),
     brokers,
-    quotes: new QuoteService(brokers),
+    quotes,
+    entry: new EntryCircuit({ prisma, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
+    flow: new FlowControl({
+      prisma,
+      redis: null,
+      settings: config.brokers.flow,
+      logger: pino({ level: "silent" }),
+      callTimeoutMs: config.brokers.timeoutMs,
+    }), // limit orders never call a broker
     orderFeed: new OrderFeed({ prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
     retryPolicy: config.retry,
     config,

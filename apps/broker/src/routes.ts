@@ -5,12 +5,16 @@ import type { Logger } from "pino";
 import { ORDER_NOT_FOUND, ZBrokerFaultsPatch, ZBrokerOrderRequest } from "@meridian/core/broker";
 import { sleep } from "@meridian/core/sleep";
 import { z } from "zod";
+import type { Admission } from "./capacity";
 import { describeIssues, jsonError, parseBody, withholdResponse, type AppEnv } from "./http";
 import { parseCents } from "./money";
 import { chance, randomInt } from "./random";
 import type { SimulatedBroker } from "./simulatedBroker";
 
 const ZPin = z.object({ last: z.string() });
+
+/** What a call outside the capacity model is: always admitted, never delayed. */
+const UNBOUNDED: Admission = { outcome: "ADMITTED", load: 0, delayMs: 0, release: () => {} };
 
 export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logger: Logger): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -55,8 +59,8 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   });
 
   app.post("/brokers/:brokerId/reset", (c) => {
-    const faults = c.var.broker.faults.reset();
-    logger.info({ brokerId: c.var.broker.brokerId }, "faults cleared");
+    const faults = c.var.broker.reset();
+    logger.info({ brokerId: c.var.broker.brokerId }, "faults and load measurements cleared");
     return c.json(faults);
   });
 
@@ -84,19 +88,31 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   });
 
   // ---- partner routes -------------------------------------------------------------------------------------------
+  // Order calls are bounded by the broker's capacity (capacity.ts); quotes are not, as a partner's market data
+  // usually comes from elsewhere than its order gateway.
   const partner =
-    (options: { mayDropResponse: boolean }): MiddlewareHandler<AppEnv> =>
+    (options: { mayDropResponse: boolean; ordersCall: boolean }): MiddlewareHandler<AppEnv> =>
     async (c, next) => {
       const { broker } = c.var;
       const faults = broker.faults.current;
       if (faults.down) return jsonError(c, 503, "DOWN", `broker ${broker.brokerId} is down (fault injection)`);
-      const latency =
-        faults.latencyMs + (faults.latencyJitterMs > 0 ? randomInt(Math.random, 0, faults.latencyJitterMs) : 0);
-      if (latency > 0) await sleep(latency);
-      if (chance(Math.random, faults.errorRate)) {
-        return jsonError(c, 503, "UNAVAILABLE", `broker ${broker.brokerId} is unavailable (fault injection)`);
+      const admission = options.ordersCall ? broker.capacity.admit(faults) : UNBOUNDED;
+      if (admission.outcome === "SHED") {
+        const load = admission.load.toFixed(2);
+        return jsonError(c, 503, "OVER_CAPACITY", `broker ${broker.brokerId} is over capacity (load ${load}×)`);
       }
-      await next();
+      try {
+        const jitter = faults.latencyJitterMs > 0 ? randomInt(Math.random, 0, faults.latencyJitterMs) : 0;
+        const latency = faults.latencyMs + jitter + admission.delayMs;
+        if (latency > 0) await sleep(latency);
+        if (chance(Math.random, faults.errorRate)) {
+          return jsonError(c, 503, "UNAVAILABLE", `broker ${broker.brokerId} is unavailable (fault injection)`);
+        }
+        await next();
+      } finally {
+        // A dropped response's held connection is not work: the call is out of flight once it is processed.
+        admission.release();
+      }
       if (options.mayDropResponse && chance(Math.random, broker.faults.current.dropResponseRate)) {
         logger.warn({ brokerId: broker.brokerId, path: c.req.path }, "dropping the response (fault injection)");
         await withholdResponse(c);
@@ -104,19 +120,23 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
       }
     };
 
-  app.get("/brokers/:brokerId/quotes", partner({ mayDropResponse: false }), (c) => c.json(c.var.broker.quotes.all()));
+  app.get("/brokers/:brokerId/quotes", partner({ mayDropResponse: false, ordersCall: false }), (c) =>
+    c.json(c.var.broker.quotes.all()),
+  );
 
-  app.post("/brokers/:brokerId/orders", partner({ mayDropResponse: true }), async (c) => {
+  app.post("/brokers/:brokerId/orders", partner({ mayDropResponse: true, ordersCall: true }), async (c) => {
     const body = await parseBody(c, ZBrokerOrderRequest);
     if (body instanceof Response) return body;
     return c.json(c.var.broker.submit(body));
   });
 
-  app.post("/brokers/:brokerId/orders/:clientOrderId/cancel", partner({ mayDropResponse: true }), (c) =>
-    c.json(c.var.broker.cancel(c.req.param("clientOrderId"))),
+  app.post(
+    "/brokers/:brokerId/orders/:clientOrderId/cancel",
+    partner({ mayDropResponse: true, ordersCall: true }),
+    (c) => c.json(c.var.broker.cancel(c.req.param("clientOrderId"))),
   );
 
-  app.get("/brokers/:brokerId/orders", partner({ mayDropResponse: false }), (c) => {
+  app.get("/brokers/:brokerId/orders", partner({ mayDropResponse: false, ordersCall: true }), (c) => {
     const sinceText = c.req.query("since");
     const since = sinceText === undefined ? undefined : new Date(sinceText);
     if (since && Number.isNaN(since.getTime()))
@@ -124,7 +144,7 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
     return c.json(c.var.broker.report(since));
   });
 
-  app.get("/brokers/:brokerId/orders/:clientOrderId", partner({ mayDropResponse: false }), (c) => {
+  app.get("/brokers/:brokerId/orders/:clientOrderId", partner({ mayDropResponse: false, ordersCall: true }), (c) => {
     const { broker } = c.var;
     if (!broker.capabilities.lookupByClientOrderId) {
       return jsonError(

@@ -10,7 +10,8 @@ import type {
 import type { Logger } from "pino";
 import type { BrokerDefinition } from "./brokers";
 import { WebhookDelivery } from "./webhookDelivery";
-import { FaultState } from "./faults";
+import { BrokerCapacity } from "./capacity";
+import { FaultState, type Faults } from "./faults";
 import { MatchingEngine } from "./matching";
 import { isOpen, OrderBook, rejectReasonFor, viewOf } from "./orderBook";
 import { QuoteBook } from "./quotes";
@@ -31,8 +32,10 @@ export class SimulatedBroker {
   readonly brokerId: string;
   readonly capabilities: BrokerCapabilities;
   readonly faults = new FaultState();
+  /** Order calls only: the partner routes consult it before anything else (see routes.ts). */
+  readonly capacity = new BrokerCapacity();
   readonly quotes: QuoteBook;
-  readonly stats: BrokerStats = emptyStats();
+  readonly stats: BrokerStats = emptyStats(this.capacity);
   private readonly orders: OrderBook;
   private readonly matching: MatchingEngine;
   private readonly delivery: WebhookDelivery;
@@ -88,6 +91,12 @@ export class SimulatedBroker {
     clearInterval(this.ticker);
     this.matching.stop();
     this.delivery.stop();
+  }
+
+  /** Back to rest: every fault switch off and the load measurements forgotten. Orders, counters and pins stay. */
+  reset(): Readonly<Faults> {
+    this.capacity.reset();
+    return this.faults.reset();
   }
 
   /** Test hook: holds the price still at `lastCents`; limit orders it crosses may fill at once. */

@@ -1,4 +1,7 @@
-export interface BrokerStats {
+import type { LoadStats } from "./capacity";
+
+/** What GET /brokers/:id/stats answers: the broker's counters, and its load as its capacity model measures it. */
+export interface BrokerStats extends Readonly<LoadStats> {
   /** Broker orders made (accepted or rejected): one per distinct clientOrderId. */
   ordersCreated: number;
   ordersRejected: number;
@@ -14,7 +17,11 @@ export interface BrokerStats {
   deliveriesPending: number;
 }
 
-export function emptyStats(): BrokerStats {
+/**
+ * Counters at zero. The load figures are getters over `load`, read whenever the stats are (JSON.stringify included),
+ * so the one object the broker and its webhook delivery count into also answers the stats route.
+ */
+export function emptyStats(load: { stats(): LoadStats }): BrokerStats {
   return {
     ordersCreated: 0,
     ordersRejected: 0,
@@ -23,5 +30,17 @@ export function emptyStats(): BrokerStats {
     webhookFailures: 0,
     webhooksAbandoned: 0,
     deliveriesPending: 0,
+    get callsPerSecond() {
+      return load.stats().callsPerSecond;
+    },
+    get maxCallsPerSecond() {
+      return load.stats().maxCallsPerSecond;
+    },
+    get maxConcurrent() {
+      return load.stats().maxConcurrent;
+    },
+    get overCapacityRejections() {
+      return load.stats().overCapacityRejections;
+    },
   };
 }

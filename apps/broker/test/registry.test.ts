@@ -23,6 +23,16 @@ describe("broker registry", () => {
     expect(registry.get("atlas")).toBeInstanceOf(HttpBrokerAdapter);
   });
 
+  it("gives each symbol its brokers in order of preference: the primary, then its fallbacks", () => {
+    const registry = createBrokerRegistryFrom({});
+    expect(registry.brokerIdsFor("AAPL")).toEqual(["atlas", "harbor"]);
+    expect(registry.brokerIdsFor("tsla")).toEqual(["harbor", "atlas"]);
+    const pinned = createBrokerRegistryFrom({ BROKER_ROUTING: "MSFT=atlas, *=harbor / atlas" });
+    expect(pinned.brokerIdsFor("MSFT")).toEqual(["atlas"]);
+    expect(pinned.brokerIdsFor("GOOGL")).toEqual(["harbor", "atlas"]);
+    expect(pinned.brokerFor("GOOGL").brokerId).toBe("harbor");
+  });
+
   it("reads BROKER_ROUTING, and refuses a routing it cannot read or that names an unknown broker", () => {
     const registry = createBrokerRegistryFrom({ BROKER_ROUTING: "AAPL=harbor, *=harbor", BROKER_TIMEOUT_MS: "800" });
     expect(registry.brokerFor("AAPL").brokerId).toBe("harbor");
@@ -32,7 +42,7 @@ describe("broker registry", () => {
     expect(() => createBrokerRegistryFrom({ BROKER_ROUTING: "AAPL=nowhere" })).toThrow(/unknown broker/);
     expect(() => createBrokerRegistryFrom({ BROKER_TIMEOUT_MS: "soon" })).toThrow(/BROKER_TIMEOUT_MS/);
     expect(() => createBrokerRegistryFrom({}).get("nowhere")).toThrow(/unknown broker/);
-    expect(() => new BrokerRegistry([], { defaultBrokerId: "atlas", bySymbol: {} })).toThrow(/unknown broker/);
+    expect(() => new BrokerRegistry([], { defaultBrokerIds: ["atlas"], bySymbol: {} })).toThrow(/unknown broker/);
   });
 
   it("reads a broker's webhook secret, naming the variable when it is missing", () => {

@@ -29,7 +29,8 @@ test("the operator changes atlas's faults with a reason; out-of-range values cha
   const pipeline = page.getByTestId("pipeline-panel");
   await expect(pipeline).toContainText(/polling|kafka/);
   await expect(pipeline).toContainText("executions");
-  await expect(pipeline).toContainText("orders.commands");
+  await expect(pipeline).toContainText("orders.commands.atlas");
+  await expect(pipeline).toContainText("orders.commands.harbor");
 
   const atlas = page.getByTestId("broker-atlas");
   await expect(atlas.getByTestId("lookup")).toHaveText("Yes");

@@ -1,7 +1,8 @@
 // The worker's composition root: environment → configuration (read once; a wrong value stops it here) → clients
 // (database, lock, brokers, transport) → roles → run. Roles are chosen with --roles (or WORKER_ROLES), all on by
-// default. The transport is Kafka when KAFKA_BROKERS is set (falling back to polling the outbox while Kafka is
-// unreachable), polling otherwise; it also runs the outbox relay.
+// default; `gateway:<brokerId>` runs the gateway for one broker's orders only. The transport is Kafka when
+// KAFKA_BROKERS is set (falling back to polling the outbox while Kafka is unreachable), polling otherwise; it also runs
+// the outbox relay.
 import { parseArgs } from "node:util";
 import { assertSchemaMatches } from "@meridian/db/setup";
 import {
@@ -9,9 +10,9 @@ import {
   createTransport,
   DEFAULT_INVARIANTS_OPTIONS,
   loadConfig,
-  WORKER_ROLES,
+  readWorkerRoles,
   type MeridianConfig,
-  type WorkerRole,
+  type WorkerRoles,
 } from "@meridian/core";
 import { runGateway, runLedger } from "./roles/consumers";
 import { runInvariants } from "./roles/invariants";
@@ -19,23 +20,20 @@ import { startReceiver } from "./roles/receiver";
 import { runRecovery } from "./roles/recovery";
 import { reconSchedule, runReconciliationSchedule } from "./roles/reconciliation";
 
-/** --roles, else WORKER_ROLES (checked with the rest of the configuration). */
-function selectedRoles(config: MeridianConfig): WorkerRole[] {
+/** --roles, else WORKER_ROLES (checked with the rest of the configuration); both read by readWorkerRoles. */
+function selectedRoles(config: MeridianConfig): WorkerRoles {
   const { values } = parseArgs({ options: { roles: { type: "string" } }, allowPositionals: false });
-  if (values.roles === undefined) return config.worker.roles;
-  const roles = values.roles
-    .split(",")
-    .map((role) => role.trim())
-    .filter(Boolean);
-  const unknown = roles.filter((role) => !(WORKER_ROLES as readonly string[]).includes(role));
-  if (unknown.length)
-    throw new Error(`unknown worker role(s): ${unknown.join(", ")} (known: ${WORKER_ROLES.join(", ")})`);
-  return roles as WorkerRole[];
+  if (values.roles === undefined) return config.worker;
+  try {
+    return readWorkerRoles(values.roles);
+  } catch (error) {
+    throw new Error(`--roles ${(error as Error).message}, got "${values.roles}"`);
+  }
 }
 
 async function run(): Promise<void> {
   const config = loadConfig(process.env);
-  const roles = selectedRoles(config);
+  const { roles, gatewayBrokers } = selectedRoles(config);
   if (!config.database.url)
     throw new Error("DATABASE_URL is not set. `npm start` starts the embedded Postgres and sets it for the worker.");
   const services = createCoreServices({ config, name: "worker" });
@@ -46,7 +44,8 @@ async function run(): Promise<void> {
   const running: Promise<unknown>[] = [];
   const receiverPort = config.worker.receiverPort;
   const receiver = roles.includes("receiver") ? await startReceiver(services, receiverPort, transport) : null;
-  if (roles.includes("gateway")) running.push(runGateway(services, transport, services.retryPolicy, shutdown.signal));
+  if (roles.includes("gateway"))
+    running.push(runGateway(services, transport, services.retryPolicy, shutdown.signal, gatewayBrokers));
   if (roles.includes("ledger")) running.push(runLedger(services, transport, shutdown.signal));
   if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal));
   if (roles.includes("recon"))
@@ -54,7 +53,7 @@ async function run(): Promise<void> {
   if (roles.includes("invariants"))
     running.push(runInvariants(services, { ...DEFAULT_INVARIANTS_OPTIONS, ...config.invariants }, shutdown.signal));
   services.logger.info(
-    { roles, transport: transport.status().mode, receiverPort: receiver ? receiverPort : null },
+    { roles, gatewayBrokers, transport: transport.status().mode, receiverPort: receiver ? receiverPort : null },
     "worker running",
   );
 
@@ -65,6 +64,7 @@ async function run(): Promise<void> {
     await Promise.allSettled(running);
     await transport.close();
     await services.lock.close();
+    await services.flow.close();
     await services.prisma.$disconnect();
     process.exit(0);
   };

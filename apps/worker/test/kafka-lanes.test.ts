@@ -5,23 +5,26 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { Kafka, Partitioners } from "kafkajs";
-import { deletePipelineTopics, KafkaTransport, TOPICS, TOPIC_SPECS, writeOutbox } from "@meridian/core";
+import { deletePipelineTopics, KafkaTransport, orderCommandsTopic, topicSpec, writeOutbox } from "@meridian/core";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
 import { describeKafka, kafkaBrokers } from "./kafkaSupport";
 import { waitUntil } from "./system";
 
 const silent = pino({ level: "silent" });
 
-/** `count` order ids that kafkajs's default partitioner puts on one partition of orders.commands. */
+/** `count` order ids that kafkajs's default partitioner puts on one partition of atlas's command topic. */
 function keysOnOnePartition(count: number): { partition: number; keys: string[] } {
   const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: TOPIC_SPECS[TOPICS.orderCommands].partitions }, (_, partitionId) => ({
-    partitionErrorCode: 0,
-    partitionId,
-    leader: 0,
-    replicas: [0],
-    isr: [0],
-  }));
+  const partitionMetadata = Array.from(
+    { length: topicSpec(orderCommandsTopic("atlas")).partitions },
+    (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }),
+  );
   const partitionOf = (key: string) => partitioner({ topic: "t", partitionMetadata, message: { key, value: null } });
   const first = randomUUID();
   const partition = partitionOf(first);
@@ -41,7 +44,7 @@ describeKafka("key-ordered parallelism on Kafka", () => {
 
   const publish = (key: string, eventType: string) =>
     db.prisma.$transaction(async (tx) => {
-      await writeOutbox(tx, { topic: TOPICS.orderCommands, key, eventType, payload: { eventType } });
+      await writeOutbox(tx, { topic: orderCommandsTopic("atlas"), key, eventType, payload: { eventType } });
       return tx.outboxEvent.findFirstOrThrow({ where: { key, eventType } });
     });
 
@@ -94,7 +97,7 @@ describeKafka("key-ordered parallelism on Kafka", () => {
       probeMs: 250,
     });
     await transport.start(stop.signal);
-    const running = transport.consume({ role: "gateway", topic: TOPICS.orderCommands, handler }, stop.signal);
+    const running = transport.consume({ role: "gateway", topic: orderCommandsTopic("atlas"), handler }, stop.signal);
     // Behind the hung SUBMIT in the partition: every other order's SUBMIT, the hung order's CANCEL, their CANCELs.
     const otherSubmits = [];
     for (const key of otherKeys) otherSubmits.push(await publish(key, "SUBMIT"));
@@ -120,8 +123,8 @@ describeKafka("key-ordered parallelism on Kafka", () => {
     await admin.connect();
     const committed = async () => {
       const [topic] = await admin.fetchOffsets({
-        groupId: `${namespace}meridian.gateway`,
-        topics: [`${namespace}${TOPICS.orderCommands}`],
+        groupId: `${namespace}meridian.gateway.atlas`,
+        topics: [`${namespace}${orderCommandsTopic("atlas")}`],
       });
       return Number(topic!.partitions.find((entry) => entry.partition === partition)!.offset);
     };

@@ -7,7 +7,7 @@ import {
   deletePipelineTopics,
   KafkaTransport,
   listParkedMessages,
-  TOPICS,
+  orderCommandsTopic,
   writeOutbox,
   type KafkaTransportOptions,
 } from "@meridian/core";
@@ -26,7 +26,7 @@ describeKafka("per-order order on Kafka", () => {
 
   const publish = (key: string, eventType: string) =>
     db.prisma.$transaction(async (tx) => {
-      await writeOutbox(tx, { topic: TOPICS.orderCommands, key, eventType, payload: { eventType } });
+      await writeOutbox(tx, { topic: orderCommandsTopic("atlas"), key, eventType, payload: { eventType } });
       return tx.outboxEvent.findFirstOrThrow({ where: { key, eventType } });
     });
   const startTransport = async (options: Partial<KafkaTransportOptions>) => {
@@ -76,7 +76,7 @@ describeKafka("per-order order on Kafka", () => {
       parking: { parkAfterAttempts: 3, parkedRetryMs: 1500 },
     });
     const running = transport.consume(
-      { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+      { role: "gateway", topic: orderCommandsTopic("atlas"), handler: probe.handler },
       stop.signal,
     );
     const cancelK = await publish(orderK, "CANCEL");
@@ -127,7 +127,7 @@ describeKafka("per-order order on Kafka", () => {
     // Claims of 300 ms and a sweeper that looks every 50 ms for any row older than 500 ms whose claim has lapsed.
     const running = (
       await startTransport({ claimMs: 300, sweepAfterMs: 500, sweepIdleMs: 50, consumerConcurrency: 2 })
-    ).consume({ role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler }, stop.signal);
+    ).consume({ role: "gateway", topic: orderCommandsTopic("atlas"), handler: probe.handler }, stop.signal);
     const viaKafka = () => db.prisma.outboxEvent.count({ where: { consumedVia: "kafka" } });
     // Until a message has gone through Kafka, the consumer may not have joined its group yet.
     let warmedAt = 0;

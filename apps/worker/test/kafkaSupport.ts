@@ -1,7 +1,7 @@
 // Shared by the Kafka suites (kafka*.test.ts): the skip rule and the exactly-once checks; the execution feed itself is
 // in executionFeed.ts.
 import { describe, expect } from "vitest";
-import { findLedgerViolations } from "@meridian/core";
+import { findLedgerViolations, ORDER_COMMANDS_TOPICS } from "@meridian/core";
 import type { Order } from "@meridian/db";
 import type { BrokerExecutionCall } from "./executionFeed";
 import type { TestSystem } from "./system";
@@ -55,6 +55,8 @@ export async function expectExactlyOnce(
   }
   expect(await findLedgerViolations(prisma)).toEqual([]);
   expect(
-    await prisma.outboxEvent.count({ where: { consumedAt: null, topic: { in: ["executions", "orders.commands"] } } }),
+    await prisma.outboxEvent.count({
+      where: { consumedAt: null, topic: { in: ["executions", ...ORDER_COMMANDS_TOPICS] } },
+    }),
   ).toBe(0);
 }

@@ -70,6 +70,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
     BROKER_WEBHOOK_SECRET_ATLAS: randomBytes(16).toString("hex"),
     BROKER_WEBHOOK_SECRET_HARBOR: randomBytes(16).toString("hex"),
+    // Flow control's keys are this system's own: systems of tests running at once share one Redis, not its breakers.
+    REDIS_PREFIX: `t${randomBytes(4).toString("hex")}`,
   };
   const brokerProcess = spawn(process.execPath, ["--import", "tsx", "apps/broker/src/main.ts"], {
     cwd: repoRoot,
@@ -184,6 +186,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       await Promise.all(workers.map((worker) => stopProcess(worker)));
       await stopProcess(brokerProcess);
       await services.lock.close();
+      await services.flow.close();
       await db.drop();
     },
   };

@@ -1,14 +1,16 @@
 // Builds the process's services from its configuration: the one place adapters are chosen (DATABASE_URL → Postgres,
-// REDIS_URL → Redis lock or database leases, BROKER_* → broker adapters). Web and worker call it once at start-up,
+// REDIS_URL → Redis lock or database leases and shared or in-process flow control, BROKER_* → broker adapters). Web and worker call it once at start-up,
 // with the configuration their entry point read (config/); tests may pass an environment instead.
 import { createPrismaClient, getPrisma } from "@meridian/db";
+import { Redis } from "ioredis";
 import { pino } from "pino";
 import { databaseCallLog } from "./broker/callLog";
 import { BrokerRegistry, createBrokerRegistry } from "./broker/registry";
-import { ResilientBroker } from "./broker/resilientBroker";
 import { SimulatorControl } from "./broker/simulatorControl";
 import { getConfig, loadConfig, type Environment } from "./config/load";
 import type { MeridianConfig } from "./config/schema";
+import { EntryCircuit } from "./flow/entry";
+import { FlowControl } from "./flow/flowControl";
 import { createAccountLock } from "./lock/createAccountLock";
 import { QuoteService } from "./market/quotes";
 import { OrderFeed } from "./orders/feed";
@@ -26,17 +28,29 @@ export function createCoreServices(
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const prisma = options.prisma ?? getPrisma(config.database);
   const plain = createBrokerRegistry(config.brokers);
-  const callLog = databaseCallLog(prisma);
+  const logger = pino({ name: options.name ?? "meridian", level: config.log.level });
+  const flow = new FlowControl({
+    prisma,
+    // Flow control's Redis is its own connection: a breaker or metrics call never queues behind a lock's.
+    redis: config.lock.redisUrl ? new Redis(config.lock.redisUrl, { maxRetriesPerRequest: 2 }) : null,
+    redisPrefix: config.lock.redisPrefix,
+    settings: config.brokers.flow,
+    logger,
+    callLog: databaseCallLog(prisma),
+    callTimeoutMs: config.brokers.timeoutMs,
+  });
   const brokers = new BrokerRegistry(
-    plain.all().map((adapter) => new ResilientBroker(adapter, config.brokers.resilience, callLog)),
+    plain.all().map((adapter) => flow.wrap(adapter)),
     plain.routing,
   );
-  const logger = pino({ name: options.name ?? "meridian", level: config.log.level });
+  const quotes = new QuoteService(brokers);
   return {
     prisma,
     lock: createAccountLock(prisma, config.lock),
     brokers,
-    quotes: new QuoteService(brokers),
+    flow,
+    quotes,
+    entry: new EntryCircuit({ prisma, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl(config.brokers.url),
     orderFeed: new OrderFeed({ prisma, logger, ...config.orderFeed }),
     receiverUrl: config.worker.receiverUrl,

@@ -9,6 +9,7 @@ export * from "./messaging";
 export * from "./orders";
 export * from "./ledger";
 export * from "./settlement";
+export * from "./flow";
 export * from "./gateway";
 export * from "./receiver";
 export * from "./tcc";

@@ -4,6 +4,8 @@ import type { BrokerRegistry } from "./broker/registry";
 import type { MeridianConfig } from "./config/schema";
 import type { RetryPolicy } from "./gateway/retryPolicy";
 import type { SimulatorControl } from "./broker/simulatorControl";
+import type { EntryCircuit } from "./flow/entry";
+import type { FlowControl } from "./flow/flowControl";
 import type { AccountLock } from "./lock/port";
 import type { QuoteService } from "./market/quotes";
 import type { OrderFeed } from "./orders/feed";
@@ -13,6 +15,10 @@ export interface CoreServices {
   prisma: PrismaClient;
   lock: AccountLock;
   brokers: BrokerRegistry;
+  /** Flow control toward the brokers: shared breaker, adaptive pools, rate limits, call metrics, operator levers. */
+  flow: FlowControl;
+  /** Where a new order goes (primary or fallback broker) and whether its symbol, or the market, is open for entry. */
+  entry: EntryCircuit;
   quotes: QuoteService;
   /** Fault switches of the simulated brokers, for the console. */
   simulator: SimulatorControl;

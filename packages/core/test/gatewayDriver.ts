@@ -3,7 +3,7 @@
 import { BrokerUnavailableError } from "../src/broker/port";
 import { handleOrderCommand } from "../src/gateway/handleCommand";
 import type { GatewayDeps } from "../src/gateway/submitOrder";
-import type { OutboxMessage } from "../src/messaging/topics";
+import { ORDER_COMMANDS_TOPICS, type OutboxMessage } from "../src/messaging/topics";
 import { resolveExpiredTcc } from "../src/orders/expiredReservations";
 import { placeOrder } from "../src/orders/placeOrder";
 import { ZPlaceOrderInput } from "../src/orders/placeOrder.schema";
@@ -16,7 +16,7 @@ export function gatewayDriver(h: Harness, account: AccountRef) {
   /** Hands every unconsumed command of `orderId` to the gateway, oldest first; a command whose handler throws stays. */
   async function deliverCommands(orderId: string): Promise<{ handled: number; failed: string[] }> {
     const rows = await h.db.prisma.outboxEvent.findMany({
-      where: { key: orderId, topic: "orders.commands", consumedAt: null },
+      where: { key: orderId, topic: { in: [...ORDER_COMMANDS_TOPICS] }, consumedAt: null },
       orderBy: { seq: "asc" },
     });
     const failed: string[] = [];

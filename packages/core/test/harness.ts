@@ -12,6 +12,8 @@ import type {
   SubmitResult,
 } from "../src/broker/port";
 import { BrokerRegistry } from "../src/broker/registry";
+import { EntryCircuit } from "../src/flow/entry";
+import { FlowControl } from "../src/flow/flowControl";
 import { loadConfig, type Environment } from "../src/config/load";
 import { DatabaseAccountLock } from "../src/lock/databaseLock";
 import type { AccountLock } from "../src/lock/port";
@@ -88,20 +90,31 @@ export async function createHarness(
 ): Promise<Harness> {
   const db = await createTestDatabase();
   const broker = new ScriptedBroker("atlas");
-  const brokers = new BrokerRegistry([broker], { defaultBrokerId: "atlas", bySymbol: {} });
+  const brokers = new BrokerRegistry([broker], { defaultBrokerIds: ["atlas"], bySymbol: {} });
   const lock = options.lock?.(db) ?? new DatabaseAccountLock(db.prisma);
   const logger = pino({ level: "silent" });
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
+  const config = loadConfig(options.env ?? {});
+  const quotes = new QuoteService(brokers);
   const services: CoreServices = {
     prisma: db.prisma,
     lock,
     brokers,
-    quotes: new QuoteService(brokers),
+    // In memory and not wrapped around the scripted broker: tests of flow control build their own.
+    flow: new FlowControl({
+      prisma: db.prisma,
+      redis: null,
+      settings: config.brokers.flow,
+      logger,
+      callTimeoutMs: config.brokers.timeoutMs,
+    }),
+    quotes,
+    entry: new EntryCircuit({ prisma: db.prisma, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
     orderFeed,
     receiverUrl: "http://127.0.0.1:9",
     retryPolicy: { baseMs: 200, capMs: 2000, maxAttempts: 5, lateArrivalMs: 0 },
-    config: loadConfig(options.env ?? {}),
+    config,
     logger,
   };
   return {

@@ -1,27 +1,36 @@
 import {
   handleOrderCommand,
   LedgerBatcher,
+  ORDER_COMMANDS_TOPICS,
+  orderCommandsTopic,
   TOPICS,
   type CoreServices,
   type RetryPolicy,
   type Transport,
 } from "@meridian/core";
 
-/** The gateway role: sends orders, retries and cancels to the brokers. */
+/**
+ * The gateway role: sends orders, retries and cancels to the brokers — to each broker in `brokerIds` (every broker by
+ * default, WORKER_ROLES `gateway:<brokerId>` for some). Each broker's topic has a consumer of its own, with its own
+ * lanes and claims (and, on Kafka, its own group), so a broker that answers slowly fills only its own lanes and never
+ * delays another broker's orders.
+ */
 export function runGateway(
   services: CoreServices,
   transport: Transport,
   retryPolicy: RetryPolicy,
   signal: AbortSignal,
+  brokerIds?: readonly string[],
 ): Promise<void> {
-  return transport.consume(
-    {
-      role: "gateway",
-      topic: TOPICS.orderCommands,
-      handler: (message) => handleOrderCommand({ services, retryPolicy }, message),
-    },
-    signal,
-  );
+  const topics = brokerIds ? brokerIds.map(orderCommandsTopic) : ORDER_COMMANDS_TOPICS;
+  return Promise.all(
+    topics.map((topic) =>
+      transport.consume(
+        { role: "gateway", topic, handler: (message) => handleOrderCommand({ services, retryPolicy }, message) },
+        signal,
+      ),
+    ),
+  ).then(() => undefined);
 }
 
 /**

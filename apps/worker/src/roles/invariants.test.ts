@@ -55,6 +55,7 @@ describe("invariants role", () => {
     stop.abort();
     await running;
     await services?.lock.close();
+    await services?.flow.close();
     await db?.drop();
   });
 

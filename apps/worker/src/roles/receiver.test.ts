@@ -94,6 +94,7 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
   });
   afterAll(async () => {
     await services?.lock.close();
+    await services?.flow.close();
     await db?.drop();
   });
 

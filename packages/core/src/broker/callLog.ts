@@ -4,6 +4,8 @@ import type { PrismaClient } from "@meridian/db";
 export interface BrokerCallLog {
   start(brokerId: string, operation: string, orderId?: string): Promise<bigint | null>;
   finish(id: bigint, outcome: string, latencyMs: number, error?: string): Promise<void>;
+  /** A call refused on our side (NOT_SENT): one row, written finished. */
+  refused(brokerId: string, operation: string, orderId: string, reason: string): Promise<void>;
 }
 
 export function databaseCallLog(prisma: PrismaClient): BrokerCallLog {
@@ -16,6 +18,20 @@ export function databaseCallLog(prisma: PrismaClient): BrokerCallLog {
       await prisma.brokerCall.update({
         where: { id },
         data: { finishedAt: new Date(), outcome, latencyMs, error: error?.slice(0, 500) },
+      });
+    },
+    async refused(brokerId, operation, orderId, reason) {
+      await prisma.brokerCall.create({
+        data: {
+          brokerId,
+          operation,
+          orderId,
+          finishedAt: new Date(),
+          outcome: "NOT_SENT",
+          latencyMs: 0,
+          error: reason,
+        },
+        select: { id: true },
       });
     },
   };

@@ -5,6 +5,5 @@ export * from "./wire";
 export * from "./webhookSignature";
 export * from "./httpBroker";
 export * from "./registry";
-export * from "./resilientBroker";
 export * from "./callLog";
 export * from "./simulatorControl";

@@ -9,10 +9,12 @@ export const KNOWN_BROKERS: ReadonlyArray<{ brokerId: string; capabilities: Brok
   { brokerId: "harbor", capabilities: { lookupByClientOrderId: false } },
 ];
 
+/** Which brokers can trade each symbol, in order of preference: the first is the primary, the rest its fallbacks. */
 export interface BrokerRouting {
-  defaultBrokerId: string;
-  /** Upper-case symbol → broker id. */
-  bySymbol: Record<string, string>;
+  /** For every symbol not listed in `bySymbol`. */
+  defaultBrokerIds: string[];
+  /** Upper-case symbol → its brokers. */
+  bySymbol: Record<string, string[]>;
 }
 
 export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
@@ -27,8 +29,10 @@ export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
       this.adapters.set(adapter.brokerId, adapter);
     }
     // Fail at start-up, not on the first order for a mis-routed symbol.
-    for (const brokerId of [routing.defaultBrokerId, ...Object.values(routing.bySymbol)]) {
-      if (!this.adapters.has(brokerId)) throw new Error(`broker routing names unknown broker "${brokerId}"`);
+    for (const brokerIds of [routing.defaultBrokerIds, ...Object.values(routing.bySymbol)]) {
+      if (brokerIds.length === 0) throw new Error("broker routing gives a symbol no broker");
+      for (const brokerId of brokerIds)
+        if (!this.adapters.has(brokerId)) throw new Error(`broker routing names unknown broker "${brokerId}"`);
     }
   }
 
@@ -42,23 +46,37 @@ export class BrokerRegistry<A extends BrokerAdapter = BrokerAdapter> {
     return [...this.adapters.values()];
   }
 
+  /** The brokers that can trade `symbol`, primary first. */
+  brokerIdsFor(symbol: string): string[] {
+    return this.routing.bySymbol[symbol.toUpperCase()] ?? this.routing.defaultBrokerIds;
+  }
+
+  /** The primary broker for `symbol`. */
   brokerFor(symbol: string): A {
-    return this.get(this.routing.bySymbol[symbol.toUpperCase()] ?? this.routing.defaultBrokerId);
+    return this.get(this.brokerIdsFor(symbol)[0]!);
   }
 }
 
-/** Parses "TSLA=harbor,NVDA=harbor" (and optionally "*=atlas" for the default). Unlisted symbols go to atlas. */
+/**
+ * Parses "TSLA=harbor/atlas,NVDA=harbor,*=atlas/harbor": each symbol's brokers in order of preference, separated by
+ * "/" (the first is the primary, the rest its fallbacks); `*` is every other symbol. Unlisted symbols go to atlas.
+ */
 export function parseBrokerRouting(text: string, defaultBrokerId = "atlas"): BrokerRouting {
-  const routing: BrokerRouting = { defaultBrokerId, bySymbol: {} };
+  const routing: BrokerRouting = { defaultBrokerIds: [defaultBrokerId], bySymbol: {} };
   for (const entry of text
     .split(",")
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const match = /^(\*|[A-Za-z][A-Za-z.]*)\s*=\s*([a-z0-9_-]+)$/i.exec(entry);
-    if (!match) throw new Error(`cannot read "${entry}" (expected SYMBOL=brokerId pairs, e.g. TSLA=harbor,*=atlas)`);
-    const [, symbol, brokerId] = match as unknown as [string, string, string];
-    if (symbol === "*") routing.defaultBrokerId = brokerId;
-    else routing.bySymbol[symbol.toUpperCase()] = brokerId;
+    const match = /^(\*|[A-Za-z][A-Za-z.]*)\s*=\s*([a-z0-9_-]+(?:\s*\/\s*[a-z0-9_-]+)*)$/i.exec(entry);
+    if (!match)
+      throw new Error(
+        `cannot read "${entry}" (expected SYMBOL=brokerId pairs, fallbacks after a slash, e.g. TSLA=harbor/atlas,*=atlas)`,
+      );
+    const [, symbol, list] = match as unknown as [string, string, string];
+    const brokerIds = list.split("/").map((brokerId) => brokerId.trim());
+    if (new Set(brokerIds).size !== brokerIds.length) throw new Error(`"${entry}" names a broker twice`);
+    if (symbol === "*") routing.defaultBrokerIds = brokerIds;
+    else routing.bySymbol[symbol.toUpperCase()] = brokerIds;
   }
   return routing;
 }

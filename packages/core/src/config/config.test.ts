@@ -34,8 +34,23 @@ describe("loadConfig", () => {
       brokers: {
         url: "http://127.0.0.1:4100",
         timeoutMs: 5000,
-        routing: { defaultBrokerId: "atlas", bySymbol: { TSLA: "harbor", NVDA: "harbor" } },
-        resilience: { maxConcurrent: 64, maxQueue: 200, breakerFailures: 10, halfOpenAfterMs: 5000 },
+        routing: {
+          defaultBrokerIds: ["atlas", "harbor"],
+          bySymbol: { TSLA: ["harbor", "atlas"], NVDA: ["harbor", "atlas"] },
+        },
+        flow: {
+          pool: { max: 64, min: 2, maxQueue: 200 },
+          tps: { atlas: 200, harbor: 200 },
+          breaker: {
+            windowSeconds: 10,
+            minimumCalls: 20,
+            failureRateThreshold: 0.5,
+            slowCallDurationMs: 3000,
+            slowCallRateThreshold: 1,
+            waitInOpenMs: 5000,
+            permittedCallsInHalfOpen: 3,
+          },
+        },
         webhookSecrets: { atlas: undefined, harbor: undefined },
       },
       retry: { profile: "demo", ...RETRY_PROFILES.demo },
@@ -48,6 +63,7 @@ describe("loadConfig", () => {
       web: { port: 3000, sessionSecret: undefined, sessionCookieSecure: false },
       worker: {
         roles: ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"],
+        gatewayBrokers: ["atlas", "harbor"],
         receiverPort: 4200,
         receiverUrl: "http://127.0.0.1:4200",
       },
@@ -93,7 +109,7 @@ describe("loadConfig", () => {
     expect(config.retry).toEqual({ ...RETRY_PROFILES.production, profile: "production", maxAttempts: 3 });
     // The doubling's cap is never below its start.
     expect(config.parking).toMatchObject({ parkedRetryMs: 900_000, parkedRetryMaxMs: 900_000 });
-    expect(config.worker.roles).toEqual(["gateway", "ledger"]);
+    expect(config.worker).toMatchObject({ roles: ["gateway", "ledger"], gatewayBrokers: ["atlas", "harbor"] });
     expect(config.simulator.fillDelayMs).toEqual([20, 80]);
     expect(config.lock.redisUrl).toBeUndefined();
     expect(config.recon.graceMs).toBe(0);
@@ -127,7 +143,15 @@ describe("loadConfig", () => {
     ],
     [
       { WORKER_ROLES: "gateway,cleaner" },
-      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, got "gateway,cleaner"',
+      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, or gateway:<brokerId>, got "gateway,cleaner"',
+    ],
+    [
+      { WORKER_ROLES: "ledger:atlas" },
+      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, or gateway:<brokerId>, got "ledger:atlas"',
+    ],
+    [
+      { WORKER_ROLES: "receiver,gateway:nowhere" },
+      'WORKER_ROLES names unknown broker "nowhere" in "gateway:nowhere" (known: atlas, harbor), got "receiver,gateway:nowhere"',
     ],
     [
       { BROKER_FILL_DELAY_MS: "80,20" },
@@ -135,7 +159,20 @@ describe("loadConfig", () => {
     ],
     [
       { BROKER_ROUTING: "AAPL" },
-      'BROKER_ROUTING cannot read "AAPL" (expected SYMBOL=brokerId pairs, e.g. TSLA=harbor,*=atlas), got "AAPL"',
+      'BROKER_ROUTING cannot read "AAPL" (expected SYMBOL=brokerId pairs, fallbacks after a slash, e.g. TSLA=harbor/atlas,*=atlas), got "AAPL"',
+    ],
+    [
+      { BROKER_ROUTING: "AAPL=atlas/atlas" },
+      'BROKER_ROUTING "AAPL=atlas/atlas" names a broker twice, got "AAPL=atlas/atlas"',
+    ],
+    [
+      { BROKER_TPS: "atlas=fast" },
+      'BROKER_TPS cannot read "atlas=fast" (expected brokerId=calls per second, e.g. atlas=200,harbor=50), got "atlas=fast"',
+    ],
+    [{ BROKER_TPS: "nowhere=5" }, 'BROKER_TPS names unknown broker "nowhere" (known: atlas, harbor), got "nowhere=5"'],
+    [
+      { BROKER_BREAKER_FAILURE_PERCENT: "150" },
+      'BROKER_BREAKER_FAILURE_PERCENT must be a whole percentage (0–100), got "150"',
     ],
     [
       { BROKER_ROUTING: "AAPL=nowhere" },
@@ -143,6 +180,20 @@ describe("loadConfig", () => {
     ],
   ])("refuses %o by name, saying what is allowed", (env, message) => {
     expect(problemWith(env)).toBe(message);
+  });
+
+  it("runs the gateway for every broker, or per broker with gateway:<brokerId>", () => {
+    const worker = (roles: string) => loadConfig({ WORKER_ROLES: roles }).worker;
+    expect(worker("gateway:harbor,receiver")).toMatchObject({
+      roles: ["gateway", "receiver"],
+      gatewayBrokers: ["harbor"],
+    });
+    expect(worker("gateway:harbor, gateway:atlas")).toMatchObject({
+      roles: ["gateway"],
+      gatewayBrokers: ["atlas", "harbor"],
+    });
+    expect(worker("gateway:atlas,gateway")).toMatchObject({ gatewayBrokers: ["atlas", "harbor"] });
+    expect(worker("ledger,recovery")).toMatchObject({ roles: ["ledger", "recovery"], gatewayBrokers: [] });
   });
 
   it("checks settings against each other: inbox guards outlive any redelivery of an outbox row", () => {

@@ -10,6 +10,7 @@ import {
   millisecondRange,
   oneOf,
   parsedBy,
+  percent,
   port,
   secretOfAtLeast,
   setting,
@@ -18,9 +19,7 @@ import {
   url,
   wholeNumber,
 } from "./setting";
-
-export const WORKER_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"] as const;
-export type WorkerRole = (typeof WORKER_ROLES)[number];
+import { readWorkerRoles, WORKER_ROLES } from "./workerRoles";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -67,6 +66,11 @@ const lock = {
     unset: "database lease lock",
     description: "Redis for the account lock (fencing-token lease, renewed while held)",
   }),
+  REDIS_PREFIX: setting(parsedBy(readRedisPrefix), {
+    default: "meridian",
+    description:
+      "prefix of the Redis keys flow control shares (breakers, rate limits, call metrics): one system's processes share it, two systems on one Redis need two",
+  }),
   LOCK_LEASE_MS: setting(ms, {
     default: "30000",
     description: "account lock lease, renewed every third of it while the work runs",
@@ -101,7 +105,7 @@ const transport = {
   GATEWAY_CONCURRENCY: setting(wholeNumber("messages"), {
     default: "64",
     description:
-      "order commands the gateway handles at once, by Kafka or polling (distinct orders; each broker's bulkhead still limits its calls)",
+      "order commands the gateway handles at once for each broker, by Kafka or polling (distinct orders; each broker's adaptive pool still limits its calls)",
   }),
   LEDGER_CONCURRENCY: setting(wholeNumber("messages"), {
     default: "64",
@@ -128,8 +132,9 @@ const brokers = {
     description: "where the worker and the web reach the brokers (the simulator)",
   }),
   BROKER_ROUTING: setting(parsedBy(readRouting), {
-    default: "TSLA=harbor,NVDA=harbor,*=atlas",
-    description: "which broker each symbol goes to (`*` is every other symbol)",
+    default: "TSLA=harbor/atlas,NVDA=harbor/atlas,*=atlas/harbor",
+    description:
+      "which brokers can trade each symbol, in order of preference (`*` is every other symbol; after a `/`, the fallback new orders go to while the one before is unavailable)",
   }),
   BROKER_TIMEOUT_MS: setting(ms, {
     default: "5000",
@@ -137,19 +142,57 @@ const brokers = {
   }),
   BROKER_MAX_CONCURRENT: setting(wholeNumber("calls"), {
     default: "64",
-    description: "each broker's bulkhead: calls in flight at once",
+    description: "ceiling of each broker's adaptive pool (AIMD): calls in flight at once from one gateway process",
+  }),
+  BROKER_MIN_CONCURRENT: setting(wholeNumber("calls"), {
+    default: "2",
+    description: "floor of each broker's adaptive pool: what it keeps sending however slow the broker gets",
   }),
   BROKER_MAX_QUEUE: setting(wholeNumber("calls", 0), {
     default: "200",
-    description: "each broker's bulkhead: calls waiting for a free slot",
+    description: "calls waiting for a slot in a broker's pool; past it a call is not sent (retried later)",
   }),
-  BROKER_BREAKER_FAILURES: setting(wholeNumber("calls"), {
-    default: "10",
-    description: "consecutive unknown outcomes that open a broker's circuit breaker",
+  BROKER_TPS: setting(parsedBy(readBrokerTps), {
+    default: "atlas=200,harbor=200",
+    description:
+      "calls per second each broker promised (`0` = no limit), shared by every gateway through Redis; operators can change it live",
   }),
-  BROKER_BREAKER_HALF_OPEN_MS: setting(ms, {
+  BROKER_FALLBACK_PERCENT: setting(percent, {
+    default: "50",
+    description:
+      "share of new orders sent to a symbol's fallback broker while its primary's breaker is half-open (all of them while it is open)",
+  }),
+  MARKET_PAUSE_AFTER_MS: setting(ms, {
+    default: "60000",
+    description: "how long no broker may give quotes before new orders are refused for the whole market",
+  }),
+  BROKER_BREAKER_WINDOW_MS: setting(ms, {
+    default: "10000",
+    description: "the shared circuit breaker's sliding window of calls",
+  }),
+  BROKER_BREAKER_MIN_CALLS: setting(wholeNumber("calls"), {
+    default: "20",
+    description: "calls in the window before the breaker may judge a broker",
+  }),
+  BROKER_BREAKER_FAILURE_PERCENT: setting(percent, {
+    default: "50",
+    description: "failed calls (timeout, network, 5xx) in the window that open a broker's breaker",
+  }),
+  BROKER_BREAKER_SLOW_MS: setting(ms, {
+    default: "3000",
+    description: "a call slower than this counts as slow for the breaker",
+  }),
+  BROKER_BREAKER_SLOW_PERCENT: setting(percent, {
+    default: "100",
+    description: "slow calls in the window that open a broker's breaker (100 = only when every call is slow)",
+  }),
+  BROKER_BREAKER_OPEN_MS: setting(ms, {
     default: "5000",
-    description: "how long an open circuit breaker waits before a half-open trial call",
+    description: "how long an open breaker refuses calls before half-open trial calls",
+  }),
+  BROKER_BREAKER_TRIAL_CALLS: setting(wholeNumber("calls"), {
+    default: "3",
+    description: "trial calls a half-open breaker lets through, across every gateway process",
   }),
   BROKER_WEBHOOK_SECRET_ATLAS: webhookSecret("atlas"),
   BROKER_WEBHOOK_SECRET_HARBOR: webhookSecret("harbor"),
@@ -279,13 +322,11 @@ const web = {
 };
 
 const worker = {
-  WORKER_ROLES: setting(
-    listOf(new RegExp(`^(${WORKER_ROLES.join("|")})$`), `a comma-separated list of ${WORKER_ROLES.join(", ")}`),
-    {
-      default: WORKER_ROLES.join(","),
-      description: "the worker's roles (`--roles` overrides it)",
-    },
-  ),
+  WORKER_ROLES: setting(parsedBy(readWorkerRoles), {
+    default: WORKER_ROLES.join(","),
+    description:
+      "the worker's roles (`--roles` overrides it); `gateway:<broker>` runs the gateway for that broker's orders only, e.g. `gateway:atlas,gateway:harbor`",
+  }),
   RECEIVER_PORT: setting(port, { default: "4200", description: "the worker's execution webhook" }),
   RECEIVER_URL: setting(url(["http", "https"], "http://127.0.0.1:4200"), {
     default: "http://127.0.0.1:4200",
@@ -322,11 +363,35 @@ export const ZSettings = z.object({
   ...simulator,
 });
 
+function readRedisPrefix(value: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(value))
+    throw new Error("must be 1–40 letters, digits, dots, dashes or underscores");
+  return value;
+}
+
+/** BROKER_TPS: "atlas=200,harbor=50"; every known broker gets a figure (unlisted ones 0: no limit). */
+function readBrokerTps(value: string): Record<string, number> {
+  const known = KNOWN_BROKERS.map(({ brokerId }) => brokerId);
+  const tps: Record<string, number> = Object.fromEntries(known.map((brokerId) => [brokerId, 0]));
+  for (const entry of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9_-]+)\s*=\s*(\d+)$/i.exec(entry);
+    if (!match)
+      throw new Error(`cannot read "${entry}" (expected brokerId=calls per second, e.g. atlas=200,harbor=50)`);
+    const [, brokerId, calls] = match as unknown as [string, string, string];
+    if (!known.includes(brokerId)) throw new Error(`names unknown broker "${brokerId}" (known: ${known.join(", ")})`);
+    tps[brokerId] = Number(calls);
+  }
+  return tps;
+}
+
 /** BROKER_ROUTING, read as the registry reads it, and naming only brokers we have a contract with. */
 function readRouting(value: string) {
   const routing = parseBrokerRouting(value);
   const known = KNOWN_BROKERS.map(({ brokerId }) => brokerId);
-  for (const brokerId of [routing.defaultBrokerId, ...Object.values(routing.bySymbol)])
+  for (const brokerId of [...routing.defaultBrokerIds, ...Object.values(routing.bySymbol).flat()])
     if (!known.includes(brokerId)) throw new Error(`names unknown broker "${brokerId}" (known: ${known.join(", ")})`);
   return routing;
 }
@@ -350,7 +415,12 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
   return {
     log: { level: env.LOG_LEVEL },
     database: { url: env.DATABASE_URL, poolSize: env.DB_POOL_SIZE, embeddedPort: env.EMBEDDED_PG_PORT },
-    lock: { redisUrl: env.REDIS_URL, leaseMs: env.LOCK_LEASE_MS, waitMs: env.LOCK_WAIT_MS },
+    lock: {
+      redisUrl: env.REDIS_URL,
+      leaseMs: env.LOCK_LEASE_MS,
+      waitMs: env.LOCK_WAIT_MS,
+      redisPrefix: env.REDIS_PREFIX,
+    },
     transport: {
       kafkaBrokers: env.KAFKA_BROKERS ?? [],
       topicPrefix: env.KAFKA_TOPIC_PREFIX ?? "",
@@ -368,11 +438,23 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
       url: env.BROKER_URL,
       routing: env.BROKER_ROUTING,
       timeoutMs: env.BROKER_TIMEOUT_MS,
-      resilience: {
-        maxConcurrent: env.BROKER_MAX_CONCURRENT,
-        maxQueue: env.BROKER_MAX_QUEUE,
-        breakerFailures: env.BROKER_BREAKER_FAILURES,
-        halfOpenAfterMs: env.BROKER_BREAKER_HALF_OPEN_MS,
+      entry: {
+        fallbackPercent: env.BROKER_FALLBACK_PERCENT,
+        waitInOpenMs: env.BROKER_BREAKER_OPEN_MS,
+        marketPauseAfterMs: env.MARKET_PAUSE_AFTER_MS,
+      },
+      flow: {
+        pool: { max: env.BROKER_MAX_CONCURRENT, min: env.BROKER_MIN_CONCURRENT, maxQueue: env.BROKER_MAX_QUEUE },
+        tps: env.BROKER_TPS,
+        breaker: {
+          windowSeconds: Math.max(1, Math.round(env.BROKER_BREAKER_WINDOW_MS / 1000)),
+          minimumCalls: env.BROKER_BREAKER_MIN_CALLS,
+          failureRateThreshold: env.BROKER_BREAKER_FAILURE_PERCENT / 100,
+          slowCallDurationMs: env.BROKER_BREAKER_SLOW_MS,
+          slowCallRateThreshold: env.BROKER_BREAKER_SLOW_PERCENT / 100,
+          waitInOpenMs: env.BROKER_BREAKER_OPEN_MS,
+          permittedCallsInHalfOpen: env.BROKER_BREAKER_TRIAL_CALLS,
+        },
       },
       /** By broker id; a process that needs a secret refuses to start without it (webhookSecretFor). */
       webhookSecrets: {
@@ -400,7 +482,8 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
     orderFeed: { pollMs: env.ORDER_FEED_POLL_MS, gapWaitMs: env.ORDER_FEED_GAP_WAIT_MS },
     web: { port: env.WEB_PORT, sessionSecret: env.SESSION_SECRET, sessionCookieSecure: env.SESSION_COOKIE_SECURE },
     worker: {
-      roles: env.WORKER_ROLES as WorkerRole[],
+      roles: env.WORKER_ROLES.roles,
+      gatewayBrokers: env.WORKER_ROLES.gatewayBrokers,
       receiverPort: env.RECEIVER_PORT,
       receiverUrl: env.RECEIVER_URL,
     },

@@ -56,6 +56,12 @@ export function wholeNumber(unit: string, min = 1): Reader<number> {
   };
 }
 
+/** A whole percentage, 0 to 100. */
+export const percent: Reader<number> = (text) => {
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 0 && value <= 100 ? value : refuse("must be a whole percentage (0–100)");
+};
+
 export const port: Reader<number> = (text) => {
   const value = Number(text);
   return Number.isInteger(value) && value >= 0 && value <= 65535 ? value : refuse("must be a port number (0–65535)");

@@ -94,7 +94,7 @@ export async function actOnAttention({ ctx, input }: ActOnAttentionArgs): Promis
             status: "UNKNOWN",
             data: { nextAttemptAt: null },
           });
-          await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
+          await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id, brokerId: order.brokerId });
           return retried;
         }
         case "REJECT":

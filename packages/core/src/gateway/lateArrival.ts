@@ -2,7 +2,7 @@
 // window has passed, "the broker has no such order" proves nothing — the order may be about to arrive — so neither a
 // cancel nor an operator may close the order on it. The window runs from when we stopped waiting for an attempt that
 // got no answer (its OUTCOME_UNKNOWN or GAVE_UP event), which is never before that request left for the broker,
-// however long it queued in the bulkhead first. An attempt the broker answered (a 5xx) or that was never sent (bulkhead
+// however long it queued in the broker's pool first. An attempt the broker answered (a 5xx) or that was never sent (pool
 // full, circuit open) cannot arrive later and opens no window.
 import type { Order, PrismaClient, Tx } from "@meridian/db";
 

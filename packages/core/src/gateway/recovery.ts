@@ -26,7 +26,7 @@ export async function scheduleDueRetries(services: CoreServices, limit = 50): Pr
           cause: `retry ${order.submitAttempts + 1} queued`,
           data: { nextAttemptAt: null },
         });
-        await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id });
+        await writeOrderCommand(tx, { kind: "RetrySubmit", orderId: order.id, brokerId: order.brokerId });
       },
     );
   }

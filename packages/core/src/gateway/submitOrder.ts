@@ -72,7 +72,7 @@ export async function recordBrokerAnswer(
 
 async function recordUnknownOutcome(deps: GatewayDeps, claimed: Order, error: BrokerUnavailableError): Promise<void> {
   const { services, retryPolicy } = deps;
-  // NOT_SENT (bulkhead full, circuit open): the broker never saw the call, so it does not use up an attempt.
+  // NOT_SENT (pool full, rate limit, circuit open or forced open): the broker never saw the call, so it does not use up an attempt.
   const counted = error.reason !== "NOT_SENT";
   await inAccountTransaction(
     services,

@@ -1,7 +1,7 @@
 // What an operator needs to see about the pipeline: which transport carries messages now, and how far behind each
 // topic is. Served by the worker at GET /health; the operator console can call the same function.
 import type { PrismaClient } from "@meridian/db";
-import { ALL_TOPICS, TOPIC_SPECS, type Topic } from "./topics";
+import { ALL_TOPICS, topicSpec, type Topic } from "./topics";
 import type { Transport, TransportStatus } from "./transport";
 
 export interface TopicLag {
@@ -21,7 +21,7 @@ export interface TransportHealth extends Omit<TransportStatus, "since" | "change
 }
 
 export async function transportLag(prisma: PrismaClient): Promise<TopicLag[]> {
-  const consumed = ALL_TOPICS.filter((topic) => TOPIC_SPECS[topic].consumer !== null);
+  const consumed = ALL_TOPICS.filter((topic) => topicSpec(topic).consumer !== null);
   const rows = await prisma.$queryRaw<
     { topic: string; unconsumed: bigint; unpublished: bigint; oldest_age_ms: number | null }[]
   >`

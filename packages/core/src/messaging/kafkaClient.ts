@@ -3,7 +3,7 @@
 // as the key, so one order's messages share a partition and stay in order).
 import type { Logger } from "pino";
 import { Kafka, logLevel, type Admin, type IHeaders, type KafkaMessage, type LogEntry, type Message } from "kafkajs";
-import { ALL_TOPICS, TOPIC_SPECS, type ConsumerRole, type OutboxMessage, type Topic } from "./topics";
+import { ALL_TOPICS, topicSpec, type OutboxMessage, type Topic } from "./topics";
 
 export interface KafkaSettings {
   brokers: string[];
@@ -46,8 +46,11 @@ export function topicName(settings: Pick<KafkaSettings, "namespace">, topic: Top
   return `${settings.namespace ?? ""}${topic}`;
 }
 
-export function groupId(settings: Pick<KafkaSettings, "namespace">, role: ConsumerRole): string {
-  return `${settings.namespace ?? ""}meridian.${role}`;
+/** The consumer group of a topic's consumers: one per role, and one per broker for the brokers' command topics. */
+export function groupId(settings: Pick<KafkaSettings, "namespace">, topic: Topic): string {
+  const { group } = topicSpec(topic);
+  if (!group) throw new Error(`topic "${topic}" has no consumer group`);
+  return `${settings.namespace ?? ""}meridian.${group}`;
 }
 
 /** Creates the pipeline's topics that do not exist yet, with their partition counts; waits for their leaders. */
@@ -59,7 +62,7 @@ export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promi
     waitForLeaders: true,
     topics: missing.map((topic) => ({
       topic: topicName(settings, topic),
-      numPartitions: TOPIC_SPECS[topic].partitions,
+      numPartitions: topicSpec(topic).partitions,
       replicationFactor: settings.replicationFactor ?? 1,
     })),
   });

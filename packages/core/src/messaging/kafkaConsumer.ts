@@ -1,4 +1,4 @@
-// One Kafka consumer session for one role: joins the role's group and hands each message's outbox row to the handler,
+// One Kafka consumer session for one topic: joins the topic's group and hands each message's outbox row to the handler,
 // many orders at once and each order's messages one at a time, in partition order (keyedLanes.ts). A message's offset
 // is resolved only once its handler succeeded and its row was marked consumed, and only as part of the contiguous
 // prefix of finished messages (partitionProgress.ts), so a consumer killed mid-batch has its unfinished messages

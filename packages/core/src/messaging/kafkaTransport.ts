@@ -1,5 +1,5 @@
 // The Kafka adapter, with polling as its fallback. A health probe decides the process's mode: while Kafka answers,
-// the relay publishes the outbox and each role consumes its topic in its own group; when Kafka stops answering (or a
+// the relay publishes the outbox and each subscription consumes its topic in the topic's group; when Kafka stops answering (or a
 // publish or a consumer fails and the probe confirms it), the relay pauses and each role polls the outbox instead;
 // when Kafka has answered again for a while, the roles go back. Nothing is lost or applied twice across a switch:
 // polling takes every row not yet consumed, published or not; Kafka consumers skip rows already consumed; a row is
@@ -288,7 +288,7 @@ export class KafkaTransport implements Transport {
           kafka: this.kafka,
           prisma,
           logger,
-          groupId: groupId(this.settings, subscription.role),
+          groupId: groupId(this.settings, subscription.topic),
           topic: subscription.topic,
           topicName: topicName(this.settings, subscription.topic),
           handler: subscription.handler,

@@ -7,7 +7,7 @@ import type { ConsumerRole } from "./topics";
 
 /**
  * Messages each role handles at once per consumer (GATEWAY_CONCURRENCY, LEDGER_CONCURRENCY). The gateway's calls are
- * further limited per broker by its bulkhead; the ledger's concurrent executions are what lets it batch per account.
+ * further limited per broker by its adaptive pool and rate limit; the ledger's concurrent executions are what lets it batch per account.
  */
 export const DEFAULT_IN_FLIGHT: Record<ConsumerRole, number> = { gateway: 64, ledger: 64 };
 

@@ -11,7 +11,7 @@ import { writeOutbox } from "./outbox";
 import { DEFAULT_PARKING, listParkedMessages, type ParkingPolicy } from "./parking";
 import { PollingTransport } from "./pollingTransport";
 import { retryParkedMessage } from "./retryParked";
-import { TOPICS } from "./topics";
+import { orderCommandsTopic } from "./topics";
 import { recorder } from "../../test/testing";
 
 const silent = pino({ level: "silent" });
@@ -21,7 +21,7 @@ describe("per-order order by polling", () => {
 
   const publish = (key: string, eventType: string) =>
     db.prisma.$transaction(async (tx) => {
-      await writeOutbox(tx, { topic: TOPICS.orderCommands, key, eventType, payload: { eventType } });
+      await writeOutbox(tx, { topic: orderCommandsTopic("atlas"), key, eventType, payload: { eventType } });
       return tx.outboxEvent.findFirstOrThrow({ where: { key, eventType } });
     });
   const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => {
@@ -53,7 +53,7 @@ describe("per-order order by polling", () => {
       parking: { ...DEFAULT_PARKING, ...parking },
     });
     const running = transport.consume(
-      { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+      { role: "gateway", topic: orderCommandsTopic("atlas"), handler: probe.handler },
       stop.signal,
     );
     const cancelK = await publish(orderK, "CANCEL");
@@ -86,7 +86,7 @@ describe("per-order order by polling", () => {
     expect(await listParkedMessages(db.prisma)).toMatchObject([
       {
         id: submitK.id,
-        topic: TOPICS.orderCommands,
+        topic: orderCommandsTopic("atlas"),
         key: orderK,
         eventType: "SUBMIT",
         attempts: 3,
@@ -170,7 +170,7 @@ describe("per-order order by polling", () => {
     });
     // A sweeper that takes only rows older than a minute still takes the parked one, since its retry is due.
     expect(
-      (await claimBatch(db.prisma, TOPICS.orderCommands, 10, 30_000, 60_000)).map((message) => [
+      (await claimBatch(db.prisma, orderCommandsTopic("atlas"), 10, 30_000, 60_000)).map((message) => [
         message.id,
         message.parked,
       ]),
@@ -184,7 +184,7 @@ describe("per-order order by polling", () => {
     // Two workers polling the same topic with claims of 300 ms.
     const consumers = [0, 1].map(() =>
       new PollingTransport({ prisma: db.prisma, logger: silent, idleMs: 20, claimMs: 300 }).consume(
-        { role: "gateway", topic: TOPICS.orderCommands, handler: probe.handler },
+        { role: "gateway", topic: orderCommandsTopic("atlas"), handler: probe.handler },
         stop.signal,
       ),
     );

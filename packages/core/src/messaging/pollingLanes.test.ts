@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@meridian/db/testing";
 import { writeOutbox } from "./outbox";
 import { PollingTransport } from "./pollingTransport";
-import { TOPICS, type OutboxMessage } from "./topics";
+import { orderCommandsTopic, type OutboxMessage } from "./topics";
 
 const silent = pino({ level: "silent" });
 
@@ -17,7 +17,7 @@ describe("key-ordered parallelism by polling", () => {
 
   const publish = (key: string, eventType: string) =>
     db.prisma.$transaction(async (tx) => {
-      await writeOutbox(tx, { topic: TOPICS.orderCommands, key, eventType, payload: { eventType } });
+      await writeOutbox(tx, { topic: orderCommandsTopic("atlas"), key, eventType, payload: { eventType } });
       return tx.outboxEvent.findFirstOrThrow({ where: { key, eventType } });
     });
   const waitFor = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000) => {
@@ -67,7 +67,7 @@ describe("key-ordered parallelism by polling", () => {
     const stop = new AbortController();
     // The default batch of 20 rows per claim: the hung row's batch-mates and the 60 rows after them all go through.
     const running = new PollingTransport({ prisma: db.prisma, logger: silent, idleMs: 20, claimMs: 1000 }).consume(
-      { role: "gateway", topic: TOPICS.orderCommands, handler },
+      { role: "gateway", topic: orderCommandsTopic("atlas"), handler },
       stop.signal,
     );
     try {

@@ -6,7 +6,7 @@
 // log) is never pruned here: it is the brokerage's record.
 import type { PrismaClient } from "@meridian/db";
 import { inBatches } from "../shared/inBatches";
-import { ALL_TOPICS, TOPIC_SPECS } from "./topics";
+import { ALL_TOPICS, topicSpec } from "./topics";
 
 export interface RetentionPolicy {
   outboxDays: number;
@@ -35,7 +35,7 @@ export async function pruneDeliveredMessages(
 ): Promise<{ outbox: number; inbox: number }> {
   checkRetentionPolicy(policy);
   // A fan-out topic has no consuming role: its rows are delivered once the relay published them.
-  const fanOut = ALL_TOPICS.filter((topic) => TOPIC_SPECS[topic].consumer === null);
+  const fanOut = ALL_TOPICS.filter((topic) => topicSpec(topic).consumer === null);
   const outbox = await inBatches(
     BATCH,
     () => prisma.$executeRaw`

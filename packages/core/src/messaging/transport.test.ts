@@ -12,7 +12,7 @@ import { ModeSwitch } from "./modeSwitch";
 import { writeOutbox } from "./outbox";
 import { PollingTransport } from "./pollingTransport";
 import { acquireRelayLease, relayOnce, type PendingRow } from "./relay";
-import { TOPICS, type OutboxMessage, type Topic } from "./topics";
+import { orderCommandsTopic, TOPICS, type OutboxMessage, type Topic } from "./topics";
 
 describe("transport (database side)", () => {
   let h: Harness;
@@ -85,7 +85,7 @@ describe("transport (database side)", () => {
   });
 
   it("the relay publishes pending rows in outbox order, marks them, skips consumed ones, and keeps them on a failed publish", async () => {
-    await write(TOPICS.orderCommands, "order-a", 2);
+    await write(orderCommandsTopic("atlas"), "order-a", 2);
     await write(TOPICS.executions, "order-a", 2);
     const all = await h.db.prisma.outboxEvent.findMany({ orderBy: { seq: "asc" } });
     await markConsumed(h.db.prisma, all[1]!.id, "polling");
@@ -111,6 +111,7 @@ describe("transport (database side)", () => {
   it("reports each topic's lag: unconsumed and unpublished rows and the oldest one's age", async () => {
     await write(TOPICS.executions, "order-1", 3);
     await write(TOPICS.orderEvents, "order-1", 2);
+    await write(orderCommandsTopic("harbor"), "order-2", 1);
     const [consumed, published] = await rows(TOPICS.executions);
     await markConsumed(h.db.prisma, consumed!.id, "kafka");
     await h.db.prisma.outboxEvent.update({ where: { id: published!.id }, data: { publishedAt: new Date() } });
@@ -123,14 +124,16 @@ describe("transport (database side)", () => {
       ]),
     );
     expect(lag).toEqual({
-      [TOPICS.orderCommands]: { unconsumed: 0, unpublished: 0, aged: false },
+      // Each broker's commands have a backlog of their own.
+      [orderCommandsTopic("atlas")]: { unconsumed: 0, unpublished: 0, aged: false },
+      [orderCommandsTopic("harbor")]: { unconsumed: 1, unpublished: 1, aged: true },
       [TOPICS.executions]: { unconsumed: 2, unpublished: 1, aged: true },
       // A fan-out topic is done once published.
       [TOPICS.orderEvents]: { unconsumed: 1, unpublished: 1, aged: true },
     });
     const health = await transportHealth(h.db.prisma, new PollingTransport({ prisma: h.db.prisma, logger: silent }));
     expect(health).toMatchObject({ configured: "polling", mode: "polling", lastError: null, changes: [] });
-    expect(JSON.parse(JSON.stringify(health)).lag).toHaveLength(3);
+    expect(JSON.parse(JSON.stringify(health)).lag).toHaveLength(4);
   });
 
   it("the mode switch wakes whoever waits on it and forgets waiters that are done", () => {
@@ -182,7 +185,7 @@ describe("transport (database side)", () => {
   });
 
   it("the Kafka adapter starts in polling mode when its brokers do not answer, and still delivers", async () => {
-    await write(TOPICS.orderCommands, "order-9", 3);
+    await write(orderCommandsTopic("atlas"), "order-9", 3);
     const transport = new KafkaTransport({
       prisma: h.db.prisma,
       logger: silent,
@@ -196,7 +199,11 @@ describe("transport (database side)", () => {
     expect(transport.status().lastError).toMatch(/ECONNREFUSED|Connection/);
     const handled: string[] = [];
     const running = transport.consume(
-      { role: "gateway", topic: TOPICS.orderCommands, handler: async (message) => void handled.push(message.id) },
+      {
+        role: "gateway",
+        topic: orderCommandsTopic("atlas"),
+        handler: async (message) => void handled.push(message.id),
+      },
       stop.signal,
     );
     await waitFor(async () => handled.length === 3, "three commands handled");
@@ -205,7 +212,7 @@ describe("transport (database side)", () => {
     await transport.close();
     expect(
       await h.db.prisma.outboxEvent.count({
-        where: { topic: TOPICS.orderCommands, consumedVia: "polling", publishedAt: null },
+        where: { topic: orderCommandsTopic("atlas"), consumedVia: "polling", publishedAt: null },
       }),
     ).toBe(3);
   });

@@ -51,6 +51,6 @@ export async function requestCancel(tx: Tx, order: Order, by: { actor: string; c
     status: "PENDING_CANCEL",
     data: { nextAttemptAt: null },
   });
-  await writeOrderCommand(tx, { kind: "CancelRequested", orderId: order.id });
+  await writeOrderCommand(tx, { kind: "CancelRequested", orderId: order.id, brokerId: order.brokerId });
   return pending;
 }

@@ -41,7 +41,9 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   // A replay is answered before any quote is fetched: it must not fail because the market cannot be priced right now.
   const replayed = await replayByKey(services.prisma, account.id, input);
   if (replayed) return replayed;
-  const broker = services.brokers.brokerFor(input.symbol);
+  // The broker is chosen once, here (primary or fallback), and never changed after: see flow/entry.ts. A symbol no
+  // broker can take now, or a market without quotes, is refused before anything is priced or written.
+  const broker = await services.entry.choose(input.symbol);
   const reservation = await reserveAmounts(services, input, quantity, limitPrice, payFeeWithPoints);
 
   // The placement waits with the account's others in this process and commits with them, in one transaction.
@@ -73,7 +75,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
         orderEventInsert(order.id, {
           kind: "PLACED",
           actor: ctx.actor,
-          cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}`,
+          cause: `${input.side} ${input.quantity} ${input.symbol} ${input.type}${limitPrice ? ` @ ${limitPrice.toFixed(2)}` : ""}${reservation.protectionPrice ? ` (protected at ${reservation.protectionPrice.toFixed(2)})` : ""}${payFeeWithPoints ? ", commission in points" : ""}${broker.reason ? `; ${broker.reason}` : ""}`,
           toStatus: "PENDING_NEW",
           detail: {
             heldCash: reservation.cash.toFixed(2),
@@ -81,6 +83,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
             heldPoints: reservation.points.toString(),
             ...(reservation.protectionPrice ? { protectionPrice: reservation.protectionPrice.toFixed(2) } : {}),
             brokerId: broker.brokerId,
+            ...(broker.reason ? { routing: broker.reason } : {}),
             tccTransactionId,
           },
         });
@@ -97,7 +100,11 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
         ],
         (tccTransactionId) => [
           Prisma.sql`placed_event AS (${placed(tccTransactionId)})`,
-          Prisma.sql`placed_command AS (${orderCommandInsert({ kind: "OrderPlaced", orderId: order.id })})`,
+          Prisma.sql`placed_command AS (${orderCommandInsert({
+            kind: "OrderPlaced",
+            orderId: order.id,
+            brokerId: order.brokerId,
+          })})`,
         ],
       );
       return order;

@@ -2,7 +2,7 @@
 // handler failed stays owed; a worker that dies leaves it owed too), the broker's executions through the receiver in
 // any order and more than once, and the ledger consuming stored executions per order, in order.
 import { handleOrderCommand } from "../../src/gateway/handleCommand";
-import { TOPICS } from "../../src/messaging/topics";
+import { orderCommandsTopic, TOPICS } from "../../src/messaging/topics";
 import { storeExecution } from "../../src/receiver/storeExecution";
 import { applyExecution, applyExecutions } from "../../src/settlement/applyExecution";
 import type { CallFault } from "../modelBroker";
@@ -25,7 +25,11 @@ export async function deliverCommand(
 ): Promise<boolean> {
   const orderId = orderAt(world, slot);
   if (!orderId || world.inFlight.has(orderId)) return false;
-  const row = await headRow(world.prisma, TOPICS.orderCommands, orderId);
+  const { brokerId } = await world.prisma.order.findUniqueOrThrow({
+    where: { id: orderId },
+    select: { brokerId: true },
+  });
+  const row = await headRow(world.prisma, orderCommandsTopic(brokerId), orderId);
   if (!row) return false;
   world.broker.setFaults(faults);
   const parked = world.broker.whenParked();

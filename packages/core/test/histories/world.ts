@@ -3,11 +3,12 @@
 // but nothing else: every query here is scoped to the history's own account and orders.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@meridian/db";
+import { EntryCircuit } from "../../src/flow/entry";
 import { BrokerRegistry } from "../../src/broker/registry";
 import type { RetryPolicy } from "../../src/gateway/retryPolicy";
 import { QuoteService } from "../../src/market/quotes";
 import { markConsumed } from "../../src/messaging/claims";
-import { TOPICS, type OutboxMessage, type Topic } from "../../src/messaging/topics";
+import { ORDER_COMMANDS_TOPICS, TOPICS, type OutboxMessage, type Topic } from "../../src/messaging/topics";
 import type { AccountRef, CoreServices } from "../../src/services";
 import { dec } from "../../src/shared/money";
 import { ModelBroker, type BrokerProfile } from "../modelBroker";
@@ -58,11 +59,14 @@ export interface World {
 export async function openWorld(base: CoreServices, profile: BrokerProfile, funding: Funding): Promise<World> {
   const account = await openAccount(base.prisma, OPENING_BALANCES[funding]);
   const broker = new ModelBroker(profile, account.accountNo);
-  const brokers = new BrokerRegistry([broker], { defaultBrokerId: broker.brokerId, bySymbol: {} });
+  const brokers = new BrokerRegistry([broker], { defaultBrokerIds: [broker.brokerId], bySymbol: {} });
+  const quotes = new QuoteService(brokers);
   const services: CoreServices = {
     ...base,
     brokers,
-    quotes: new QuoteService(brokers),
+    quotes,
+    // New orders are routed among this world's brokers: the base's entry circuit knows only its own.
+    entry: new EntryCircuit({ prisma: base.prisma, brokers, quotes, settings: base.config.brokers.entry }),
     retryPolicy: HISTORY_RETRY_POLICY,
   };
   return {
@@ -136,7 +140,8 @@ export async function owedRows(world: World): Promise<{ id: string; topic: strin
   if (!world.orders.length) return [];
   return world.prisma.$queryRaw`
     SELECT id, topic, key, event_type AS "eventType" FROM outbox_events
-     WHERE key = ANY(${world.orders}) AND consumed_at IS NULL AND topic IN ('orders.commands', 'executions') ORDER BY seq`;
+     WHERE key = ANY(${world.orders}) AND consumed_at IS NULL AND topic = ANY(${[...ORDER_COMMANDS_TOPICS, TOPICS.executions]})
+     ORDER BY seq`;
 }
 
 /**
@@ -189,7 +194,7 @@ export async function accountState(world: World): Promise<string> {
     // With the topic, the count reads the (topic, key) index instead of the whole outbox, which grows with every
     // history.
     prisma.outboxEvent.count({
-      where: { topic: { in: [TOPICS.orderCommands, TOPICS.executions] }, key: { in: world.orders } },
+      where: { topic: { in: [...ORDER_COMMANDS_TOPICS, TOPICS.executions] }, key: { in: world.orders } },
     }),
   ]);
   return JSON.stringify({ orders, cash, holdings, points, reservations, outbox });

@@ -1,72 +1,20 @@
 "use client";
 
 import clsx from "clsx";
-import { Line, LineChart, ResponsiveContainer, Tooltip, YAxis } from "recharts";
 import { Banner } from "@/components/banner";
 import { Pill } from "@/components/pill";
+import { FlowCharts, FlowLevers, FlowSummary } from "./broker-flow";
 import { activeFaults, describeFaults, percentText } from "./faults";
 import { FaultForm } from "./fault-form";
 import { Field } from "./field";
 import type { BrokerOverview } from "./router-types";
 
-/** One reading of a broker's call figures, taken at each poll while the page is open. */
-export type CallSample = { at: string; p99Ms: number | null; inFlight: number };
-
 const ms = (value: number | null) => (value === null ? "—" : `${value.toLocaleString("en-US")} ms`);
-
-/** p99 latency and calls in flight over the last few minutes of polls: whether a fault just made things worse. */
-function CallsSparkline({ samples }: { samples: CallSample[] }) {
-  if (samples.length < 2)
-    return <p className="text-[11px] text-neutral-400">The trend appears after a few readings (every 2 s).</p>;
-  return (
-    <div>
-      <div className="flex justify-end gap-3 text-[10.5px] text-neutral-500">
-        <span>
-          <span className="mr-1 inline-block h-0.5 w-3 bg-neutral-700 align-middle" />
-          p99
-        </span>
-        <span>
-          <span className="mr-1 inline-block h-0.5 w-3 bg-amber-500 align-middle" />
-          in flight
-        </span>
-        <span>while this page is open</span>
-      </div>
-      <div className="h-12" role="img" aria-label="p99 latency and calls in flight, recent readings">
-        <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 300, height: 48 }}>
-          <LineChart data={samples} margin={{ top: 4, right: 4, bottom: 4, left: 4 }}>
-            <YAxis yAxisId="ms" hide domain={[0, "auto"]} />
-            <YAxis yAxisId="calls" hide orientation="right" allowDecimals={false} domain={[0, "auto"]} />
-            <Tooltip contentStyle={{ fontSize: 12 }} labelFormatter={(_, payload) => payload?.[0]?.payload?.at ?? ""} />
-            <Line
-              yAxisId="ms"
-              dataKey="p99Ms"
-              name="p99 ms"
-              stroke="#404040"
-              strokeWidth={1.5}
-              dot={false}
-              isAnimationActive={false}
-              connectNulls
-            />
-            <Line
-              yAxisId="calls"
-              dataKey="inFlight"
-              name="in flight"
-              stroke="#f59e0b"
-              strokeWidth={1.5}
-              dot={false}
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-    </div>
-  );
-}
 
 const SIMULATOR_DOWN =
   "The broker simulator is not answering, so its fault switches cannot be read or changed here. Start it with `npm start` (it runs apps/broker), or point BROKER_URL in the web app's environment at a running simulator (default http://127.0.0.1:4100). This card retries every 2 s.";
 
-export function BrokerCard({ broker, samples }: { broker: BrokerOverview; samples: CallSample[] }) {
+export function BrokerCard({ broker }: { broker: BrokerOverview }) {
   const { brokerId, capabilities, isDefault, symbols, calls, faults } = broker;
   const active = faults ? describeFaults(activeFaults(faults)) : null;
 
@@ -130,7 +78,7 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
         <div className="mb-2 text-[11px] font-medium uppercase tracking-wide text-neutral-500">
           Calls · last 5 min, all workers
         </div>
-        <div className="grid grid-cols-1 items-end gap-3 sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div>
           <dl className="grid grid-cols-5 gap-x-4" data-testid="call-stats">
             <Field label="In flight">
               <span className={clsx(calls.inFlight > 0 && "font-semibold text-amber-700")}>
@@ -149,8 +97,16 @@ export function BrokerCard({ broker, samples }: { broker: BrokerOverview; sample
             <Field label="p50">{ms(calls.p50Ms)}</Field>
             <Field label="p99">{ms(calls.p99Ms)}</Field>
           </dl>
-          <CallsSparkline samples={samples} />
         </div>
+      </div>
+
+      <div className="space-y-3 border-b border-neutral-200 p-3">
+        <div className="text-[11px] font-medium uppercase tracking-wide text-neutral-500">
+          Flow control · {broker.metricsShared ? "shared by every gateway (Redis)" : "one gateway (no Redis)"}
+        </div>
+        <FlowSummary broker={broker} />
+        <FlowCharts broker={broker} />
+        <FlowLevers broker={broker} />
       </div>
 
       <div>

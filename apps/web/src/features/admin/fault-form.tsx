@@ -7,6 +7,7 @@ import { Banner } from "@/components/banner";
 import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { useTRPC } from "@/trpc/client";
 import {
+  CAPACITIES,
   DELAYS,
   describeFaults,
   liveText,
@@ -14,6 +15,7 @@ import {
   RATES,
   readDraft,
   SWITCHES,
+  type CapacityKey,
   type DelayKey,
   type FaultDraft,
   type RateKey,
@@ -32,8 +34,8 @@ function NumberInput({
   onChange,
 }: {
   brokerId: string;
-  field: { key: DelayKey | RateKey; label: string; hint: string };
-  unit: "ms" | "%";
+  field: { key: DelayKey | RateKey | CapacityKey; label: string; hint: string };
+  unit: string;
   live: BrokerFaults;
   draft: string | undefined;
   error: string | undefined;
@@ -69,7 +71,7 @@ function NumberInput({
         </p>
       ) : (
         <p className="mt-1 truncate text-[11px] text-neutral-500" id={`${id}-note`} title={field.hint}>
-          {edited ? `now ${current} ${unit}; not applied yet` : field.hint}
+          {edited ? `now ${unit ? `${current} ${unit}` : current}; not applied yet` : field.hint}
         </p>
       )}
     </div>
@@ -163,6 +165,21 @@ export function FaultForm({ brokerId, live }: { brokerId: string; live: BrokerFa
             brokerId={brokerId}
             field={field}
             unit="%"
+            live={live}
+            draft={draft[field.key]}
+            error={shownErrors[field.key]}
+            onChange={(text) => edit({ [field.key]: text })}
+          />
+        ))}
+      </div>
+
+      <div className="grid grid-cols-1 gap-x-3 gap-y-2 sm:grid-cols-2">
+        {CAPACITIES.map((field) => (
+          <NumberInput
+            key={field.key}
+            brokerId={brokerId}
+            field={field}
+            unit={field.unit}
             live={live}
             draft={draft[field.key]}
             error={shownErrors[field.key]}

@@ -1,6 +1,6 @@
-// The simulator's fault switches as the console edits them: milliseconds as typed, rates as percentages (0–100 %)
-// while the wire carries 0–1. The simulator validates again and is the one that decides; these checks only catch
-// what is obviously wrong before a round trip.
+// The simulator's fault switches as the console edits them: milliseconds and capacities as typed, rates as
+// percentages (0–100 %) while the wire carries 0–1. The simulator validates again and is the one that decides; these
+// checks only catch what is obviously wrong before a round trip.
 import { FAULT_DELAY_MAX_MS } from "@meridian/core/client";
 import type { BrokerFaults } from "./router-types";
 
@@ -9,8 +9,9 @@ export { NO_FAULTS } from "@meridian/core/client";
 
 export type DelayKey = "latencyMs" | "latencyJitterMs";
 export type RateKey = "dropResponseRate" | "errorRate" | "rejectRate" | "duplicateExecutionRate";
+export type CapacityKey = "capacityTps" | "capacityConcurrent";
 export type SwitchKey = "reorderExecutions" | "pauseExecutions" | "down";
-type NumberKey = DelayKey | RateKey;
+type NumberKey = DelayKey | RateKey | CapacityKey;
 
 export const DELAYS: readonly { key: DelayKey; label: string; hint: string }[] = [
   { key: "latencyMs", label: "Latency", hint: "added to every answer" },
@@ -24,6 +25,31 @@ export const RATES: readonly { key: RateKey; label: string; hint: string }[] = [
   { key: "duplicateExecutionRate", label: "Duplicate executions", hint: "a fill's webhook sent twice" },
 ];
 
+/** Whole numbers, 0 = unlimited; `summary` names a value in the applied-faults line. */
+export const CAPACITIES: readonly {
+  key: CapacityKey;
+  label: string;
+  hint: string;
+  unit: string;
+  summary: (value: number) => string;
+}[] = [
+  {
+    key: "capacityTps",
+    label: "Promised TPS (0 = unlimited)",
+    hint: "order calls/s; slower above it, 503 above 2×",
+    unit: "/s",
+    summary: (value) => (value === 0 ? "TPS unlimited" : `capacity ${value.toLocaleString("en-US")} calls/s`),
+  },
+  {
+    key: "capacityConcurrent",
+    label: "Concurrent calls it bears (0 = unlimited)",
+    hint: "order calls at once; slower above it, 503 above 2×",
+    unit: "",
+    summary: (value) =>
+      value === 0 ? "concurrency unlimited" : `capacity ${value.toLocaleString("en-US")} concurrent calls`,
+  },
+];
+
 export const SWITCHES: readonly { key: SwitchKey; label: string; hint: string }[] = [
   { key: "reorderExecutions", label: "Reorder executions", hint: "held, then sent newest first" },
   { key: "pauseExecutions", label: "Pause executions", hint: "no webhook until unpaused" },
@@ -34,6 +60,7 @@ export const SWITCHES: readonly { key: SwitchKey; label: string; hint: string }[
 export type FaultDraft = Partial<Record<NumberKey, string> & Record<SwitchKey, boolean>>;
 
 const isRate = (key: NumberKey): key is RateKey => RATES.some((rate) => rate.key === key);
+const isCapacity = (key: NumberKey): key is CapacityKey => CAPACITIES.some((capacity) => capacity.key === key);
 
 /** 0.3 → "30", 0.125 → "12.5": percentages without float noise (0.57 × 100 is 56.99999999999999). */
 export function percentText(rate: number): string {
@@ -46,6 +73,7 @@ export function liveText(faults: BrokerFaults, key: NumberKey): string {
 }
 
 const NUMBER = /^\d+(\.\d+)?$/;
+const WHOLE_NUMBER = /^\d+$/;
 
 /** The wire value typed into one input, or why it cannot be sent. */
 function parseField(key: NumberKey, text: string): { value: number } | { error: string } {
@@ -53,6 +81,11 @@ function parseField(key: NumberKey, text: string): { value: number } | { error: 
   if (isRate(key)) {
     if (!NUMBER.test(trimmed) || Number(trimmed) > 100) return { error: "Enter a percentage from 0 to 100." };
     return { value: Number(trimmed) / 100 };
+  }
+  // The upper bound is the simulator's to enforce: it refuses an absurd capacity naming the field.
+  if (isCapacity(key)) {
+    if (!WHOLE_NUMBER.test(trimmed)) return { error: "Enter a whole number, 0 for unlimited." };
+    return { value: Number(trimmed) };
   }
   if (!NUMBER.test(trimmed) || Number(trimmed) > FAULT_DELAY_MAX_MS)
     return { error: `Enter milliseconds from 0 to ${FAULT_DELAY_MAX_MS.toLocaleString("en-US")}.` };
@@ -68,7 +101,7 @@ export function readDraft(
 ): { change: Partial<BrokerFaults>; errors: Partial<Record<NumberKey, string>> } {
   const change: Partial<BrokerFaults> = {};
   const errors: Partial<Record<NumberKey, string>> = {};
-  for (const { key } of [...DELAYS, ...RATES]) {
+  for (const { key } of [...DELAYS, ...RATES, ...CAPACITIES]) {
     const text = draft[key];
     if (text === undefined) continue;
     const parsed = parseField(key, text);
@@ -82,7 +115,10 @@ export function readDraft(
   return { change, errors };
 }
 
-/** "latency 250 ms, drop response 30 %, broker down" (a switch turned off reads "… off"), or null for nothing. */
+/**
+ * "latency 250 ms, drop response 30 %, capacity 20 calls/s, broker down" (a switch turned off reads "… off"), or null
+ * for nothing.
+ */
 export function describeFaults(faults: Partial<BrokerFaults>): string | null {
   const parts: string[] = [];
   for (const { key, label } of DELAYS) {
@@ -92,6 +128,10 @@ export function describeFaults(faults: Partial<BrokerFaults>): string | null {
   for (const { key, label } of RATES) {
     const value = faults[key];
     if (value !== undefined) parts.push(`${label === "5xx" ? label : label.toLowerCase()} ${percentText(value)} %`);
+  }
+  for (const { key, summary } of CAPACITIES) {
+    const value = faults[key];
+    if (value !== undefined) parts.push(summary(value));
   }
   for (const { key, label } of SWITCHES) {
     const value = faults[key];

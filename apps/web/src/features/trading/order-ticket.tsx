@@ -14,6 +14,8 @@ import { useTRPC } from "@/trpc/client";
 import type { OrderView, TicketPreset } from "./types";
 
 /** Fields the ticket shows errors beside; errors about anything else go to the banner. */
+/** How often the ticket asks whether its symbol is open for entry. */
+const ENTRY_REFRESH_MS = 2000;
 const TICKET_FIELDS = ["symbol", "quantity", "limitPrice", "payFeeWithPoints"] as const;
 
 /** "0.001" → "0.1%": a configured rate as the fine print names it. */
@@ -77,6 +79,9 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const summary = useQuery({ ...trpc.account.summary.queryOptions(), refetchInterval: ACCOUNT_SUMMARY_REFRESH_MS });
   // The rate the server charges (COMMISSION_RATE), so the estimate and the charge never disagree; fixed while it runs.
   const settings = useQuery({ ...trpc.market.ticketSettings.queryOptions(), staleTime: Infinity });
+  // The entry circuit, live: a symbol whose brokers are all unavailable (or the whole market without quotes) pauses
+  // here within seconds and reopens the same way; the server refuses such an order regardless.
+  const entry = useQuery({ ...trpc.market.entry.queryOptions(), refetchInterval: ENTRY_REFRESH_MS });
   const commissionRate = settings.data?.commissionRate;
 
   const [symbol, setSymbol] = useState(preset?.symbol ?? "");
@@ -139,6 +144,13 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const commission = estimate && commissionRate ? multiply(estimate, commissionRate) : null;
   const commissionPoints = commission ? multiply(commission, "100") : null;
 
+  const symbolEntry = entry.data?.symbols.find((candidate) => candidate.symbol === symbol);
+  const paused =
+    entry.data?.market.open === false
+      ? entry.data.market.message
+      : symbolEntry?.open === false
+        ? symbolEntry.message
+        : null;
   const fieldErrors = fieldErrorsOf(place.error);
   const banner = bannerMessage(place.error, TICKET_FIELDS);
 
@@ -277,6 +289,11 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
           </p>
         </dl>
 
+        {paused && (
+          <Banner tone="info">
+            <span data-testid="ticket-paused">{paused}</span>
+          </Banner>
+        )}
         {banner && (
           <Banner tone="error" onDismiss={() => place.reset()}>
             <span data-testid="ticket-error">{banner}</span>
@@ -294,13 +311,13 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
 
         <button
           type="submit"
-          disabled={place.isPending || !symbol}
+          disabled={place.isPending || !symbol || paused !== null}
           className={clsx(
             "btn w-full text-white",
             side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700",
           )}
         >
-          {place.isPending ? "Placing…" : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`}
+          {place.isPending ? "Placing…" : paused ? `${symbol} paused` : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`}
         </button>
       </form>
     </section>

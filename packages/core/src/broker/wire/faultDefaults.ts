@@ -5,6 +5,12 @@ import type { BrokerFaults } from "./faultSwitches";
 /** The largest latency or jitter a switch accepts. */
 export const FAULT_DELAY_MAX_MS = 60_000;
 
+/** The largest promised TPS a broker can be given: far above anything this system sends. */
+export const CAPACITY_TPS_MAX = 100_000;
+
+/** The largest number of concurrent calls a broker can be said to bear. */
+export const CAPACITY_CONCURRENT_MAX = 10_000;
+
 /** Every switch off: what a simulated broker starts with, what "reset" returns to, what "clear all" sends. */
 export const NO_FAULTS: Readonly<BrokerFaults> = Object.freeze({
   latencyMs: 0,
@@ -16,4 +22,6 @@ export const NO_FAULTS: Readonly<BrokerFaults> = Object.freeze({
   reorderExecutions: false,
   pauseExecutions: false,
   down: false,
+  capacityTps: 0,
+  capacityConcurrent: 0,
 });

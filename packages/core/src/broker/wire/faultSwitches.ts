@@ -3,7 +3,7 @@
 // schema, so the two cannot drift apart. A real partner has no such API: these exist because the brokers are
 // simulators.
 import { z } from "zod";
-import { FAULT_DELAY_MAX_MS } from "./faultDefaults";
+import { CAPACITY_CONCURRENT_MAX, CAPACITY_TPS_MAX, FAULT_DELAY_MAX_MS } from "./faultDefaults";
 
 const ZRate = z.number().min(0).max(1);
 const ZDelayMs = z.number().min(0).max(FAULT_DELAY_MAX_MS);
@@ -27,6 +27,13 @@ export const ZBrokerFaults = z.object({
   pauseExecutions: z.boolean(),
   /** Every API call answers 503. */
   down: z.boolean(),
+  /**
+   * Order calls per second the broker promises; 0 = unlimited. Above it the broker answers later, above twice it
+   * sheds with 503 OVER_CAPACITY.
+   */
+  capacityTps: z.number().int().min(0).max(CAPACITY_TPS_MAX),
+  /** Order calls the broker bears at once; 0 = unlimited. Over it, as over capacityTps. */
+  capacityConcurrent: z.number().int().min(0).max(CAPACITY_CONCURRENT_MAX),
 });
 export type BrokerFaults = z.infer<typeof ZBrokerFaults>;
 
@@ -34,4 +41,4 @@ export type BrokerFaults = z.infer<typeof ZBrokerFaults>;
 export const ZBrokerFaultsPatch = ZBrokerFaults.partial().strict();
 export type BrokerFaultsPatch = z.infer<typeof ZBrokerFaultsPatch>;
 
-export { FAULT_DELAY_MAX_MS, NO_FAULTS } from "./faultDefaults";
+export { CAPACITY_CONCURRENT_MAX, CAPACITY_TPS_MAX, FAULT_DELAY_MAX_MS, NO_FAULTS } from "./faultDefaults";

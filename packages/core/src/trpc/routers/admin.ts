@@ -2,7 +2,9 @@
 // handler beside its domain; the decision queues (attention, pending, recon, quarantine) each take one decision
 // (act/resolve/decide/review) or a bulk one (preview, then decideMany: operator/bulk.ts).
 import type { Order } from "@meridian/db";
-import { brokerOverview } from "../../broker/overview";
+import { forceBreaker, releaseBreaker, setBrokerTps } from "../../flow/levers";
+import { ZForceBreakerInput, ZReleaseBreakerInput, ZSetBrokerTpsInput } from "../../flow/levers.schema";
+import { brokerOverview } from "../../flow/overview";
 import { actOnAttention, listAttention } from "../../gateway/attention";
 import { ZAttentionActInput, ZAttentionDecideManyInput, ZAttentionPreviewInput } from "../../gateway/attention.schema";
 import { decideManyAttention, previewAttention } from "../../gateway/attentionBulk";
@@ -78,6 +80,13 @@ export const adminRouter = router({
     setFaults: operatorProcedure
       .input(ZSetBrokerFaultsInput)
       .mutation(({ ctx, input }) => setBrokerFaults({ ctx, input })),
+    forceBreaker: operatorProcedure
+      .input(ZForceBreakerInput)
+      .mutation(({ ctx, input }) => forceBreaker({ ctx, input })),
+    releaseBreaker: operatorProcedure
+      .input(ZReleaseBreakerInput)
+      .mutation(({ ctx, input }) => releaseBreaker({ ctx, input })),
+    setTps: operatorProcedure.input(ZSetBrokerTpsInput).mutation(({ ctx, input }) => setBrokerTps({ ctx, input })),
   }),
   pending: router({
     list: operatorProcedure.query(({ ctx }) => listPending(ctx.services.prisma)),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accountSummary } from "../../ledger/accountSummary";
+import { INSTRUMENTS } from "../../market/instruments";
 import { cancelOrder } from "../../orders/cancelOrder";
 import { openOrderChanges } from "../../orders/changeStream";
 import { placeOrder } from "../../orders/placeOrder";
@@ -20,6 +21,10 @@ export const marketRouter = router({
   quotes: customerProcedure.query(({ ctx }) => ctx.services.quotes.all()),
   /** The commission rate and market-buy collar the order ticket estimates with: the ones the server charges. */
   ticketSettings: customerProcedure.query(({ ctx }) => ticketSettings(ctx.services)),
+  /** Whether the market and each symbol are open for new orders now (the entry circuit), and where orders go. */
+  entry: customerProcedure.query(({ ctx }) =>
+    ctx.services.entry.view(INSTRUMENTS.map((instrument) => instrument.symbol)),
+  ),
 });
 
 export const ordersRouter = router({

@@ -4,14 +4,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness, type Harness } from "../../../test/harness";
 import { writeOutbox } from "../../messaging/outbox";
-import { TOPICS } from "../../messaging/topics";
+import { orderCommandsTopic } from "../../messaging/topics";
 
 describe("admin.parkedMessages", () => {
   let h: Harness;
 
   const parkedMessage = async (orderId: string) => {
     await h.db.prisma.$transaction((tx) =>
-      writeOutbox(tx, { topic: TOPICS.orderCommands, key: orderId, eventType: "SUBMIT", payload: {} }),
+      writeOutbox(tx, { topic: orderCommandsTopic("atlas"), key: orderId, eventType: "SUBMIT", payload: {} }),
     );
     const row = await h.db.prisma.outboxEvent.findFirstOrThrow({ where: { key: orderId } });
     // Parked an hour ahead: nothing retries it but the operator.
