@@ -112,9 +112,12 @@ export class FlowControlledBroker implements BrokerAdapter {
       if (!(await this.withinRate())) return await this.notSent(operation, orderId, "calls-per-second limit reached");
       // A breaker forced closed lets every call through and learns nothing from them (Resilience4j's DISABLED).
       if (forced !== "closed") {
-        permission = await this.parts.breaker.acquire(this.brokerId);
-        this.reportTransition(permission);
-        if (!permission.allowed) return await this.notSent(operation, orderId, `circuit ${permission.state}`);
+        // A breaker that cannot be asked (Redis restarting) lets the call through unjudged: the pool and the rate
+        // limit's in-process insurance still bound it, and trading does not stop on our own dependency.
+        permission = await this.parts.breaker.acquire(this.brokerId).catch(() => null);
+        if (permission) this.reportTransition(permission);
+        if (permission && !permission.allowed)
+          return await this.notSent(operation, orderId, `circuit ${permission.state}`);
       }
       const callId = await this.parts.callLog?.start(this.brokerId, operation, orderId).catch(() => null);
       // Timed after the log's insert: the pool, the breaker and the metrics judge the broker, not our database.

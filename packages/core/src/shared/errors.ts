@@ -8,7 +8,12 @@ export type DomainErrorCode =
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE";
 
+/** Marks a DomainError from any copy of this module (see `Symbol.hasInstance` below). */
+const DOMAIN_ERROR = Symbol.for("meridian.DomainError");
+
 export class DomainError extends Error {
+  readonly [DOMAIN_ERROR] = true;
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
@@ -17,6 +22,19 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = "DomainError";
+  }
+
+  /**
+   * Next.js bundles this module more than once (server rendering and the API route each get a copy), while the
+   * process's services are built once and shared: an error thrown by a service built in one copy must still be a
+   * DomainError to the tRPC error formatter of the other, or the customer gets a 500 instead of its message.
+   * Subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== DomainError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" && value !== null && (value as { [DOMAIN_ERROR]?: boolean })[DOMAIN_ERROR] === true
+    );
   }
 }
 
