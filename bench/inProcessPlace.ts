@@ -36,6 +36,14 @@ export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreS
   const config = loadConfig(process.env);
   const brokers = createBrokerRegistry({ ...config.brokers, url: "http://127.0.0.1:9" }); // limit orders never call it
   const quotes = new QuoteService(brokers);
+  // Limit orders never call a broker: flow control is here because the services hold it.
+  const flow = new FlowControl({
+    prisma,
+    redis: null,
+    settings: config.brokers.flow,
+    logger: pino({ level: "silent" }),
+    callTimeoutMs: config.brokers.timeoutMs,
+  });
   return {
     prisma,
     lock: new RedisAccountLock(
@@ -45,15 +53,9 @@ export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreS
     ),
     brokers,
     quotes,
-    entry: new EntryCircuit({ prisma, brokers, quotes, settings: config.brokers.entry }),
+    flow,
+    entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
-    flow: new FlowControl({
-      prisma,
-      redis: null,
-      settings: config.brokers.flow,
-      logger: pino({ level: "silent" }),
-      callTimeoutMs: config.brokers.timeoutMs,
-    }), // limit orders never call a broker
     orderFeed: new OrderFeed({ prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
     retryPolicy: config.retry,
     config,

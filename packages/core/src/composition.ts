@@ -50,7 +50,7 @@ export function createCoreServices(
     brokers,
     flow,
     quotes,
-    entry: new EntryCircuit({ prisma, brokers, quotes, settings: config.brokers.entry }),
+    entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl(config.brokers.url),
     orderFeed: new OrderFeed({ prisma, logger, ...config.orderFeed }),
     receiverUrl: config.worker.receiverUrl,

@@ -96,20 +96,21 @@ export async function createHarness(
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
   const config = loadConfig(options.env ?? {});
   const quotes = new QuoteService(brokers);
+  // In memory and not wrapped around the scripted broker: tests of flow control build their own.
+  const flow = new FlowControl({
+    prisma: db.prisma,
+    redis: null,
+    settings: config.brokers.flow,
+    logger,
+    callTimeoutMs: config.brokers.timeoutMs,
+  });
   const services: CoreServices = {
     prisma: db.prisma,
     lock,
     brokers,
-    // In memory and not wrapped around the scripted broker: tests of flow control build their own.
-    flow: new FlowControl({
-      prisma: db.prisma,
-      redis: null,
-      settings: config.brokers.flow,
-      logger,
-      callTimeoutMs: config.brokers.timeoutMs,
-    }),
+    flow,
     quotes,
-    entry: new EntryCircuit({ prisma: db.prisma, brokers, quotes, settings: config.brokers.entry }),
+    entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
     orderFeed,
     receiverUrl: "http://127.0.0.1:9",

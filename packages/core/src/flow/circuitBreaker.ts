@@ -89,8 +89,6 @@ export interface SharedBreaker {
   release(brokerId: string, now?: number): Promise<void>;
 }
 
-type SettingsSource = BreakerSettings | ((brokerId: string) => BreakerSettings);
-
 // ---- The rules, once ----------------------------------------------------------------------------------------------
 
 interface Machine {
@@ -286,22 +284,9 @@ function viewOf(brokerId: string, { machine, window }: Stored, s: BreakerSetting
   };
 }
 
-function settingsResolver(settings: SettingsSource): (brokerId: string) => BreakerSettings {
-  return (brokerId) => {
-    const s = typeof settings === "function" ? settings(brokerId) : settings;
-    const counts = [s.windowSeconds, s.minimumCalls, s.permittedCallsInHalfOpen];
-    if (!counts.every((count) => Number.isInteger(count) && count >= 1))
-      throw new RangeError(
-        `breaker settings for ${brokerId}: windowSeconds, minimumCalls and permittedCallsInHalfOpen must be whole numbers ≥ 1`,
-      );
-    return s;
-  };
-}
-
 // ---- Memory adapter: one process's breakers (Redis is optional in Meridian) ------------------------------------------
 
-export function memoryBreaker(settings: SettingsSource): SharedBreaker {
-  const settingsFor = settingsResolver(settings);
+export function memoryBreaker(settings: BreakerSettings): SharedBreaker {
   const breakers = new Map<string, Stored>();
   const stored = (brokerId: string) => breakers.get(brokerId) ?? FRESH;
   const apply = <T>(brokerId: string, step: Step<T>): T => {
@@ -310,13 +295,13 @@ export function memoryBreaker(settings: SettingsSource): SharedBreaker {
   };
   return {
     async acquire(brokerId, now = Date.now()) {
-      return apply(brokerId, acquireStep(stored(brokerId), settingsFor(brokerId), now));
+      return apply(brokerId, acquireStep(stored(brokerId), settings, now));
     },
     async record(brokerId, permission, outcome, now = Date.now()) {
-      return apply(brokerId, recordStep(stored(brokerId), settingsFor(brokerId), permission, outcome, now));
+      return apply(brokerId, recordStep(stored(brokerId), settings, permission, outcome, now));
     },
     async view(brokerId, now = Date.now()) {
-      return viewOf(brokerId, stored(brokerId), settingsFor(brokerId), now);
+      return viewOf(brokerId, stored(brokerId), settings, now);
     },
     async force(brokerId, state, now = Date.now()) {
       breakers.set(brokerId, forceStep(stored(brokerId), state, now));
@@ -469,16 +454,26 @@ return redis.error_reply('unknown breaker op ' .. op)
 const COMMAND = "meridianFlowBreaker";
 type Scripted = Record<typeof COMMAND, (...keysAndArgs: (string | number)[]) => Promise<string[]>>;
 
-export function redisBreaker(redis: Redis, settings: SettingsSource, options: { prefix?: string } = {}): SharedBreaker {
+export function redisBreaker(
+  redis: Redis,
+  settings: BreakerSettings,
+  options: { prefix?: string } = {},
+): SharedBreaker {
   const prefix = options.prefix ?? "meridian:flow:breaker";
-  const settingsFor = settingsResolver(settings);
   // defineCommand sends EVALSHA and falls back to EVAL once per connection.
   redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: SCRIPT });
   const keys = (brokerId: string) => [`${prefix}:${brokerId}:machine`, `${prefix}:${brokerId}:window`] as const;
+  // In the order the script reads them (ARGV[3..9]).
+  const settingsArgs = [
+    settings.windowSeconds,
+    settings.minimumCalls,
+    settings.failureRateThreshold,
+    settings.slowCallDurationMs,
+    settings.slowCallRateThreshold,
+    settings.waitInOpenMs,
+    settings.permittedCallsInHalfOpen,
+  ];
   const run = (brokerId: string, op: string, now: number, extra: (string | number)[] = []) => {
-    const s = settingsFor(brokerId);
-    const ordered = [s.windowSeconds, s.minimumCalls, s.failureRateThreshold, s.slowCallDurationMs];
-    const settingsArgs = [...ordered, s.slowCallRateThreshold, s.waitInOpenMs, s.permittedCallsInHalfOpen];
     return (redis as unknown as Scripted)[COMMAND](...keys(brokerId), op, now, ...settingsArgs, ...extra);
   };
   return {
@@ -497,7 +492,7 @@ export function redisBreaker(redis: Redis, settings: SettingsSource, options: { 
         if (error) throw error;
         return reply as Record<string, string>;
       });
-      return viewOf(brokerId, storedFrom(machineHash ?? {}, windowHash ?? {}), settingsFor(brokerId), now);
+      return viewOf(brokerId, storedFrom(machineHash ?? {}, windowHash ?? {}), settings, now);
     },
     async force(brokerId, state, now = Date.now()) {
       // One HSET is atomic on its own; the forced flag and since are all that forcing changes.

@@ -13,9 +13,12 @@ export interface BrokerLevers {
 
 const NO_LEVERS: BrokerLevers = { forced: null, tpsLimit: null };
 
-/** The levers of every broker, read at most once per `maxAgeMs` by one process. */
-export class LeverCache {
-  private read: Promise<Map<string, BrokerLevers>> | null = null;
+/**
+ * Every broker's row, read at most once per `maxAgeMs` by one process: the gateway's levers and the entry circuit read
+ * the same cache. An unreadable table reads as no rows (closed, nothing forced): it must not stop calls or orders.
+ */
+export class CircuitCache {
+  private rows: Promise<Map<string, CircuitRow>> | null = null;
   private readAt = 0;
 
   constructor(
@@ -23,23 +26,18 @@ export class LeverCache {
     private readonly maxAgeMs = 1000,
   ) {}
 
-  async of(brokerId: string): Promise<BrokerLevers> {
-    if (!this.read || Date.now() - this.readAt > this.maxAgeMs) {
+  all(): Promise<Map<string, CircuitRow>> {
+    if (!this.rows || Date.now() - this.readAt > this.maxAgeMs) {
       this.readAt = Date.now();
-      this.read = readLevers(this.prisma).catch(() => new Map()); // an unreadable table must not stop calls
+      this.rows = readCircuits(this.prisma).catch(() => new Map());
     }
-    return (await this.read).get(brokerId) ?? NO_LEVERS;
+    return this.rows;
   }
 
-  /** After this process changed a lever: the next call reads it. */
-  invalidate(): void {
-    this.read = null;
+  async levers(brokerId: string): Promise<BrokerLevers> {
+    const row = (await this.all()).get(brokerId);
+    return row ? { forced: row.forced, tpsLimit: row.tpsLimit } : NO_LEVERS;
   }
-}
-
-async function readLevers(prisma: PrismaClient): Promise<Map<string, BrokerLevers>> {
-  const rows = await prisma.brokerCircuit.findMany({ select: { brokerId: true, forcedState: true, tpsLimit: true } });
-  return new Map(rows.map((row) => [row.brokerId, { forced: row.forcedState as ForcedState, tpsLimit: row.tpsLimit }]));
 }
 
 /**

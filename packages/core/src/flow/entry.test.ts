@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accountSnapshot, createHarness, ScriptedBroker, type Harness } from "../../test/harness";
 import { BrokerRegistry, parseBrokerRouting } from "../broker/registry";
 import { DomainError } from "../shared/errors";
+import { CircuitCache } from "./circuits";
 import { EntryCircuit, MARKET_PAUSED_MESSAGE, symbolPausedMessage, type EntrySettings } from "./entry";
 
 const SETTINGS: EntrySettings = { fallbackPercent: 50, waitInOpenMs: 5000, marketPauseAfterMs: 60_000 };
@@ -24,7 +25,7 @@ describe("entry circuit", () => {
     quotesDownFor = null;
     coin = 0.9;
     entry = new EntryCircuit({
-      prisma: h.db.prisma,
+      circuits: new CircuitCache(h.db.prisma, -1), // no cache: each read sees the rows the test just wrote
       brokers: new BrokerRegistry(
         [new ScriptedBroker("atlas"), new ScriptedBroker("harbor")],
         parseBrokerRouting("AAPL=atlas/harbor,MSFT=atlas,TSLA=harbor/atlas"),
@@ -33,13 +34,11 @@ describe("entry circuit", () => {
       settings: SETTINGS,
       random: () => coin,
     });
-    Object.assign(entry, { readAt: 0 }); // every test starts from the table as it left it
   });
 
   async function breaker(brokerId: string, state: string, sinceMsAgo = 0, forced: string | null = null) {
     const row = { state, stateSince: new Date(Date.now() - sinceMsAgo), forcedState: forced };
     await h.db.prisma.brokerCircuit.upsert({ where: { brokerId }, create: { brokerId, ...row }, update: row });
-    Object.assign(entry, { circuits: null }); // no second's cache between the rows a test writes and its reads
   }
 
   async function refusal(symbol: string): Promise<DomainError> {

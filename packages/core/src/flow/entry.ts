@@ -8,10 +8,9 @@
 // The choice is made once, when the order is placed: an order never moves to another broker after that, so a call
 // whose outcome is unknown is only ever resolved with the broker that got it (a double execution at two brokers is
 // the one thing worse than a delay).
-import type { PrismaClient } from "@meridian/db";
 import type { BrokerRegistry } from "../broker/registry";
 import { DomainError } from "../shared/errors";
-import { readCircuits, type CircuitRow } from "./circuits";
+import type { CircuitCache, CircuitRow } from "./circuits";
 
 /** A broker as new orders see it. "half-open": it is taking trial calls; "trial due": its wait in open is over. */
 export type Availability = "available" | "half-open" | "unavailable";
@@ -43,8 +42,6 @@ export interface EntrySettings {
   marketPauseAfterMs: number;
 }
 
-const CIRCUITS_MAX_AGE_MS = 1000;
-
 /** How a broker's breaker, as mirrored in broker_circuits, treats new orders now. */
 export function availabilityOf(circuit: CircuitRow | undefined, waitInOpenMs: number, now = Date.now()): Availability {
   if (!circuit) return "available";
@@ -63,14 +60,11 @@ export function symbolPausedMessage(symbol: string): string {
 export const MARKET_PAUSED_MESSAGE =
   "Trading is paused: we have had no market prices from our partner brokers for a while. Your existing orders are safe. Try again in a few minutes.";
 
-/** The entry circuit of one process: broker_circuits read at most once a second, the quotes' age from QuoteService. */
+/** The entry circuit of one process: broker_circuits from flow control's cache, the quotes' age from QuoteService. */
 export class EntryCircuit {
-  private circuits: Promise<Map<string, CircuitRow>> | null = null;
-  private readAt = 0;
-
   constructor(
     private readonly deps: {
-      prisma: PrismaClient;
+      circuits: CircuitCache;
       brokers: BrokerRegistry;
       /** How long no broker has given quotes (market/quotes.ts), or null while they come. */
       quotes: { unavailableForMs(): number | null };
@@ -82,14 +76,14 @@ export class EntryCircuit {
   /** The broker a new order for `symbol` goes to, or a refusal saying the symbol or the market is paused. */
   async choose(symbol: string): Promise<BrokerChoice> {
     if (this.marketPaused()) throw new DomainError("SERVICE_UNAVAILABLE", MARKET_PAUSED_MESSAGE);
-    const choice = this.route(symbol, await this.read(), this.deps.random ?? Math.random);
+    const choice = this.route(symbol, await this.deps.circuits.all(), this.deps.random ?? Math.random);
     if (!choice) throw new DomainError("SERVICE_UNAVAILABLE", symbolPausedMessage(symbol), "symbol");
     return choice;
   }
 
   /** What the order ticket shows: the market and each symbol, open or paused, and where orders go. */
   async view(symbols: string[]): Promise<EntryView> {
-    const circuits = await this.read();
+    const circuits = await this.deps.circuits.all();
     const marketPaused = this.marketPaused();
     return {
       market: { open: !marketPaused, message: marketPaused ? MARKET_PAUSED_MESSAGE : null },
@@ -127,13 +121,5 @@ export class EntryCircuit {
   private marketPaused(): boolean {
     const unavailableFor = this.deps.quotes.unavailableForMs();
     return unavailableFor !== null && unavailableFor >= this.deps.settings.marketPauseAfterMs;
-  }
-
-  private async read(): Promise<Map<string, CircuitRow>> {
-    if (!this.circuits || Date.now() - this.readAt > CIRCUITS_MAX_AGE_MS) {
-      this.readAt = Date.now();
-      this.circuits = readCircuits(this.deps.prisma).catch(() => new Map());
-    }
-    return this.circuits;
   }
 }

@@ -31,7 +31,7 @@ function gatewayFlow(h: Harness, minimumCalls = 4) {
     logger: pino({ level: "silent" }),
     callTimeoutMs: 1000,
   });
-  Object.assign(flow.levers, { maxAgeMs: 0 });
+  Object.assign(flow.circuits, { maxAgeMs: -1 }); // levers read on every call
   return flow;
 }
 

@@ -9,7 +9,7 @@ import type { BrokerCallLog } from "../broker/callLog";
 import type { BrokerAdapter } from "../broker/port";
 import { AdaptivePool, DEFAULT_ADAPTIVE_LIMIT } from "./adaptiveLimit";
 import { memoryCallMetrics, redisCallMetrics, type BrokerCallMetrics } from "./callMetrics";
-import { LeverCache, mirrorTransition, type BrokerLevers } from "./circuits";
+import { CircuitCache, mirrorTransition, type BrokerLevers } from "./circuits";
 import {
   memoryBreaker,
   redisBreaker,
@@ -33,7 +33,8 @@ export class FlowControl {
   readonly breaker: SharedBreaker;
   readonly metrics: BrokerCallMetrics;
   readonly rateLimit: BrokerRateLimit;
-  readonly levers: LeverCache;
+  /** broker_circuits as this process last read it: the operator's levers here, the entry circuit's breaker states. */
+  readonly circuits: CircuitCache;
   private readonly pools = new Map<string, AdaptivePool>();
   /** The levers this process last handed to the rate limiter and the breaker, per broker. */
   private readonly applied = new Map<string, BrokerLevers>();
@@ -61,7 +62,7 @@ export class FlowControl {
       : memoryBreaker(settings.breaker);
     this.metrics = redis ? redisCallMetrics(redis, { prefix: `${prefix}:calls` }) : memoryCallMetrics();
     this.rateLimit = redis ? redisRateLimit(redis, settings.tps, { prefix }) : memoryRateLimit(settings.tps);
-    this.levers = new LeverCache(deps.prisma);
+    this.circuits = new CircuitCache(deps.prisma);
   }
 
   /** Whether the breaker, rate limit and metrics are shared by every process (Redis) or this process's own. */
@@ -100,7 +101,7 @@ export class FlowControl {
    * Every process applies a change it reads; applying one twice changes nothing.
    */
   private async leversOf(brokerId: string): Promise<BrokerLevers> {
-    const levers = await this.levers.of(brokerId);
+    const levers = await this.circuits.levers(brokerId);
     const applied = this.applied.get(brokerId);
     if (applied?.tpsLimit !== levers.tpsLimit || applied?.forced !== levers.forced) {
       this.applied.set(brokerId, levers);

@@ -110,15 +110,14 @@ export class FlowControlledBroker implements BrokerAdapter {
     let sample: { latencyMs: number; ok: boolean } | null = null;
     try {
       if (!(await this.withinRate())) return await this.notSent(operation, orderId, "calls-per-second limit reached");
-      // A breaker forced closed lets every call through and learns nothing from them (Resilience4j's DISABLED).
-      if (forced !== "closed") {
-        // A breaker that cannot be asked (Redis restarting) lets the call through unjudged: the pool and the rate
-        // limit's in-process insurance still bound it, and trading does not stop on our own dependency.
-        permission = await this.parts.breaker.acquire(this.brokerId).catch(() => null);
-        if (permission) this.reportTransition(permission);
-        if (permission && !permission.allowed)
-          return await this.notSent(operation, orderId, `circuit ${permission.state}`);
-      }
+      // The breaker knows the operator's forced state too (FlowControl hands it over with the levers): forced closed
+      // it allows every call and learns nothing from them. One that cannot be asked (Redis restarting) lets the call
+      // through unjudged: the pool and the rate limit's in-process insurance still bound it, and trading does not
+      // stop on our own dependency.
+      permission = await this.parts.breaker.acquire(this.brokerId).catch(() => null);
+      if (permission?.allowed === false) return await this.notSent(operation, orderId, `circuit ${permission.state}`);
+      // open → half-open happens on the acquire that takes the first trial
+      if (permission?.transition) this.parts.onTransition(this.brokerId, permission.transition);
       const callId = await this.parts.callLog?.start(this.brokerId, operation, orderId).catch(() => null);
       // Timed after the log's insert: the pool, the breaker and the metrics judge the broker, not our database.
       const startedAt = Date.now();
@@ -172,11 +171,6 @@ export class FlowControlledBroker implements BrokerAdapter {
         .record(this.brokerId, permission, { ok: sample.ok, durationMs: sample.latencyMs })
         .then((transition) => transition && this.parts.onTransition(this.brokerId, transition))
         .catch(() => undefined);
-  }
-
-  private reportTransition(permission: Permission): void {
-    const transition = "transition" in permission ? permission.transition : undefined;
-    if (transition) this.parts.onTransition(this.brokerId, transition);
   }
 
   private async notSent(operation: string, orderId: string, reason: string): Promise<never> {

@@ -66,7 +66,7 @@ export async function openWorld(base: CoreServices, profile: BrokerProfile, fund
     brokers,
     quotes,
     // New orders are routed among this world's brokers: the base's entry circuit knows only its own.
-    entry: new EntryCircuit({ prisma: base.prisma, brokers, quotes, settings: base.config.brokers.entry }),
+    entry: new EntryCircuit({ circuits: base.flow.circuits, brokers, quotes, settings: base.config.brokers.entry }),
     retryPolicy: HISTORY_RETRY_POLICY,
   };
   return {
