@@ -70,6 +70,13 @@ export function BrokerCard({ broker }: { broker: BrokerOverview }) {
                 </span>
               )}
             </span>
+            {broker.fallbackFor.length > 0 && (
+              <span className="text-neutral-500" data-testid="fallback-for">
+                {" "}
+                · fallback for{" "}
+                {broker.fallbackFor.map((symbol) => (symbol === "*" ? "every other symbol" : symbol)).join(", ")}
+              </span>
+            )}
           </Field>
         </div>
       </dl>
