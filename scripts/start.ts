@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     DB_POOL_SIZE: config.database.url ? String(config.database.poolSize) : "4",
     BROKER_PORT: String(ports.broker),
     BROKER_URL: `http://127.0.0.1:${ports.broker}`,
+    FX_DESK_URL: `http://127.0.0.1:${ports.broker}/fxdesk`,
     RECEIVER_PORT: String(ports.receiver),
     RECEIVER_URL: `http://127.0.0.1:${ports.receiver}`,
     // Secrets are never committed: without configured ones, each run makes its own.

@@ -1,10 +1,12 @@
-// Starts the simulated partner brokers (atlas, harbor) behind one HTTP server. Tests call createBrokerServer
+// Starts the simulated partners — the brokers (atlas, harbor) and the FX desk (/fxdesk) — behind one HTTP server. Tests call createBrokerServer
 // in-process; main.ts calls it from the environment.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { pino, type Logger } from "pino";
 import { BROKER_DEFINITIONS } from "./brokers";
+import { SimulatedFxDesk } from "./fxDesk";
+import type { Random } from "./random";
 import { createRoutes } from "./routes";
 import { SimulatedBroker } from "./simulatedBroker";
 
@@ -21,6 +23,8 @@ export interface BrokerServerOptions {
   fillDelayMs?: [number, number];
   /** Quote random-walk period. Default 1000 ms. */
   quoteTickMs?: number;
+  /** The FX desk: how long its quotes hold (default 30 s) and its rate walk's randomness (seedable). */
+  fxDesk?: { quoteTtlMs?: number; random?: Random };
   /** Default: info level (main.ts passes one at the configured LOG_LEVEL). */
   logger?: Logger;
 }
@@ -50,7 +54,8 @@ export async function createBrokerServer(options: BrokerServerOptions): Promise<
     );
   }
 
-  const app = createRoutes(brokers, logger);
+  const fxDesk = new SimulatedFxDesk({ ...options.fxDesk, logger });
+  const app = createRoutes(brokers, logger, fxDesk);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -60,15 +65,21 @@ export async function createBrokerServer(options: BrokerServerOptions): Promise<
     });
   });
   for (const broker of brokers.values()) broker.start();
+  // The desk's rate walks on the brokers' quote tick.
+  const fxTicker = setInterval(() => fxDesk.tick(), quoteTickMs);
 
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-  logger.info({ url, brokers: [...brokers.keys()], receiverUrl: options.receiverUrl }, "broker simulator listening");
+  logger.info(
+    { url, brokers: [...brokers.keys()], fxDesk: `${url}/fxdesk`, receiverUrl: options.receiverUrl },
+    "broker simulator listening",
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve, reject) => {
       for (const broker of brokers.values()) broker.stop();
+      clearInterval(fxTicker);
       server.close((error) => (error ? reject(error) : resolve()));
       // Also ends responses held by the drop fault and idle keep-alive connections.
       server.closeAllConnections();
@@ -81,3 +92,4 @@ export { BROKER_DEFINITIONS } from "./brokers";
 export { LISTINGS } from "./quotes";
 export type { Faults } from "./faults";
 export type { BrokerStats } from "./stats";
+export { FX_MID_START, type SimulatedFxDeskOptions } from "./fxDesk";

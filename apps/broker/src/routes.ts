@@ -10,13 +10,19 @@ import { describeIssues, jsonError, parseBody, withholdResponse, type AppEnv } f
 import { parseCents } from "./money";
 import { chance, randomInt } from "./random";
 import type { SimulatedBroker } from "./simulatedBroker";
+import { createFxRoutes } from "./fxRoutes";
+import type { SimulatedFxDesk } from "./fxDesk";
 
 const ZPin = z.object({ last: z.string() });
 
 /** What a call outside the capacity model is: always admitted, never delayed. */
 const UNBOUNDED: Admission = { outcome: "ADMITTED", load: 0, delayMs: 0, release: () => {} };
 
-export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logger: Logger): Hono<AppEnv> {
+export function createRoutes(
+  brokers: ReadonlyMap<string, SimulatedBroker>,
+  logger: Logger,
+  fxDesk?: SimulatedFxDesk,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.notFound((c) => jsonError(c, 404, "NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`));
@@ -26,6 +32,9 @@ export function createRoutes(brokers: ReadonlyMap<string, SimulatedBroker>, logg
   });
 
   app.get("/health", (c) => c.json({ ok: true }));
+
+  // The FX desk shares the process and the port, not its state or its switches (fxRoutes.ts).
+  if (fxDesk) app.route("/fxdesk", createFxRoutes(fxDesk, logger));
 
   app.use("/brokers/:brokerId/*", async (c, next) => {
     const brokerId = c.req.param("brokerId");

@@ -18,6 +18,7 @@ import { runGateway, runLedger } from "./roles/consumers";
 import { runInvariants } from "./roles/invariants";
 import { startReceiver } from "./roles/receiver";
 import { runRecovery } from "./roles/recovery";
+import { runSagas } from "./roles/sagas";
 import { reconSchedule, runReconciliationSchedule } from "./roles/reconciliation";
 
 /** --roles, else WORKER_ROLES (checked with the rest of the configuration); both read by readWorkerRoles. */
@@ -50,6 +51,7 @@ async function run(): Promise<void> {
   if (roles.includes("recovery")) running.push(runRecovery(services, shutdown.signal));
   if (roles.includes("recon"))
     running.push(runReconciliationSchedule(services, reconSchedule(config.recon), shutdown.signal));
+  if (roles.includes("saga")) running.push(runSagas(services, shutdown.signal));
   if (roles.includes("invariants"))
     running.push(runInvariants(services, { ...DEFAULT_INVARIANTS_OPTIONS, ...config.invariants }, shutdown.signal));
   services.logger.info(

@@ -260,7 +260,7 @@ describe("reconciliation against the broker simulator", () => {
   it("ingests a missing fill once however often it runs, and the late webhooks stop at the unique key", async () => {
     const before = await books(chloe);
     const fills = await fillsOf(seeded.paused);
-    const cash = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } });
+    const cash = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } });
 
     const [atlasRun, harborRun] = (await ops.admin.recon.run({ since })) as [ReconRunView, ReconRunView];
     expect(await itemsOf(harborRun)).toEqual([]);
@@ -285,7 +285,7 @@ describe("reconciliation against the broker simulator", () => {
     expect(stats.webhooksAbandoned).toBe(0);
 
     expect(await fillsOf(seeded.paused)).toEqual(fills);
-    expect(await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } })).toEqual(cash);
+    expect(await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } })).toEqual(cash);
     expect(await books(chloe)).toEqual(before);
     expect(await findLedgerViolations(prisma())).toEqual([]);
   });
@@ -340,7 +340,7 @@ describe("reconciliation against the broker simulator", () => {
     const ghost = await itemFor(run, seeded.ghost, "MISSING_AT_BROKER");
     const held = (await order(seeded.ghost)).heldCash;
     expect(held.greaterThan(0)).toBe(true);
-    const cashBefore = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const cashBefore = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     await ops.admin.recon.decide({
       itemId: ghost.id,
       decision: "APPROVE",
@@ -348,7 +348,7 @@ describe("reconciliation against the broker simulator", () => {
     });
     const closed = await order(seeded.ghost);
     expect([closed.status, closed.heldCash.toString()]).toEqual(["REJECTED", "0"]);
-    const cashAfter = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const cashAfter = await prisma().cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     expect(cashAfter.available.minus(cashBefore.available).toString()).toBe(held.toString());
     expect(cashBefore.held.minus(cashAfter.held).toString()).toBe(held.toString());
     expect(await findLedgerViolations(prisma())).toEqual([]);

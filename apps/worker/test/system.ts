@@ -65,6 +65,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     BROKER_PORT: String(brokerPort),
     BROKER_URL: `http://127.0.0.1:${brokerPort}`,
+    FX_DESK_URL: `http://127.0.0.1:${brokerPort}/fxdesk`,
     BROKER_TIMEOUT_MS: String(brokerTimeoutMs),
     BROKER_FILL_DELAY_MS: "20,120",
     RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,

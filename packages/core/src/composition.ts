@@ -10,7 +10,9 @@ import { SimulatorControl } from "./broker/simulatorControl";
 import { getConfig, loadConfig, type Environment } from "./config/load";
 import type { MeridianConfig } from "./config/schema";
 import { EntryCircuit } from "./flow/entry";
-import { FlowControl } from "./flow/flowControl";
+import { FlowControl, type FlowSettings } from "./flow/flowControl";
+import { HttpFxDesk } from "./fxdesk/httpFxDesk";
+import { FX_DESK_PARTNER_ID } from "./fxdesk/port";
 import { createAccountLock } from "./lock/createAccountLock";
 import { QuoteService } from "./market/quotes";
 import { OrderFeed } from "./orders/feed";
@@ -34,7 +36,7 @@ export function createCoreServices(
     // Flow control's Redis is its own connection: a breaker or metrics call never queues behind a lock's.
     redis: config.lock.redisUrl ? new Redis(config.lock.redisUrl, { maxRetriesPerRequest: 2 }) : null,
     redisPrefix: config.lock.redisPrefix,
-    settings: config.brokers.flow,
+    settings: flowSettings(config),
     logger,
     callLog: databaseCallLog(prisma),
     callTimeoutMs: config.brokers.timeoutMs,
@@ -44,6 +46,7 @@ export function createCoreServices(
     plain.routing,
   );
   const quotes = new QuoteService(brokers);
+  const fxDesk = flow.wrapFxDesk(new HttpFxDesk({ baseUrl: config.fx.deskUrl, timeoutMs: config.brokers.timeoutMs }));
   return {
     prisma,
     lock: createAccountLock(prisma, config.lock),
@@ -51,13 +54,22 @@ export function createCoreServices(
     flow,
     quotes,
     entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
-    simulator: new SimulatorControl(config.brokers.url),
+    fxDesk,
+    simulator: new SimulatorControl(config.brokers.url, config.fx.deskUrl),
     orderFeed: new OrderFeed({ prisma, logger, ...config.orderFeed }),
     receiverUrl: config.worker.receiverUrl,
     retryPolicy: config.retry,
     config,
     logger,
   };
+}
+
+/**
+ * Flow control's settings: the brokers' as configured, with the FX desk's promised calls per second (FX_DESK_TPS)
+ * beside theirs, so the desk's rate limit is one more partner's. Exported for composition roots built by hand (tests).
+ */
+export function flowSettings(config: MeridianConfig): FlowSettings {
+  return { ...config.brokers.flow, tps: { ...config.brokers.flow.tps, [FX_DESK_PARTNER_ID]: config.fx.tps } };
 }
 
 const globalForServices = globalThis as unknown as { meridianServices?: CoreServices };

@@ -16,6 +16,8 @@ export * from "./tcc";
 export * from "./audit";
 export * from "./recon";
 export * from "./invariants";
+export * from "./saga";
+export * from "./fx";
 export { QuoteService } from "./market/quotes";
 export { INSTRUMENTS, findInstrument } from "./market/instruments";
 export { createCoreServices, getCoreServices } from "./composition";

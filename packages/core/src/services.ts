@@ -6,6 +6,7 @@ import type { RetryPolicy } from "./gateway/retryPolicy";
 import type { SimulatorControl } from "./broker/simulatorControl";
 import type { EntryCircuit } from "./flow/entry";
 import type { FlowControl } from "./flow/flowControl";
+import type { FxDesk } from "./fxdesk/port";
 import type { AccountLock } from "./lock/port";
 import type { QuoteService } from "./market/quotes";
 import type { OrderFeed } from "./orders/feed";
@@ -20,6 +21,8 @@ export interface CoreServices {
   /** Where a new order goes (primary or fallback broker) and whether its symbol, or the market, is open for entry. */
   entry: EntryCircuit;
   quotes: QuoteService;
+  /** The FX desk that converts won and dollars, behind its flow control (partner id "fxdesk"), as the brokers are. */
+  fxDesk: FxDesk;
   /** Fault switches of the simulated brokers, for the console. */
   simulator: SimulatorControl;
   /**

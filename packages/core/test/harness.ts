@@ -14,6 +14,7 @@ import type {
 import { BrokerRegistry } from "../src/broker/registry";
 import { EntryCircuit } from "../src/flow/entry";
 import { FlowControl } from "../src/flow/flowControl";
+import { flowSettings } from "../src/composition";
 import { loadConfig, type Environment } from "../src/config/load";
 import { DatabaseAccountLock } from "../src/lock/databaseLock";
 import type { AccountLock } from "../src/lock/port";
@@ -24,6 +25,9 @@ import { OrderFeed } from "../src/orders/feed";
 import type { AccountRef, CoreServices } from "../src/services";
 import { createCallerFactory } from "../src/trpc/init";
 import { appRouter } from "../src/trpc/root";
+import { ScriptedFxDesk } from "./scriptedFxDesk";
+
+export { ScriptedFxDesk, type ScriptedFxFault } from "./scriptedFxDesk";
 
 export class ScriptedBroker implements BrokerAdapter {
   readonly capabilities = { lookupByClientOrderId: true };
@@ -73,6 +77,8 @@ export interface Harness {
   db: TestDatabase;
   services: CoreServices;
   broker: ScriptedBroker;
+  /** The FX desk the services use: in memory, scripted (rate, faults), not behind flow control. */
+  fxDesk: ScriptedFxDesk;
   account(email: string): Promise<AccountRef>;
   /**
    * The tRPC API as the demo user `email` calls it (their role from the database), or as an anonymous caller (null).
@@ -96,11 +102,12 @@ export async function createHarness(
   const orderFeed = new OrderFeed({ prisma: db.prisma, logger, pollMs: 50 });
   const config = loadConfig(options.env ?? {});
   const quotes = new QuoteService(brokers);
+  const fxDesk = new ScriptedFxDesk();
   // In memory and not wrapped around the scripted broker: tests of flow control build their own.
   const flow = new FlowControl({
     prisma: db.prisma,
     redis: null,
-    settings: config.brokers.flow,
+    settings: flowSettings(config),
     logger,
     callTimeoutMs: config.brokers.timeoutMs,
   });
@@ -111,6 +118,7 @@ export async function createHarness(
     flow,
     quotes,
     entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
+    fxDesk,
     simulator: new SimulatorControl("http://127.0.0.1:9"),
     orderFeed,
     receiverUrl: "http://127.0.0.1:9",
@@ -122,6 +130,7 @@ export async function createHarness(
     db,
     services,
     broker,
+    fxDesk,
     async account(email) {
       const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email } } });
       return { id: account.id, accountNo: account.accountNo };

@@ -12,4 +12,7 @@ export type {
   LedgerEntry,
   OutboxEvent,
   InboxEvent,
+  FxConversion,
+  Saga,
+  SagaStep,
 } from "./generated/prisma/client";

@@ -1,4 +1,4 @@
-// Demo data for the embedded default and for tests: three customers with USD cash, fee points (1 point = 1 cent of
+// Demo data for the embedded default and for tests: three customers with won (deposits arrive in won) and USD cash, fee points (1 point = 1 cent of
 // commission) and a few positions; one operator.
 // Balances are created through ledger entries so that "balance = sum of entries" holds from the first row.
 import bcrypt from "bcryptjs";
@@ -13,6 +13,7 @@ export const DEMO_USERS = [
     role: "CUSTOMER",
     accountNo: "M-100-0001",
     cash: "25000.00",
+    won: "30000000",
     points: "5000",
     holdings: [
       { symbol: "AAPL", quantity: "10", costBasis: "1900.00" },
@@ -25,6 +26,7 @@ export const DEMO_USERS = [
     role: "CUSTOMER",
     accountNo: "M-100-0002",
     cash: "10000.00",
+    won: "5000000",
     points: "300",
     holdings: [{ symbol: "TSLA", quantity: "8", costBasis: "1960.00" }],
   },
@@ -34,6 +36,7 @@ export const DEMO_USERS = [
     role: "CUSTOMER",
     accountNo: "M-100-0003",
     cash: "50000.00",
+    won: "100000000",
     points: "0",
     holdings: [],
   },
@@ -43,6 +46,7 @@ export const DEMO_USERS = [
     role: "OPERATOR",
     accountNo: null,
     cash: null,
+    won: null,
     points: null,
     holdings: [],
   },
@@ -63,6 +67,12 @@ export async function seed(prisma: PrismaClient): Promise<{ created: boolean }> 
       });
       await tx.ledgerEntry.create({
         data: { accountId: account.id, asset: "USD", amount: new Prisma.Decimal(demo.cash), kind: "DEPOSIT" },
+      });
+      await tx.cashBalance.create({
+        data: { accountId: account.id, currency: "KRW", available: new Prisma.Decimal(demo.won) },
+      });
+      await tx.ledgerEntry.create({
+        data: { accountId: account.id, asset: "KRW", amount: new Prisma.Decimal(demo.won), kind: "DEPOSIT" },
       });
       await tx.pointsBalance.create({ data: { accountId: account.id, available: new Prisma.Decimal(demo.points) } });
       if (demo.points !== "0")

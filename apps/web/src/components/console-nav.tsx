@@ -48,11 +48,12 @@ const SECTIONS = [
   "/admin/invariants",
   "/admin/brokers",
   "/admin/recon",
+  "/admin/sagas",
 ] as const;
 
 /**
  * The operator console's sections; Pending and Attention show how many orders wait there, Quarantine how many refusals
- * wait for a review, Invariants how many broken invariants are open.
+ * wait for a review, Invariants how many broken invariants are open, Sagas how many refunds wait for an operator.
  */
 export function ConsoleNav() {
   const trpc = useTRPC();
@@ -67,6 +68,8 @@ export function ConsoleNav() {
   const attentionCount = attention.data?.length;
   const quarantineCount = quarantineOpen.data;
   const invariantsCount = invariantsOpen.data;
+  const sagaCounts = useQuery({ ...trpc.admin.sagas.counts.queryOptions(), refetchInterval: REFRESH_MS });
+  const sagasWaiting = sagaCounts.data ? ((sagaCounts.data as Record<string, number>).NEEDS_OPERATOR ?? 0) : undefined;
   const section = SECTIONS.find((prefix) => pathname.startsWith(prefix));
   // Orders is home for everything else in the console: the list, an order, an account.
   const on = (prefix: (typeof SECTIONS)[number] | null) => (section ?? null) === prefix;
@@ -113,6 +116,14 @@ export function ConsoleNav() {
       </NavLink>
       <NavLink href="/admin/recon" active={on("/admin/recon")}>
         Reconciliation
+      </NavLink>
+      <NavLink href="/admin/sagas" active={on("/admin/sagas")}>
+        Sagas
+        <CountBadge
+          count={sagasWaiting}
+          testId="sagas-count"
+          title={`${sagasWaiting} ${sagasWaiting === 1 ? "saga waits" : "sagas wait"} for an operator to retry or resolve a compensation`}
+        />
       </NavLink>
     </nav>
   );

@@ -5,7 +5,7 @@ export interface BrokerCallLog {
   start(brokerId: string, operation: string, orderId?: string): Promise<bigint | null>;
   finish(id: bigint, outcome: string, latencyMs: number, error?: string): Promise<void>;
   /** A call refused on our side (NOT_SENT): one row, written finished. */
-  refused(brokerId: string, operation: string, orderId: string, reason: string): Promise<void>;
+  refused(brokerId: string, operation: string, orderId: string | undefined, reason: string): Promise<void>;
 }
 
 export function databaseCallLog(prisma: PrismaClient): BrokerCallLog {

@@ -13,6 +13,7 @@ import {
   type Quote,
   type SubmitResult,
 } from "./port";
+import { fetchPartner, parseJson } from "./partnerHttp";
 import { ORDER_NOT_FOUND, ZBrokerErrorBody, ZBrokerOrderView, ZCancelResult, ZQuote, ZSubmitResult } from "./wire";
 
 export interface HttpBrokerAdapterOptions {
@@ -79,28 +80,16 @@ export class HttpBrokerAdapter implements BrokerAdapter {
   private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T>;
   private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T | null> {
     const { method, path, body, signal } = options;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const what = `${method} ${path}`;
-
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(`${this.brokerRoot}${path}`, {
-        method,
-        headers:
-          body === undefined
-            ? { accept: "application/json" }
-            : { "content-type": "application/json", accept: "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: combined,
-      });
-      status = response.status;
-      // Reading the body is still part of the call: a broker that stalls mid-body times out the same way.
-      text = await response.text();
-    } catch (error) {
-      throw this.transportFailure(error, what, signal, timeout);
-    }
+    const { status, text } = await fetchPartner({
+      partnerId: this.brokerId,
+      url: `${this.brokerRoot}${path}`,
+      method,
+      body,
+      signal,
+      timeoutMs: this.timeoutMs,
+      what,
+    });
 
     if (status >= 200 && status < 300) {
       const parsed = schema.safeParse(parseJson(text));
@@ -126,32 +115,4 @@ export class HttpBrokerAdapter implements BrokerAdapter {
     }
     throw new BrokerProtocolError(this.brokerId, `${what}: broker answered ${status}: ${detail}`);
   }
-
-  private transportFailure(
-    error: unknown,
-    what: string,
-    callerSignal: AbortSignal | undefined,
-    timeout: AbortSignal,
-  ): unknown {
-    // The caller gave up (shutdown, its own deadline): hand its reason back rather than blaming the broker.
-    if (callerSignal?.aborted) return callerSignal.reason;
-    if (timeout.aborted) {
-      return new BrokerUnavailableError(this.brokerId, "TIMEOUT", `${what}: no answer within ${this.timeoutMs} ms`);
-    }
-    const message = error instanceof Error ? `${error.message}${causeOf(error)}` : String(error);
-    return new BrokerUnavailableError(this.brokerId, "NETWORK", `${what}: ${message}`);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function causeOf(error: Error): string {
-  const cause = (error as Error & { cause?: unknown }).cause;
-  return cause instanceof Error ? ` (${cause.message})` : "";
 }

@@ -7,3 +7,4 @@ export * from "./httpBroker";
 export * from "./registry";
 export * from "./callLog";
 export * from "./simulatorControl";
+export * from "./partnerHttp";

@@ -62,7 +62,7 @@ describe("loadConfig", () => {
       orderFeed: { pollMs: 400, gapWaitMs: 30_000 },
       web: { port: 3000, sessionSecret: undefined, sessionCookieSecure: false },
       worker: {
-        roles: ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"],
+        roles: ["gateway", "receiver", "ledger", "recovery", "recon", "invariants", "saga"],
         gatewayBrokers: ["atlas", "harbor"],
         receiverPort: 4200,
         receiverUrl: "http://127.0.0.1:4200",
@@ -143,11 +143,11 @@ describe("loadConfig", () => {
     ],
     [
       { WORKER_ROLES: "gateway,cleaner" },
-      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, or gateway:<brokerId>, got "gateway,cleaner"',
+      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, saga, or gateway:<brokerId>, got "gateway,cleaner"',
     ],
     [
       { WORKER_ROLES: "ledger:atlas" },
-      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, or gateway:<brokerId>, got "ledger:atlas"',
+      'WORKER_ROLES must be a comma-separated list of gateway, receiver, ledger, recovery, recon, invariants, saga, or gateway:<brokerId>, got "ledger:atlas"',
     ],
     [
       { WORKER_ROLES: "receiver,gateway:nowhere" },

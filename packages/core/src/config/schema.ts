@@ -245,6 +245,41 @@ const tcc = {
   }),
 };
 
+const fx = {
+  FX_DESK_URL: setting(url(["http", "https"], "http://127.0.0.1:4100/fxdesk"), {
+    default: "http://127.0.0.1:4100/fxdesk",
+    description: "where the worker and the web reach the FX desk that converts won and dollars (the simulator)",
+  }),
+  FX_DESK_TPS: setting(wholeNumber("calls", 0), {
+    default: "100",
+    description: "calls per second the FX desk promised (`0` = no limit), shared like a broker's",
+  }),
+};
+
+const sagas = {
+  SAGA_POLL_MS: setting(ms, {
+    default: "200",
+    description: "how often the saga runner looks for sagas due to run or compensate",
+  }),
+  SAGA_STEP_MAX_ATTEMPTS: setting(wholeNumber("attempts"), {
+    default: "6",
+    description:
+      "tries of a saga step that may give up (nothing done at a partner yet, e.g. reading the quote) before the saga fails; a step whose outcome could be unknown (a conversion) retries until it gets an answer",
+  }),
+  SAGA_COMPENSATION_MAX_ATTEMPTS: setting(wholeNumber("attempts"), {
+    default: "8",
+    description: "tries of a failing compensation (jittered backoff) before it waits for an operator on the Sagas page",
+  }),
+  SAGA_RETRY_BASE_MS: setting(ms, {
+    default: "1000",
+    description: "first retry delay of a saga step or compensation; doubles per attempt, with full jitter",
+  }),
+  SAGA_RETRY_CAP_MS: setting(ms, {
+    default: "60000",
+    description: "longest retry delay of a saga step or compensation",
+  }),
+};
+
 const recon = {
   RECON_INTERVAL_MS: setting(wholeNumber("milliseconds", 1000), {
     default: "300000",
@@ -353,6 +388,8 @@ export const ZSettings = z.object({
   ...brokers,
   ...retry,
   ...tcc,
+  ...fx,
+  ...sagas,
   ...recon,
   ...retention,
   ...invariants,
@@ -471,6 +508,14 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
     },
     recovery: { abandonedSubmitMs: env.SUBMIT_ABANDONED_MS },
     tcc: { deadlineMs: env.TCC_DEADLINE_MS },
+    fx: { deskUrl: env.FX_DESK_URL, tps: env.FX_DESK_TPS },
+    sagas: {
+      pollMs: env.SAGA_POLL_MS,
+      stepMaxAttempts: env.SAGA_STEP_MAX_ATTEMPTS,
+      compensationMaxAttempts: env.SAGA_COMPENSATION_MAX_ATTEMPTS,
+      retryBaseMs: env.SAGA_RETRY_BASE_MS,
+      retryCapMs: Math.max(env.SAGA_RETRY_BASE_MS, env.SAGA_RETRY_CAP_MS),
+    },
     recon: { intervalMs: env.RECON_INTERVAL_MS, graceMs: env.RECON_GRACE_MS },
     retention: { ...messageRetention, refusedCallbackDays: env.REFUSED_CALLBACK_RETENTION_DAYS },
     invariants: {

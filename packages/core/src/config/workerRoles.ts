@@ -3,7 +3,7 @@
 // scaled, stopped or left behind on their own. One reader for both the setting and the command-line flag.
 import { KNOWN_BROKERS } from "../broker/registry";
 
-export const WORKER_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants"] as const;
+export const WORKER_ROLES = ["gateway", "receiver", "ledger", "recovery", "recon", "invariants", "saga"] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 export interface WorkerRoles {

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { BrokerCallLog } from "../broker/callLog";
 import type { BrokerAdapter } from "../broker/port";
+import type { FxDesk } from "../fxdesk/port";
 import { AdaptivePool, DEFAULT_ADAPTIVE_LIMIT } from "./adaptiveLimit";
 import { memoryCallMetrics, redisCallMetrics, type BrokerCallMetrics } from "./callMetrics";
 import { CircuitCache, mirrorTransition, type BrokerLevers } from "./circuits";
@@ -18,13 +19,15 @@ import {
   type Transition,
 } from "./circuitBreaker";
 import { FlowControlledBroker } from "./flowControlledBroker";
+import { FlowControlledFxDesk } from "./flowControlledFxDesk";
+import { PartnerGuard } from "./partnerGuard";
 import { memoryRateLimit, redisRateLimit, type BrokerRateLimit } from "./rateLimit";
 
 const POOL_REPORT_MS = 1000;
 
 export interface FlowSettings {
   pool: { max: number; min: number; maxQueue: number };
-  /** Calls per second each broker promised; 0: no limit. */
+  /** Calls per second each partner (broker, "fxdesk") promised; 0: no limit. */
   tps: Record<string, number>;
   breaker: BreakerSettings;
 }
@@ -81,9 +84,13 @@ export class FlowControl {
     return pool;
   }
 
-  wrap(adapter: BrokerAdapter): FlowControlledBroker {
-    return new FlowControlledBroker(adapter, {
-      pool: this.pool(adapter.brokerId),
+  /**
+   * One partner's flow control: its levers, its pool in this process, and the rate limit, breaker, metrics and call
+   * log every partner shares. Any adapter of a partner institution calls through it (the brokers, the FX desk).
+   */
+  guard(partnerId: string): PartnerGuard {
+    return new PartnerGuard(partnerId, {
+      pool: this.pool(partnerId),
       breaker: this.breaker,
       rateLimit: this.rateLimit,
       metrics: this.metrics,
@@ -93,6 +100,14 @@ export class FlowControl {
       onTransition: (brokerId, transition) => this.onTransition(brokerId, transition),
       onPoolChanged: () => this.publishPools(),
     });
+  }
+
+  wrap(adapter: BrokerAdapter): FlowControlledBroker {
+    return new FlowControlledBroker(adapter, this.guard(adapter.brokerId));
+  }
+
+  wrapFxDesk(desk: FxDesk): FlowControlledFxDesk {
+    return new FlowControlledFxDesk(desk, this.guard(desk.partnerId));
   }
 
   /**

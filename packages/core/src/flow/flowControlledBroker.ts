@@ -1,15 +1,7 @@
-// A broker adapter behind its flow control, in the order a call meets it (Toss Bank's pipeline toward a partner):
-//   1. the operator's forced breaker state, which wins over everything below;
-//   2. this process's adaptive pool (flow/adaptiveLimit.ts): a slot under the limit AIMD keeps;
-//   3. the broker's calls-per-second limit, shared by every gateway through Redis (flow/rateLimit.ts);
-//   4. the breaker shared by every gateway (flow/circuitBreaker.ts): closed, open, or one of the half-open trials;
-//   5. the call, whose timings and outcome go to the metrics in Redis (flow/callMetrics.ts), the breaker, the pool's
-//      limit, and broker_calls (the durable record).
-// A call refused at 1–4 was never sent: it fails with NOT_SENT, which the gateway retries later without using up an
-// attempt. Only an answer we could not get (timeout, network, 5xx) counts as the broker failing.
-import type { BrokerCallLog } from "../broker/callLog";
+// A broker adapter behind its flow control (flow/partnerGuard.ts: levers, adaptive pool, shared rate limit, shared
+// breaker, metrics and broker_calls). Order calls go through the guard with the order id as their key; quotes and the
+// daily report bypass it, as they always did.
 import {
-  BrokerUnavailableError,
   type BrokerAdapter,
   type BrokerOrderRequest,
   type BrokerOrderView,
@@ -17,37 +9,15 @@ import {
   type Quote,
   type SubmitResult,
 } from "../broker/port";
-import { PoolFullError, type AdaptivePool } from "./adaptiveLimit";
-import type { BrokerCallMetrics } from "./callMetrics";
-import type { BrokerLevers } from "./circuits";
-import type { Permission, SharedBreaker, Transition } from "./circuitBreaker";
-import type { BrokerRateLimit } from "./rateLimit";
+import type { PartnerGuard } from "./partnerGuard";
 
-export interface FlowParts {
-  pool: AdaptivePool;
-  breaker: SharedBreaker;
-  rateLimit: BrokerRateLimit;
-  metrics: BrokerCallMetrics;
-  /** The operator's levers as this process last read them (at most a second old). */
-  levers: { of(brokerId: string): Promise<BrokerLevers> };
-  callLog?: BrokerCallLog;
-  /** The longest a call waits for the rate limit before it is not sent (the broker's call timeout). */
-  maxRateWaitMs: number;
-  /** Told of every breaker transition this process caused (mirrored to broker_circuits, logged). */
-  onTransition(brokerId: string, transition: Transition): void;
-  /** After every call that held a slot: the pool's limit or load may have changed. */
-  onPoolChanged(): void;
-}
-
-/** An answer we could not get: what opens a breaker and shrinks a pool. A refusal on our side (NOT_SENT) is not. */
-export function isBrokerFailure(error: unknown): boolean {
-  return error instanceof BrokerUnavailableError && error.reason !== "NOT_SENT";
-}
+// FlowParts and isBrokerFailure moved to partnerGuard.ts with the guard; importers of this file keep finding them.
+export { isBrokerFailure, type FlowParts } from "./partnerGuard";
 
 export class FlowControlledBroker implements BrokerAdapter {
   constructor(
     private readonly inner: BrokerAdapter,
-    private readonly parts: FlowParts,
+    private readonly guard: PartnerGuard,
   ) {}
 
   get brokerId() {
@@ -58,7 +28,7 @@ export class FlowControlledBroker implements BrokerAdapter {
   }
 
   submitOrder(request: BrokerOrderRequest, signal?: AbortSignal): Promise<SubmitResult> {
-    return this.guarded(
+    return this.guard.call(
       "submit",
       request.clientOrderId,
       () => this.inner.submitOrder(request, signal),
@@ -66,7 +36,7 @@ export class FlowControlledBroker implements BrokerAdapter {
     );
   }
   cancelOrder(clientOrderId: string, signal?: AbortSignal): Promise<CancelResult> {
-    return this.guarded(
+    return this.guard.call(
       "cancel",
       clientOrderId,
       () => this.inner.cancelOrder(clientOrderId, signal),
@@ -74,7 +44,7 @@ export class FlowControlledBroker implements BrokerAdapter {
     );
   }
   lookupOrder(clientOrderId: string, signal?: AbortSignal): Promise<BrokerOrderView | null> {
-    return this.guarded(
+    return this.guard.call(
       "lookup",
       clientOrderId,
       () => this.inner.lookupOrder(clientOrderId, signal),
@@ -88,97 +58,5 @@ export class FlowControlledBroker implements BrokerAdapter {
   /** Quotes bypass the order pipeline: they are cached and refreshed in the background (market/quotes.ts). */
   getQuotes(signal?: AbortSignal): Promise<Quote[]> {
     return this.inner.getQuotes(signal);
-  }
-
-  private async guarded<T>(
-    operation: string,
-    orderId: string,
-    call: () => Promise<T>,
-    outcomeOf: (result: T) => string,
-  ): Promise<T> {
-    const enqueuedAt = Date.now();
-    const { forced } = await this.parts.levers.of(this.brokerId);
-    if (forced === "open") return this.notSent(operation, orderId, "breaker forced open by an operator");
-    let slot;
-    try {
-      slot = await this.parts.pool.acquire();
-    } catch (error) {
-      if (error instanceof PoolFullError) return this.notSent(operation, orderId, "pool full");
-      throw error;
-    }
-    let permission: Permission | null = null;
-    let sample: { latencyMs: number; ok: boolean } | null = null;
-    try {
-      if (!(await this.withinRate())) return await this.notSent(operation, orderId, "calls-per-second limit reached");
-      // The breaker knows the operator's forced state too (FlowControl hands it over with the levers): forced closed
-      // it allows every call and learns nothing from them. One that cannot be asked (Redis restarting) lets the call
-      // through unjudged: the pool and the rate limit's in-process insurance still bound it, and trading does not
-      // stop on our own dependency.
-      permission = await this.parts.breaker.acquire(this.brokerId).catch(() => null);
-      if (permission?.allowed === false) return await this.notSent(operation, orderId, `circuit ${permission.state}`);
-      // open → half-open happens on the acquire that takes the first trial
-      if (permission?.transition) this.parts.onTransition(this.brokerId, permission.transition);
-      const callId = await this.parts.callLog?.start(this.brokerId, operation, orderId).catch(() => null);
-      // Timed after the log's insert: the pool, the breaker and the metrics judge the broker, not our database.
-      const startedAt = Date.now();
-      try {
-        const result = await call();
-        sample = { latencyMs: Date.now() - startedAt, ok: true };
-        await this.finishLog(callId, outcomeOf(result), sample.latencyMs);
-        return result;
-      } catch (error) {
-        sample = { latencyMs: Date.now() - startedAt, ok: !isBrokerFailure(error) };
-        const outcome = error instanceof BrokerUnavailableError ? error.reason : "ERROR";
-        await this.finishLog(callId, outcome, sample.latencyMs, (error as Error).message);
-        throw error;
-      } finally {
-        this.afterCall(operation, permission, enqueuedAt, startedAt, sample!);
-      }
-    } finally {
-      slot.release(sample);
-      this.parts.onPoolChanged();
-    }
-  }
-
-  private async withinRate(): Promise<boolean> {
-    try {
-      await this.parts.rateLimit.acquire(this.brokerId, { maxWaitMs: this.parts.maxRateWaitMs });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Metrics and the breaker's window; neither may delay or fail the answer the gateway is waiting for. */
-  private afterCall(
-    operation: string,
-    permission: Permission | null,
-    enqueuedAt: number,
-    startedAt: number,
-    sample: { latencyMs: number; ok: boolean },
-  ): void {
-    const endedAt = startedAt + sample.latencyMs;
-    void this.parts.metrics.record({
-      brokerId: this.brokerId,
-      operation,
-      enqueuedAt,
-      startedAt,
-      endedAt,
-      ok: sample.ok,
-    });
-    if (permission?.allowed)
-      void this.parts.breaker
-        .record(this.brokerId, permission, { ok: sample.ok, durationMs: sample.latencyMs })
-        .then((transition) => transition && this.parts.onTransition(this.brokerId, transition))
-        .catch(() => undefined);
-  }
-
-  private async notSent(operation: string, orderId: string, reason: string): Promise<never> {
-    await this.parts.callLog?.refused(this.brokerId, operation, orderId, reason).catch(() => undefined);
-    throw new BrokerUnavailableError(this.brokerId, "NOT_SENT", `${this.brokerId}: ${reason}; the call was not made`);
-  }
-
-  private async finishLog(callId: bigint | null | undefined, outcome: string, latencyMs: number, error?: string) {
-    if (callId) await this.parts.callLog!.finish(callId, outcome, latencyMs, error).catch(() => undefined);
   }
 }

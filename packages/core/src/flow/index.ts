@@ -5,6 +5,8 @@ export * from "./circuits";
 export * from "./entry";
 export * from "./flowControl";
 export * from "./flowControlledBroker";
+export * from "./flowControlledFxDesk";
 export * from "./levers";
 export * from "./levers.schema";
+export { PartnerGuard } from "./partnerGuard";
 export * from "./rateLimit";

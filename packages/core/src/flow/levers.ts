@@ -7,11 +7,13 @@ import { DomainError } from "../shared/errors";
 import type { TForceBreakerInput, TReleaseBreakerInput, TSetBrokerTpsInput } from "./levers.schema";
 
 interface LeverRequest<I> {
-  ctx: { services: Pick<CoreServices, "prisma" | "brokers">; actor: string };
+  ctx: { services: Pick<CoreServices, "prisma" | "brokers" | "fxDesk">; actor: string };
   input: I;
 }
 
-function knownBroker(services: Pick<CoreServices, "brokers">, brokerId: string): void {
+/** A partner behind flow control: a broker, or the FX desk, whose levers are a broker's. */
+function knownBroker(services: Pick<CoreServices, "brokers" | "fxDesk">, brokerId: string): void {
+  if (brokerId === services.fxDesk.partnerId) return;
   if (!services.brokers.all().some((broker) => broker.brokerId === brokerId))
     throw new DomainError("NOT_FOUND", `There is no broker "${brokerId}". Pick one from the Brokers page.`);
 }

@@ -16,7 +16,7 @@ describe("broker answers", () => {
   let gw: ReturnType<typeof gatewayDriver>;
   const cancel = (orderId: string) =>
     cancelOrder({ ctx: { services: h.services, account: alice, actor: "customer" }, input: { orderId } });
-  const cash = () => h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+  const cash = () => h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
 
   beforeAll(async () => {
     h = await createHarness();

@@ -121,20 +121,52 @@ const pointsBalanceNeLedger: InvariantCheck = {
   },
 };
 
+// Held cash in a currency is what its open orders hold (dollars only) plus what conversions still waiting for the FX
+// desk's answer hold of the currency they sell (fx_conversions REQUESTED).
 const heldCashNeOrderHolds: InvariantCheck = {
   invariant: "HELD_CASH_NE_ORDER_HOLDS",
   scopedBy: "account",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; held: string; order_holds: string }[]>`
-      SELECT c.account_id::text, c.held::text AS held, COALESCE(o.total, 0)::text AS order_holds
+    const rows = await db.$queryRaw<{ account_id: string; currency: string; held: string; order_holds: string; conversion_holds: string }[]>`
+      SELECT c.account_id::text, c.currency, c.held::text AS held,
+             COALESCE(o.total, 0)::text AS order_holds, COALESCE(x.total, 0)::text AS conversion_holds
         FROM cash_balances c
-        LEFT JOIN LATERAL (SELECT sum(held_cash) AS total FROM orders WHERE account_id = c.account_id) o ON TRUE
-       WHERE ${inScope("c.account_id")} AND c.currency = ${CASH} AND c.held <> COALESCE(o.total, 0)`;
+        LEFT JOIN LATERAL (SELECT sum(held_cash) AS total FROM orders WHERE account_id = c.account_id AND c.currency = ${CASH}) o ON TRUE
+        LEFT JOIN LATERAL (SELECT sum(sell_amount) AS total FROM fx_conversions
+                            WHERE account_id = c.account_id AND status = 'REQUESTED' AND sell_currency = c.currency) x ON TRUE
+       WHERE ${inScope("c.account_id")} AND c.held <> COALESCE(o.total, 0) + COALESCE(x.total, 0)`;
     return rows.map((row) => ({
       invariant: "HELD_CASH_NE_ORDER_HOLDS",
       accountId: row.account_id,
-      subject: CASH,
-      message: `held cash ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}`,
+      subject: row.currency,
+      message: `held ${row.currency} ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)} + of its conversions waiting for the FX desk ${n(row.conversion_holds)}`,
+    }));
+  },
+};
+
+// Every conversion the desk made is booked exactly: one entry selling its sell amount, one buying its buy amount, tied
+// to it; a conversion not made (REQUESTED, FAILED) has none.
+const conversionNeLedger: InvariantCheck = {
+  invariant: "CONVERSION_NE_LEDGER",
+  scopedBy: "account",
+  async find(db, inScope) {
+    const rows = await db.$queryRaw<{ account_id: string; id: string; status: string; sold: string | null; bought: string | null; entries: bigint }[]>`
+      SELECT x.account_id::text, x.id::text, x.status,
+             (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.sell_currency)::text AS sold,
+             (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.buy_currency)::text AS bought,
+             (SELECT count(*) FROM ledger_entries e WHERE e.conversion_id = x.id) AS entries
+        FROM fx_conversions x
+       WHERE ${inScope("x.account_id")}
+         AND CASE WHEN x.status = 'DONE'
+                  THEN (SELECT count(*) FROM ledger_entries e WHERE e.conversion_id = x.id) <> 2
+                    OR (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.sell_currency) IS DISTINCT FROM -x.sell_amount
+                    OR (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.buy_currency) IS DISTINCT FROM x.buy_amount
+                  ELSE EXISTS (SELECT 1 FROM ledger_entries e WHERE e.conversion_id = x.id) END`;
+    return rows.map((row) => ({
+      invariant: "CONVERSION_NE_LEDGER",
+      accountId: row.account_id,
+      subject: row.id,
+      message: `conversion ${row.id} (${row.status}) is booked as ${row.entries} entries (sold ${row.sold ?? "nothing"}, bought ${row.bought ?? "nothing"})`,
     }));
   },
 };
@@ -336,6 +368,7 @@ export const INVARIANT_CHECKS: readonly InvariantCheck[] = [
   holdingNeLedger,
   pointsBalanceNeLedger,
   heldCashNeOrderHolds,
+  conversionNeLedger,
   heldSharesNeOrderHolds,
   heldPointsNeOrderHolds,
   negativeBalance,

@@ -6,6 +6,7 @@ export const INVARIANT_CODES = [
   "HOLDING_NE_LEDGER",
   "POINTS_BALANCE_NE_LEDGER",
   "HELD_CASH_NE_ORDER_HOLDS",
+  "CONVERSION_NE_LEDGER",
   "HELD_SHARES_NE_ORDER_HOLDS",
   "HELD_POINTS_NE_ORDER_HOLDS",
   "NEGATIVE_BALANCE",
@@ -23,7 +24,10 @@ export const INVARIANT_MEANINGS: Record<InvariantCode, string> = {
   HOLDING_NE_LEDGER:
     "Shares (free + held − owed) equal the sum of the account's ledger entries in that symbol, and the shares owed the sum of their own (AAPL:DEBIT).",
   POINTS_BALANCE_NE_LEDGER: "Fee points (available + held) equal the sum of the account's POINTS ledger entries.",
-  HELD_CASH_NE_ORDER_HOLDS: "Held cash equals the cash its orders hold.",
+  HELD_CASH_NE_ORDER_HOLDS:
+    "Held cash in a currency equals what its orders hold plus what its conversions waiting for the FX desk hold.",
+  CONVERSION_NE_LEDGER:
+    "A conversion the FX desk made is booked as exactly two ledger entries (its sell and buy amounts); one not made has none.",
   HELD_SHARES_NE_ORDER_HOLDS: "Held shares of a symbol equal the shares its sell orders hold.",
   HELD_POINTS_NE_ORDER_HOLDS: "Held fee points equal the points its orders hold.",
   NEGATIVE_BALANCE: "No balance (cash, shares, points; free or held) is below zero.",
@@ -44,6 +48,7 @@ export const LEDGER_INVARIANTS: readonly InvariantCode[] = [
   "HOLDING_NE_LEDGER",
   "POINTS_BALANCE_NE_LEDGER",
   "HELD_CASH_NE_ORDER_HOLDS",
+  "CONVERSION_NE_LEDGER",
   "HELD_SHARES_NE_ORDER_HOLDS",
   "HELD_POINTS_NE_ORDER_HOLDS",
   "NEGATIVE_BALANCE",

@@ -67,7 +67,7 @@ describe("invariant checker", () => {
 
   it("finds cash bumped without a ledger entry, names the account, keeps it open, and resolves it once the entry exists", async () => {
     await h.db.prisma
-      .$executeRaw`UPDATE cash_balances SET available = available + 100 WHERE account_id = ${alice.id}::uuid`;
+      .$executeRaw`UPDATE cash_balances SET available = available + 100 WHERE account_id = ${alice.id}::uuid AND currency = 'USD'`;
     const found = await pass();
     expect(found).toMatchObject({ kind: "incremental", accountsChecked: 1, ordersChecked: 0, open: 1 });
     expect(found.opened).toEqual([
@@ -128,7 +128,7 @@ describe("invariant checker", () => {
     await h.db.prisma.$transaction([
       h.db.prisma.$executeRaw`UPDATE orders SET held_cash = 50 WHERE id = ${order.id}::uuid`,
       h.db.prisma
-        .$executeRaw`UPDATE cash_balances SET available = available - 50, held = held + 50 WHERE account_id = ${bob.id}::uuid`,
+        .$executeRaw`UPDATE cash_balances SET available = available - 50, held = held + 50 WHERE account_id = ${bob.id}::uuid AND currency = 'USD'`,
     ]);
     expect(await pass()).toMatchObject({ open: 0 });
     await h.db.prisma.$executeRaw`UPDATE orders SET status = 'CANCELLED' WHERE id = ${order.id}::uuid`;
@@ -144,7 +144,7 @@ describe("invariant checker", () => {
     await h.db.prisma.$transaction([
       h.db.prisma.$executeRaw`UPDATE orders SET held_cash = 0 WHERE id = ${order.id}::uuid`,
       h.db.prisma
-        .$executeRaw`UPDATE cash_balances SET available = available + 50, held = held - 50 WHERE account_id = ${bob.id}::uuid`,
+        .$executeRaw`UPDATE cash_balances SET available = available + 50, held = held - 50 WHERE account_id = ${bob.id}::uuid AND currency = 'USD'`,
     ]);
     expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
   });
@@ -268,7 +268,7 @@ describe("invariant checker", () => {
         { invariant: "CASH_BALANCE_NE_LEDGER", accountId: bob.id },
       ]);
       await h.db.prisma
-        .$executeRaw`UPDATE cash_balances SET available = available + 7 WHERE account_id = ${bob.id}::uuid`;
+        .$executeRaw`UPDATE cash_balances SET available = available + 7 WHERE account_id = ${bob.id}::uuid AND currency = 'USD'`;
       expect(await pass()).toMatchObject({ open: 0, resolved: 1 });
     },
   );

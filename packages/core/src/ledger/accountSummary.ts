@@ -3,17 +3,31 @@ import { findInstrument } from "../market/instruments";
 import type { QuoteService } from "../market/quotes";
 import type { AccountRef } from "../services";
 import { dec, money, qty, ZERO, type Decimal } from "../shared/money";
-import { CASH } from "./balances";
+import { CASH, WON } from "./balances";
 
-export async function accountSummary(prisma: PrismaClient, quotes: QuoteService, account: AccountRef) {
-  const [cash, points, holdings, lastPrices] = await Promise.all([
+/** The won-per-dollar rate the summary values dollars at, when the FX desk gave one. */
+export interface UsdKrwRate {
+  bid: string;
+  mid: string;
+  at: string;
+}
+
+export async function accountSummary(
+  prisma: PrismaClient,
+  quotes: QuoteService,
+  account: AccountRef,
+  usdKrw: Promise<UsdKrwRate | null> = Promise.resolve(null),
+) {
+  const [cash, won, points, holdings, lastPrices, rate] = await Promise.all([
     prisma.cashBalance.findUnique({ where: { accountId_currency: { accountId: account.id, currency: CASH } } }),
+    prisma.cashBalance.findUnique({ where: { accountId_currency: { accountId: account.id, currency: WON } } }),
     prisma.pointsBalance.findUnique({ where: { accountId: account.id } }),
     prisma.holding.findMany({ where: { accountId: account.id }, orderBy: { symbol: "asc" } }),
     quotes
       .all()
       .then((all) => new Map(all.map((quote) => [quote.symbol, dec(quote.last)])))
       .catch(() => new Map<string, Decimal>()),
+    usdKrw.catch(() => null),
   ]);
   const available = cash?.available ?? ZERO;
   const held = cash?.held ?? ZERO;
@@ -27,6 +41,8 @@ export async function accountSummary(prisma: PrismaClient, quotes: QuoteService,
     ZERO,
   );
   const cashTotal = available.plus(held).minus(debit);
+  const equity = cashTotal.plus(marketValueTotal);
+  const wonTotal = (won?.available ?? ZERO).plus(won?.held ?? ZERO);
   return {
     accountNo: account.accountNo,
     cash: {
@@ -36,11 +52,22 @@ export async function accountSummary(prisma: PrismaClient, quotes: QuoteService,
       debit: money(debit),
       total: money(cashTotal),
     },
+    /** Won: no minor unit. `held` is won on its way to dollars at the FX desk. */
+    won: {
+      currency: WON,
+      available: (won?.available ?? ZERO).toFixed(0),
+      held: (won?.held ?? ZERO).toFixed(0),
+      total: wonTotal.toFixed(0),
+    },
+    /** The desk's rate now (null while it cannot be reached); dollars are valued at its bid, what selling them pays. */
+    usdKrw: rate,
+    /** Everything in won: the won, plus the dollar equity at the bid, rounded down to the won. */
+    equityInWon: rate ? wonTotal.plus(equity.times(dec(rate.bid))).toDecimalPlaces(0, 1).toFixed(0) : null,
     points: { available: (points?.available ?? ZERO).toString(), held: (points?.held ?? ZERO).toString() },
     positions,
     /** What the account owes, each with what the customer should do about it; empty when it owes nothing. */
     debits: debitsOf(debit, holdings),
-    equity: money(cashTotal.plus(marketValueTotal)),
+    equity: money(equity),
   };
 }
 

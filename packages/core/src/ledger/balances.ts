@@ -5,24 +5,28 @@
 // zero, the shortfall becomes the account's debit (debits.ts), and later credits repay it first.
 import type { Tx } from "@meridian/db";
 import { ConcurrencyError, DomainError } from "../shared/errors";
-import { money, qty, ZERO, type Decimal } from "../shared/money";
+import { amountText, money, qty, ZERO, type Decimal } from "../shared/money";
 import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
 import { readOwnWrite, rememberWrite, writeOwnRow } from "./ownWrites";
 import { appendLedgerEntries } from "../shared/appendOnly";
 
 export const CASH = "USD";
+/** Won: what customers deposit; converted to and from USD at the FX desk (fx/). No minor unit. */
+export const WON = "KRW";
+export type CashCurrency = typeof CASH | typeof WON;
 /** Fee points: 1 point pays 1 cent of commission. */
 export const POINTS = "POINTS";
 
-const cashKey = (accountId: string) => `cash:${accountId}`;
+const cashKey = (accountId: string, currency: CashCurrency = CASH) => `cash:${accountId}:${currency}`;
 const holdingKey = (accountId: string, symbol: string) => `holding:${accountId}:${symbol}`;
 const pointsKey = (accountId: string) => `points:${accountId}`;
 
-async function readCash(tx: Tx, accountId: string) {
-  const cash = await readOwnWrite(tx, cashKey(accountId), () =>
-    tx.cashBalance.findUnique({ where: { accountId_currency: { accountId, currency: CASH } } }),
+async function readCash(tx: Tx, accountId: string, currency: CashCurrency = CASH) {
+  const cash = await readOwnWrite(tx, cashKey(accountId, currency), () =>
+    tx.cashBalance.findUnique({ where: { accountId_currency: { accountId, currency } } }),
   );
-  if (!cash) throw new DomainError("PRECONDITION_FAILED", "This account has no USD balance yet. Deposit funds first.");
+  if (!cash)
+    throw new DomainError("PRECONDITION_FAILED", `This account has no ${currency} balance yet. Deposit funds first.`);
   return cash;
 }
 
@@ -33,15 +37,16 @@ async function writeCash(
   cash: CashRow,
   values: { available: Decimal; held: Decimal; debit?: Decimal },
 ): Promise<void> {
+  const currency = cash.currency as CashCurrency;
   await writeOwnRow(
     tx,
-    cashKey(cash.accountId),
+    cashKey(cash.accountId, currency),
     cash,
     values,
     async (fromVersion, row) =>
       (
         await tx.cashBalance.updateManyAndReturn({
-          where: { accountId: cash.accountId, currency: CASH, version: fromVersion },
+          where: { accountId: cash.accountId, currency, version: fromVersion },
           data: { available: row.available, held: row.held, debit: row.debit, version: row.version },
         })
       )[0],
@@ -53,8 +58,13 @@ async function writeCash(
  * Changes available and held cash by the given amounts in one write. Available never goes below zero: what it cannot
  * cover becomes the debit; money arriving in available repays an open debit first. Returns the debit it added.
  */
-async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; held: Decimal }): Promise<Decimal> {
-  const cash = await readCash(tx, ref.accountId);
+async function moveCash(
+  tx: Tx,
+  ref: EntryRef,
+  change: { available: Decimal; held: Decimal },
+  currency: CashCurrency = CASH,
+): Promise<Decimal> {
+  const cash = await readCash(tx, ref.accountId, currency);
   const next = netAgainstDebit(cash.available.plus(change.available), cash.debit);
   await writeCash(tx, cash, {
     available: next.free,
@@ -62,7 +72,7 @@ async function moveCash(tx: Tx, ref: EntryRef, change: { available: Decimal; hel
     debit: next.debit,
   });
   const debitChange = next.debit.minus(cash.debit);
-  await recordDebitChange(tx, ref, CASH, debitChange);
+  await recordDebitChange(tx, ref, currency, debitChange);
   return debitChange;
 }
 
@@ -107,14 +117,7 @@ async function writeHolding(
  * for every compare-and-set after it); the row is read only to explain a refusal.
  */
 export async function holdCash(tx: Tx, accountId: string, amount: Decimal): Promise<void> {
-  const [written] = await tx.cashBalance.updateManyAndReturn({
-    where: { accountId, currency: CASH, available: { gte: amount } },
-    data: { available: { decrement: amount }, held: { increment: amount }, version: { increment: 1 } },
-  });
-  if (written) {
-    rememberWrite(tx, cashKey(accountId), written);
-    return;
-  }
+  if (await tryHoldCash(tx, accountId, CASH, amount)) return;
   const cash = await readCash(tx, accountId);
   const owed = cash.debit.greaterThan(0)
     ? ` Your account owes $${money(cash.debit)} from a trade it could not cover; deposit that first.`
@@ -124,6 +127,79 @@ export async function holdCash(tx: Tx, accountId: string, amount: Decimal): Prom
     `Not enough buying power: this order needs $${money(amount)} (including commission and a price buffer) and $${money(cash.available)} is available. Lower the quantity or use a limit price.${owed}`,
     "quantity",
   );
+}
+
+/** The conditional hold in one statement; false (nothing written) when available is short. */
+async function tryHoldCash(tx: Tx, accountId: string, currency: CashCurrency, amount: Decimal): Promise<boolean> {
+  const [written] = await tx.cashBalance.updateManyAndReturn({
+    where: { accountId, currency, available: { gte: amount } },
+    data: { available: { decrement: amount }, held: { increment: amount }, version: { increment: 1 } },
+  });
+  if (written) rememberWrite(tx, cashKey(accountId, currency), written);
+  return written !== undefined;
+}
+
+/**
+ * Holds what a conversion sells until the FX desk has answered (fx/): the customer cannot spend it twice meanwhile.
+ * Refuses when the free balance is short.
+ */
+export async function holdForConversion(
+  tx: Tx,
+  accountId: string,
+  currency: CashCurrency,
+  amount: Decimal,
+): Promise<void> {
+  if (await tryHoldCash(tx, accountId, currency, amount)) return;
+  const cash = await tx.cashBalance.findUnique({ where: { accountId_currency: { accountId, currency } } });
+  throw notEnoughCash(currency, amount, cash?.available ?? ZERO);
+}
+
+/** The refusal of a conversion or exchange the free balance cannot cover, with what to do about it. */
+export function notEnoughCash(currency: CashCurrency, needed: Decimal, available: Decimal): DomainError {
+  return new DomainError(
+    "BAD_REQUEST",
+    currency === WON
+      ? `Not enough won: this needs ${amountText(WON, needed)} and ${amountText(WON, available)} is available. Lower the amount or deposit won first.`
+      : `Not enough dollars: this needs ${amountText(CASH, needed)} and ${amountText(CASH, available)} is available. Lower the amount.`,
+    "amount",
+  );
+}
+
+/** A conversion the desk did not make: what it held for it goes back to available (repaying a debit first). */
+export async function releaseConversionHold(
+  tx: Tx,
+  ref: EntryRef,
+  currency: CashCurrency,
+  amount: Decimal,
+): Promise<void> {
+  await moveCash(tx, ref, { available: amount, held: amount.negated() }, currency);
+}
+
+/**
+ * A conversion the desk made: the sold amount leaves the hold, the bought amount arrives in available (repaying a
+ * debit in that currency first), and one ledger entry per currency records it, tied to the conversion.
+ */
+export async function bookConversion(
+  tx: Tx,
+  conversion: {
+    accountId: string;
+    conversionId: string;
+    sell: { currency: CashCurrency; amount: Decimal };
+    buy: { currency: CashCurrency; amount: Decimal };
+  },
+): Promise<void> {
+  const { accountId, conversionId, sell, buy } = conversion;
+  await appendLedgerEntries(tx, [
+    { accountId, asset: sell.currency, amount: sell.amount.negated(), kind: "FX_SELL", conversionId },
+    { accountId, asset: buy.currency, amount: buy.amount, kind: "FX_BUY", conversionId },
+  ]);
+  await moveCash(tx, { accountId }, { available: ZERO, held: sell.amount.negated() }, sell.currency);
+  // An account's first dollars (or first won) open its balance in that currency.
+  await tx.cashBalance.createMany({
+    data: [{ accountId, currency: buy.currency, available: ZERO }],
+    skipDuplicates: true,
+  });
+  await moveCash(tx, { accountId }, { available: buy.amount, held: ZERO }, buy.currency);
 }
 
 /** Moves `amount` back from held to available cash; an open debit is repaid from it first. */

@@ -107,14 +107,14 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
       // Its renewals never get through (the process is paused, or the network to the lock is gone).
       (slow as unknown as { backend: { renew: () => Promise<boolean> } }).backend.renew = () => new Promise(() => {});
       const services = (accountLock: AccountLock) => ({ prisma: db.prisma, lock: accountLock });
-      const cashBefore = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
+      const cashBefore = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId, currency: "USD" } });
       let secondCommitted = false;
       const first = inAccountTransaction(
         services(slow),
         accountId,
         { actor: "client-1", cause: "withdraw 3000" },
         async (tx) => {
-          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
+          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId, currency: "USD" } });
           await sleep(400); // the lease (150 ms) expires here and client 2 takes the lock
           await tx.cashBalance.updateMany({
             where: { accountId, version: cash.version },
@@ -131,7 +131,7 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
         accountId,
         { actor: "client-2", cause: "withdraw 1000" },
         async (tx) => {
-          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId } });
+          const cash = await tx.cashBalance.findFirstOrThrow({ where: { accountId, currency: "USD" } });
           await tx.cashBalance.updateMany({
             where: { accountId, version: cash.version },
             data: { available: cash.available.minus(1000), version: { increment: 1 } },
@@ -142,7 +142,7 @@ describe.each(adapters)("%s", (_name, enabled, factoryFor) => {
       const [firstOutcome] = await Promise.all([first, second]);
       expect(firstOutcome).toBeInstanceOf(LockLostError);
       expect(secondCommitted).toBe(true);
-      const cashAfter = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId } });
+      const cashAfter = await db.prisma.cashBalance.findFirstOrThrow({ where: { accountId, currency: "USD" } });
       expect(cashAfter.available.toFixed(2)).toBe(cashBefore.available.minus(1000).toFixed(2));
     },
   );

@@ -1,4 +1,4 @@
-export { placeOrder } from "./placeOrder";
+export { placeOrder, cashToHoldFor } from "./placeOrder";
 export { ZPlaceOrderInput, type TPlaceOrderInput } from "./placeOrder.schema";
 export { cancelOrder, requestCancel } from "./cancelOrder";
 export { closeOrder } from "./closeOrder";

@@ -23,7 +23,7 @@ describe("placeOrder", () => {
     expect(order.status).toBe("PENDING_NEW");
     // 1500.00 + commission 1.50 and half a cent per share for per-fill rounding (shared/fees.ts commissionHoldFor).
     expect(order.heldCash.toFixed(2)).toBe("1501.55");
-    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     expect(cash.available.toFixed(2)).toBe("23498.45");
     expect(cash.held.toFixed(2)).toBe("1501.55");
     // On its broker's own command topic, none of another broker's.
@@ -36,7 +36,7 @@ describe("placeOrder", () => {
 
   it("names who placed it and why in the change history (old → new), opens the TCC record with its barrier row", async () => {
     const since = (await h.db.prisma.entityHistory.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     const order = await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "50.00" });
 
     const history = await h.db.prisma.entityHistory.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
@@ -159,7 +159,7 @@ describe("placeOrder", () => {
         .filter((outcome) => outcome !== "placed")
         .filter((message) => !message.includes("Not enough buying power")),
     ).toEqual([]);
-    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id } });
+    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } });
     expect([cash.available.toFixed(2), cash.held.toFixed(2)]).toEqual(["0.00", "50000.00"]);
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
   });

@@ -122,6 +122,17 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
 }
 
 /**
+ * The dollars a buy would hold if it were placed now, priced as placeOrder prices it: what a buy paid in won converts
+ * first (fx/buyWithWon.ts).
+ */
+export async function cashToHoldFor(services: CoreServices, input: TPlaceOrderInput): Promise<Decimal> {
+  if (input.side !== "BUY") throw new Error("only a buy holds cash");
+  const limitPrice = input.limitPrice ? dec(input.limitPrice) : null;
+  const reservation = await reserveAmounts(services, input, dec(input.quantity), limitPrice, !!input.payFeeWithPoints);
+  return reservation.cash;
+}
+
+/**
  * What Try reserves, priced at the most a buy can pay per share: its limit, or for a market buy the protection price
  * (the ask plus the collar, rounded up to the cent), which the gateway sends as the order's limit so that no fill can
  * cost more than the hold. The commission hold covers per-fill rounding (commissionHoldFor); it is held in points

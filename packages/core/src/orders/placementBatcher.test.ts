@@ -91,7 +91,7 @@ describe.runIf(redisUrl)("placeOrder's group commit (PostgreSQL + Redis lock)", 
 
   it("commits orders placed at once in one transaction; a refusal mid-batch and a repeated key are answered alone", async () => {
     const alice = await h.account("alice@demo.meridian");
-    const before = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const before = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     const since = (await h.db.prisma.entityHistory.aggregate({ _max: { id: true } }))._max.id ?? 0n;
     const key = crypto.randomUUID();
     const requests = [
@@ -126,7 +126,7 @@ describe.runIf(redisUrl)("placeOrder's group commit (PostgreSQL + Redis lock)", 
     expect(stored.every((order) => order.status === "PENDING_NEW")).toBe(true);
     // The refused order held nothing: cash moved by exactly what the placed orders hold, and held = Σ open orders' holds.
     const heldByOrders = sumHeld(stored);
-    const after = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id } });
+    const after = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
     expect(after.available.toFixed(2)).toBe(before.available.minus(heldByOrders).toFixed(2));
     expect(after.held.toFixed(2)).toBe(before.held.plus(heldByOrders).toFixed(2));
     const open = await h.db.prisma.order.findMany({

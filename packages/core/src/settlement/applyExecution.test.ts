@@ -89,7 +89,7 @@ describe("applyExecution: late fills and debits", () => {
   }
 
   const cashOf = async (account: AccountRef) => {
-    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id } });
+    const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id, currency: "USD" } });
     return { available: cash.available.toFixed(2), held: cash.held.toFixed(2), debit: cash.debit.toFixed(2) };
   };
   const holdingOf = async (account: AccountRef, symbol: string) => {

@@ -99,13 +99,13 @@ describe("LedgerBatcher: executions applied in batches per account", () => {
     const receipts = await Promise.all(orders.map(oneShare));
     const cashHistory = () =>
       h.db.prisma.entityHistory.count({ where: { entity: "cash_balances", entityKey: { contains: bob.id } } });
-    const before = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id } });
+    const before = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id, currency: "USD" } });
     const historyBefore = await cashHistory();
 
     const outcomes = await applyExecutions(h.services, bob.id, receipts);
 
     expect([...outcomes.values()]).toEqual(["applied", "applied", "applied", "applied"]);
-    const after = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id } });
+    const after = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: bob.id, currency: "USD" } });
     // Four fills, each paying and releasing the rest of its order's hold: eight writes, one compare-and-set. The
     // version moves by eight, the history has one change (old → new) for the batch.
     expect(after.version).toBe(before.version + 8);

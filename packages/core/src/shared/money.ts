@@ -35,3 +35,12 @@ export function qty(value: Decimal): string {
 export function price(value: Decimal | null): string | null {
   return value === null ? null : value.toDecimalPlaces(4).toFixed(Math.max(2, value.decimalPlaces() > 2 ? 4 : 2));
 }
+
+/** ₩1,380,000 (won have no minor unit) or $1,000.00, as the customer reads an amount. */
+export function amountText(currency: "KRW" | "USD", amount: DecimalLike): string {
+  const [whole, fraction] = dec(amount)
+    .toFixed(currency === "KRW" ? 0 : 2, Prisma.Decimal.ROUND_DOWN)
+    .split(".");
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return currency === "KRW" ? `₩${grouped}` : `$${grouped}.${fraction}`;
+}

@@ -1,6 +1,6 @@
 // The console's query inputs: list sizes, the filters each list opens on, and the one input a page and its prefetch
 // share so they read one cache entry.
-import type { AdminOrdersFilter, QuarantineStatus, ReconItem } from "./router-types";
+import type { AdminOrdersFilter, QuarantineStatus, ReconItem, SagaListFilter, SagaStatus } from "./router-types";
 
 /** How many of the newest reconciliation runs the report lists. */
 export const RECON_RUNS_LIMIT = 20;
@@ -39,4 +39,16 @@ export function filtersFromSearchParams(params: Record<string, string | string[]
     return typeof value === "string" ? value : "";
   };
   return { status: one("status"), symbol: one("symbol"), accountNo: one("accountNo"), brokerId: one("brokerId") };
+}
+
+/** How many of the newest sagas the Sagas page loads; the status and type filters narrow on the server. */
+export const SAGAS_LIMIT = 200;
+export type SagaFilters = { status: SagaStatus | ""; type: string };
+/** The Sagas list's query input, shared by the page and its prefetch so they read one cache entry. */
+export function sagaListInput(filters: SagaFilters): SagaListFilter {
+  return {
+    limit: SAGAS_LIMIT,
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.type ? { type: filters.type } : {}),
+  };
 }

@@ -41,3 +41,10 @@ export type InvariantChecker = NonNullable<InvariantsReport["checker"]>;
 // Every queue's bulk procedures (admin.<queue>.preview / decideMany) answer in one shape; attention's names it.
 export type BulkPreview = Outputs["admin"]["attention"]["preview"];
 export type BulkResult = Outputs["admin"]["attention"]["decideMany"];
+export type AdminSaga = Outputs["admin"]["sagas"]["list"][number];
+export type AdminSagaStep = AdminSaga["steps"][number];
+export type SagaCounts = Outputs["admin"]["sagas"]["counts"];
+export type SagaListFilter = Exclude<Inputs["admin"]["sagas"]["list"], void | undefined>;
+export type SagaStatus = NonNullable<SagaListFilter["status"]>;
+export type CompensationDecisionInput = Inputs["admin"]["sagas"]["retryCompensation"];
+export type CompensationDecisionResult = Outputs["admin"]["sagas"]["retryCompensation"];

@@ -57,16 +57,19 @@ export function useOrderChanges(area: LiveArea): LiveState {
 }
 
 function tradingFilters(trpc: ReturnType<typeof useTRPC>, due: Batch) {
-  if (due.everything) return [trpc.orders.pathFilter(), trpc.account.pathFilter()];
+  // A buy paid in won is a saga around an order: the order's changes are the saga's progress too.
+  if (due.everything) return [trpc.orders.pathFilter(), trpc.account.pathFilter(), trpc.fx.sagas.pathFilter()];
   return [
     trpc.orders.list.pathFilter(),
     trpc.account.summary.pathFilter(),
+    trpc.fx.sagas.pathFilter(),
+    trpc.fx.saga.pathFilter(),
     ...[...due.orderIds].map((orderId) => trpc.orders.byId.queryFilter({ orderId })),
   ];
 }
 
 function consoleFilters(trpc: ReturnType<typeof useTRPC>, due: Batch) {
-  const lists = [trpc.admin.orders.list.pathFilter(), trpc.admin.stats.pathFilter()];
+  const lists = [trpc.admin.orders.list.pathFilter(), trpc.admin.stats.pathFilter(), trpc.admin.sagas.pathFilter()];
   if (due.everything) return [...lists, trpc.admin.orders.detail.pathFilter(), trpc.admin.accounts.detail.pathFilter()];
   return [
     ...lists,

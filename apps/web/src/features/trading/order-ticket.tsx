@@ -11,7 +11,12 @@ import { bannerMessage, fieldErrorsOf } from "@/lib/errors";
 import { money, quantity as formatQty } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/uuid";
 import { useTRPC } from "@/trpc/client";
+import { FieldError } from "./field-error";
+import { won } from "./fx-format";
+import { StartedSaga } from "./started-saga";
+import { Toggle } from "./toggle";
 import type { OrderView, TicketPreset } from "./types";
+import { useWonPayment, WonPaymentReview, type WonBuyOrder } from "./won-payment";
 
 /** Fields the ticket shows errors beside; errors about anything else go to the banner. */
 /** How often the ticket asks whether its symbol is open for entry. */
@@ -26,51 +31,6 @@ function percentOf(rate: string | undefined): string {
 
 type Side = "BUY" | "SELL";
 type Kind = "MARKET" | "LIMIT";
-
-function Toggle<T extends string>({
-  value,
-  options,
-  onChange,
-  name,
-}: {
-  value: T;
-  options: { value: T; label: string; active: string }[];
-  onChange: (v: T) => void;
-  name: string;
-}) {
-  return (
-    <div
-      className="grid grid-flow-col gap-px overflow-hidden rounded border border-neutral-300 bg-neutral-300"
-      role="radiogroup"
-      aria-label={name}
-    >
-      {options.map((o) => (
-        <button
-          key={o.value}
-          type="button"
-          role="radio"
-          aria-checked={value === o.value}
-          onClick={() => onChange(o.value)}
-          className={clsx(
-            "h-8 text-[13px] font-medium",
-            value === o.value ? o.active : "bg-white text-neutral-600 hover:bg-neutral-50",
-          )}
-        >
-          {o.label}
-        </button>
-      ))}
-    </div>
-  );
-}
-
-function FieldError({ messages, id }: { messages: string[] | undefined; id: string }) {
-  if (!messages?.length) return null;
-  return (
-    <p className="field-error" id={id} data-testid={id}>
-      {messages.join(" ")}
-    </p>
-  );
-}
 
 export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const trpc = useTRPC();
@@ -90,6 +50,7 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
   const [quantity, setQuantity] = useState("");
   const [limitPrice, setLimitPrice] = useState("");
   const [payFeeWithPoints, setPayFeeWithPoints] = useState(false);
+  const [payWithWon, setPayWithWon] = useState(false);
   const [placed, setPlaced] = useState<OrderView | null>(null);
 
   // A click on a quote fills the ticket; the nonce lets the same row be applied twice.
@@ -116,9 +77,24 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
     }),
   );
 
+  // Only a buy is paid in won: a sale pays out dollars.
+  const paysInWon = payWithWon && side === "BUY";
+  const wonOrder: WonBuyOrder = {
+    symbol,
+    side: "BUY",
+    type,
+    quantity: quantity.trim(),
+    limitPrice: type === "LIMIT" && limitPrice.trim() ? limitPrice.trim() : undefined,
+    payFeeWithPoints,
+  };
+  const wonPayment = useWonPayment(wonOrder);
+
   function submit(event: FormEvent) {
     event.preventDefault();
     setPlaced(null);
+    place.reset();
+    if (paysInWon) return wonPayment.ask();
+    wonPayment.discard();
     place.mutate({
       symbol,
       side,
@@ -151,8 +127,19 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
       : symbolEntry?.open === false
         ? symbolEntry.message
         : null;
-  const fieldErrors = fieldErrorsOf(place.error);
-  const banner = bannerMessage(place.error, TICKET_FIELDS);
+  const ticketError = place.error ?? wonPayment.error;
+  const fieldErrors = fieldErrorsOf(ticketError);
+  const banner = bannerMessage(ticketError, TICKET_FIELDS);
+
+  const submitLabel = place.isPending
+    ? "Placing…"
+    : wonPayment.reviewing
+      ? "Getting a rate…"
+      : paused
+        ? `${symbol} paused`
+        : paysInWon
+          ? `Review ${symbol} in won`
+          : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`;
 
   return (
     <section className="panel" aria-label="Order ticket">
@@ -256,6 +243,21 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             </span>
           </label>
           <FieldError messages={fieldErrors.payFeeWithPoints} id="error-payFeeWithPoints" />
+          {side === "BUY" && (
+            <label className="mt-1.5 flex items-start gap-2 text-[13px]" htmlFor="ticket-won">
+              <input
+                id="ticket-won"
+                type="checkbox"
+                className="mt-[3px] size-3.5 shrink-0 accent-neutral-900"
+                checked={payWithWon}
+                onChange={(e) => setPayWithWon(e.target.checked)}
+              />
+              <span>
+                Pay with won (KRW){" "}
+                <span className="num text-neutral-500">({won(summary.data?.won.available)} available)</span>
+              </span>
+            </label>
+          )}
         </div>
 
         <dl className="num space-y-1 rounded bg-neutral-50 px-2 py-2 text-[12px]">
@@ -280,8 +282,16 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             </dd>
           </div>
           <div className="flex justify-between">
-            <dt className="text-neutral-500">{side === "BUY" ? "Cash available" : `${symbol || "Shares"} you hold`}</dt>
-            <dd>{side === "BUY" ? `$${money(summary.data?.cash.available)}` : formatQty(holding?.quantity ?? "0")}</dd>
+            <dt className="text-neutral-500">
+              {paysInWon ? "Won available" : side === "BUY" ? "Cash available" : `${symbol || "Shares"} you hold`}
+            </dt>
+            <dd>
+              {paysInWon
+                ? won(summary.data?.won.available)
+                : side === "BUY"
+                  ? `$${money(summary.data?.cash.available)}`
+                  : formatQty(holding?.quantity ?? "0")}
+            </dd>
           </div>
           <p className="pt-1 text-[11px] leading-snug text-neutral-500">
             A {percentOf(commissionRate)} commission is charged on each fill; paid with points, 1 point pays 1 cent.
@@ -294,8 +304,25 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             <span data-testid="ticket-paused">{paused}</span>
           </Banner>
         )}
+        {paysInWon && wonPayment.review && (
+          <WonPaymentReview
+            review={wonPayment.review}
+            confirming={wonPayment.confirming}
+            onConfirm={() => wonPayment.confirm(wonPayment.review!)}
+            onDiscard={wonPayment.discard}
+          />
+        )}
+        {wonPayment.startedSagaId && (
+          <StartedSaga sagaId={wonPayment.startedSagaId} onDismiss={wonPayment.dismissStarted} />
+        )}
         {banner && (
-          <Banner tone="error" onDismiss={() => place.reset()}>
+          <Banner
+            tone="error"
+            onDismiss={() => {
+              place.reset();
+              wonPayment.discard();
+            }}
+          >
             <span data-testid="ticket-error">{banner}</span>
           </Banner>
         )}
@@ -309,16 +336,18 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
           </Banner>
         )}
 
-        <button
-          type="submit"
-          disabled={place.isPending || !symbol || paused !== null}
-          className={clsx(
-            "btn w-full text-white",
-            side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700",
-          )}
-        >
-          {place.isPending ? "Placing…" : paused ? `${symbol} paused` : `${side === "BUY" ? "Buy" : "Sell"} ${symbol}`}
-        </button>
+        {!(paysInWon && wonPayment.review) && (
+          <button
+            type="submit"
+            disabled={place.isPending || wonPayment.reviewing || !symbol || paused !== null}
+            className={clsx(
+              "btn w-full text-white",
+              side === "BUY" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700",
+            )}
+          >
+            {submitLabel}
+          </button>
+        )}
       </form>
     </section>
   );

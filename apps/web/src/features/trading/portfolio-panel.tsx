@@ -6,27 +6,8 @@ import { Banner } from "@/components/banner";
 import { ACCOUNT_SUMMARY_REFRESH_MS } from "@/features/live/refresh";
 import { money, price, quantity, signed, trendClass } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
-
-function Figure({
-  label,
-  value,
-  testId,
-  emphasis,
-}: {
-  label: string;
-  value: string;
-  testId: string;
-  emphasis?: boolean;
-}) {
-  return (
-    <div className="px-3 py-2">
-      <div className="text-[11px] uppercase tracking-wide text-neutral-500">{label}</div>
-      <div className={clsx("num", emphasis ? "text-base font-semibold" : "text-sm font-medium")} data-testid={testId}>
-        {value}
-      </div>
-    </div>
-  );
-}
+import { Figure } from "./figure";
+import { WonBalances } from "./won-balances";
 
 export function PortfolioPanel() {
   const trpc = useTRPC();
@@ -97,6 +78,7 @@ export function PortfolioPanel() {
           </div>
         </div>
       </div>
+      <WonBalances summary={data} />
       <div className="max-h-56 overflow-auto">
         <table className="data-table">
           <thead>

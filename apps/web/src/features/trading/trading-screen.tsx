@@ -1,10 +1,12 @@
 "use client";
 
 import { useState } from "react";
+import { ExchangePanel } from "./exchange-panel";
 import { OrderTicket } from "./order-ticket";
 import { OrdersPanel } from "./orders-panel";
 import { PortfolioPanel } from "./portfolio-panel";
 import { QuotesPanel } from "./quotes-panel";
+import { SagasPanel } from "./sagas-panel";
 import type { TicketPreset } from "./types";
 
 export function TradingScreen() {
@@ -19,8 +21,11 @@ export function TradingScreen() {
         <PortfolioPanel />
         <OrdersPanel />
       </div>
-      <div className="min-w-0">
+      {/* The ticket first; exchanging and following won payments below it, scrolling on short screens. */}
+      <div className="flex min-h-0 min-w-0 flex-col gap-2 overflow-auto">
         <OrderTicket preset={preset} />
+        <ExchangePanel />
+        <SagasPanel />
       </div>
     </main>
   );

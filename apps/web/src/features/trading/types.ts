@@ -11,3 +11,9 @@ export type TicketPreset = { symbol: string; price: string; nonce: number };
 
 /** How many orders the customer's table shows (newest first). */
 export const ORDERS_LIMIT = 100;
+
+export type FxRate = Outputs["fx"]["rate"];
+export type ExchangePreview = Outputs["fx"]["previewExchange"];
+export type WonBuyPreview = Outputs["fx"]["previewBuyWithWon"];
+export type FxSaga = Outputs["fx"]["sagas"][number];
+export type Currency = ExchangePreview["sell"];

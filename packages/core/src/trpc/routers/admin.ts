@@ -40,6 +40,14 @@ import { reviewQuarantineEntry } from "../../receiver/review";
 import { decideManyQuarantine, previewQuarantine } from "../../receiver/reviewMany";
 import { listLateFills } from "../../settlement/lateFills";
 import { listPending } from "../../tcc/queries";
+import { withPhase } from "../../fx/phases";
+import { resolveCompensation, retryCompensation } from "../../saga/compensationRegistry";
+import {
+  ZCompensationDecisionInput,
+  ZSagaIdInput,
+  ZSagaListInput,
+} from "../../saga/compensationRegistry.schema";
+import { findSaga, listSagas, sagaCounts } from "../../saga/queries";
 import { router } from "../init";
 import { operatorProcedure } from "../procedures";
 import { reconRouter } from "./recon";
@@ -131,6 +139,22 @@ export const adminRouter = router({
     retry: operatorProcedure.input(ZRetryParkedInput).mutation(({ ctx, input }) => retryParkedMessage({ ctx, input })),
   }),
   recon: reconRouter,
+  /** Sagas (seed 004): every saga with its steps, and the compensation registry's decisions. */
+  sagas: router({
+    list: operatorProcedure
+      .input(ZSagaListInput.default({ limit: 200 }))
+      .query(async ({ ctx, input }) => (await listSagas(ctx.services.prisma, input)).map(withPhase)),
+    detail: operatorProcedure
+      .input(ZSagaIdInput)
+      .query(async ({ ctx, input }) => withPhase(await findSaga(ctx.services.prisma, input.sagaId))),
+    counts: operatorProcedure.query(({ ctx }) => sagaCounts(ctx.services.prisma)),
+    retryCompensation: operatorProcedure
+      .input(ZCompensationDecisionInput)
+      .mutation(({ ctx, input }) => retryCompensation({ ctx, input })),
+    resolveCompensation: operatorProcedure
+      .input(ZCompensationDecisionInput)
+      .mutation(({ ctx, input }) => resolveCompensation({ ctx, input })),
+  }),
   /** What the worker's invariants role found: open and recently resolved violations, and what its passes cost. */
   invariants: router({
     list: operatorProcedure

@@ -14,7 +14,9 @@ import { customerProcedure } from "../procedures";
 const ZOrderId = z.object({ orderId: z.uuid("That is not a valid order id.") });
 
 export const accountRouter = router({
-  summary: customerProcedure.query(({ ctx }) => accountSummary(ctx.services.prisma, ctx.services.quotes, ctx.account)),
+  summary: customerProcedure.query(({ ctx }) =>
+    accountSummary(ctx.services.prisma, ctx.services.quotes, ctx.account, ctx.services.fxDesk.rate()),
+  ),
 });
 
 export const marketRouter = router({
