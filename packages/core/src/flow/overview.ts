@@ -5,6 +5,7 @@
 // the series comes from the Redis metrics when flow control shares them, otherwise from broker_calls.
 import type { PrismaClient } from "@meridian/db";
 import { brokerCallStats } from "../broker/callLog";
+import { FX_DESK_PARTNER_ID } from "../fxdesk/port";
 import { INSTRUMENTS } from "../market/instruments";
 import type { CoreServices } from "../services";
 import type { CallSeriesPoint } from "./callMetrics";
@@ -27,13 +28,19 @@ export async function brokerOverview({
     entry.view(INSTRUMENTS.map((instrument) => instrument.symbol)),
   ]);
   const routing = brokers.routing;
+  // The FX desk is a partner like the brokers (its own pipeline, breaker, rate limit, faults) that trades no symbol.
+  const partners = [
+    ...brokers.all().map((broker) => ({ brokerId: broker.brokerId, kind: "broker" as const, capabilities: broker.capabilities })),
+    { brokerId: FX_DESK_PARTNER_ID, kind: "fx desk" as const, capabilities: { lookupByClientOrderId: true } },
+  ];
   return Promise.all(
-    brokers.all().map(async (broker) => {
+    partners.map(async (broker) => {
       const { brokerId } = broker;
       const circuit = circuits.get(brokerId);
       const brokerPools = pools.filter((pool) => pool.brokerId === brokerId);
       return {
         brokerId,
+        kind: broker.kind,
         capabilities: broker.capabilities,
         isDefault: routing.defaultBrokerIds[0] === brokerId,
         symbols: Object.entries(routing.bySymbol)

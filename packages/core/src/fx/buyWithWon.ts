@@ -15,6 +15,7 @@ import { AccountBusyError, DomainError } from "../shared/errors";
 import { amountText, dec, ZERO } from "../shared/money";
 import { CompensationRefused, StepFailed, type SagaContext, type SagaDefinition } from "../saga/definition";
 import { convertOnce, type ConversionDone } from "./conversions";
+import { noteOnOrder } from "./orderNotes";
 import { lockQuote } from "./quoteStep";
 
 export const BUY_WITH_WON_SAGA = "BUY_WITH_WON";
@@ -102,12 +103,18 @@ async function planConversion({ services, input }: Ctx) {
 }
 
 /** The ordinary placement, keyed by the saga: a retry after a crash finds the order it placed. */
-async function placeTheOrder({ services, input, sagaId, accountId, key }: Ctx) {
+async function placeTheOrder({ services, input, state, sagaId, accountId, key }: Ctx) {
   const account = await services.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
   try {
     const order = await placeOrder({
       ctx: { services, account: { id: account.id, accountNo: account.accountNo }, actor: `saga:${sagaId}` },
       input: { ...input.order, side: "BUY", idempotencyKey: key("PLACE_ORDER") },
+    });
+    const { funded } = state;
+    await noteOnOrder(services, order.id, {
+      kind: "PAID_IN_WON",
+      sagaId,
+      cause: `paid in won: ${amountText("KRW", funded!.sellAmount)} exchanged for ${amountText("USD", funded!.buyAmount)} at ₩${dec(funded!.rate).toFixed(2)}`,
     });
     return { done: { orderId: order.id }, orderId: order.id };
   } catch (error) {
@@ -157,6 +164,12 @@ async function returnUnusedDollars({ services, state, sagaId, accountId, key }: 
     if (error instanceof StepFailed) throw new CompensationRefused(error.message);
     throw error;
   });
+  if (state.orderId)
+    await noteOnOrder(services, state.orderId, {
+      kind: "WON_REFUNDED",
+      sagaId,
+      cause: `${amountText("USD", returned.sellAmount)} not spent went back to won as ${amountText("KRW", returned.buyAmount)}${plan.reverse ? " (the exchange reversed at its own rate)" : ` at ₩${dec(returned.rate).toFixed(2)}`}`,
+    });
   return { returned, returnNote: "" };
 }
 

@@ -172,3 +172,46 @@ function refusalMessage(refusal: FxDeskRefusal): string {
       return `The FX desk refused the conversion (${refusal.code}: ${refusal.message}); nothing was exchanged.`;
   }
 }
+
+/** A REQUESTED row as the plan that made it (what a sweep needs to finish it). */
+function planOf(row: FxConversionRow): ConversionPlan {
+  return {
+    accountId: row.accountId,
+    sagaId: row.sagaId ?? "none",
+    clientKey: row.clientKey,
+    purpose: row.purpose as ConversionPurpose,
+    sell: row.sellCurrency as Currency,
+    buy: row.buyCurrency as Currency,
+    sellAmount: row.sellAmount,
+    ...(row.quoteId ? { quoteId: row.quoteId } : {}),
+  };
+}
+
+/**
+ * The participant cleaning up after itself (seed 004): a conversion still REQUESTED, older than `olderThanMs`, whose
+ * saga will not finish it (the saga ended, or an operator resolved its step by hand). The desk is asked by our key: a
+ * conversion it made is booked; one it never made is FAILED and its hold released. Returns what it settled.
+ */
+export async function settleAbandonedConversions(
+  services: CoreServices,
+  options: { olderThanMs: number },
+): Promise<{ booked: number; failed: number }> {
+  const rows = await services.prisma.$queryRaw<{ id: string }[]>`
+    SELECT x.id::text FROM fx_conversions x LEFT JOIN sagas s ON s.id = x.saga_id
+     WHERE x.status = 'REQUESTED' AND x.created_at < now() - ${options.olderThanMs} * interval '1 millisecond'
+       AND (s.id IS NULL OR s.status IN ('COMPLETED', 'COMPENSATED', 'FAILED'))
+     LIMIT 100`;
+  const settled = { booked: 0, failed: 0 };
+  for (const { id } of rows) {
+    const row = await services.prisma.fxConversion.findUniqueOrThrow({ where: { id } });
+    const made = await services.fxDesk.lookup(row.clientKey);
+    if (made) {
+      await bookAnswer(services, planOf(row), row, made);
+      settled.booked++;
+    } else {
+      await failConversion(services, planOf(row), row, "not made at the FX desk; its saga no longer waits for it");
+      settled.failed++;
+    }
+  }
+  return settled;
+}

@@ -15,6 +15,7 @@ import { SagaRunner } from "../saga/sagaRunner";
 import type { AccountRef } from "../services";
 import { applyExecution } from "../settlement/applyExecution";
 import { amountText, dec } from "../shared/money";
+import { settleAbandonedConversions } from "./conversions";
 import { FX_SAGA_DEFINITIONS } from "./phases";
 
 const SETTINGS = { pollMs: 10, stepMaxAttempts: 3, compensationMaxAttempts: 4, retryBaseMs: 1000, retryCapMs: 5000 };
@@ -282,6 +283,14 @@ describe("won and dollars through sagas", () => {
           where: { accountId: account.id, purpose: "REVERSAL" },
         });
         expect(reversal.status).toBe("DONE");
+        const notes = await h.db.prisma.orderEvent.findMany({
+          where: { orderId: ended.orderId!, kind: { in: ["PAID_IN_WON", "WON_REFUNDED"] } },
+          orderBy: { id: "asc" },
+        });
+        expect(notes.map((note) => [note.kind, note.cause])).toEqual([
+          ["PAID_IN_WON", expect.stringMatching(/^paid in won: ₩[\d,]+ exchanged for \$[\d,.]+ at ₩1386.90$/)],
+          ["WON_REFUNDED", expect.stringMatching(/went back to won as ₩[\d,]+ \(the exchange reversed at its own rate\)$/)],
+        ]);
         await expectDeskAndBooksAgree(account.id);
       } finally {
         gatewayDriver(h, account).answerPlainly();
@@ -368,5 +377,35 @@ describe("won and dollars through sagas", () => {
       });
       await expect(api.fx.previewBuyWithWon({ ...TICKET, side: "SELL" })).rejects.toThrow(/Only a buy can be paid in won/);
     });
-  });
+  
+    it("leaves a refund the desk keeps refusing to an operator; once resolved by hand, the sweep releases what it held", async () => {
+      const { account, api } = await customer("1000000");
+      const { sagaId } = await buyWithWon(api);
+      const orderId = await placedOrderOf(sagaId, account);
+      await cancelOrder({ ctx: { services: h.services, account, actor: "test" }, input: { orderId } });
+      await gatewayDriver(h, account).deliverCommands(orderId);
+      for (let attempt = 0; attempt < SETTINGS.compensationMaxAttempts; attempt++) h.fxDesk.failNext("reverse");
+      await settle();
+      const stuck = await api.fx.saga({ sagaId });
+      expect(stuck).toMatchObject({ status: "NEEDS_OPERATOR", phase: "refund delayed" });
+      const refund = stuck.steps.find((step) => step.name === "RETURN_UNUSED_DOLLARS")!;
+      expect(refund).toMatchObject({ status: "WAITING_OPERATOR", attempts: SETTINGS.compensationMaxAttempts });
+      const held = await balances(account.id);
+      expect(dec(held.USD!.held).greaterThan(0)).toBe(true); // the refund's dollars wait, held, for its outcome
+      expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
+
+      const operator = await h.caller("ops@demo.meridian");
+      await operator.admin.sagas.resolveCompensation({
+        sagaId,
+        step: "RETURN_UNUSED_DOLLARS",
+        reason: "customer asked to keep the dollars (ticket 7)",
+      });
+      await settle();
+      expect((await saga(sagaId)).status).toBe("COMPENSATED");
+      expect(await settleAbandonedConversions(h.services, { olderThanMs: 0 })).toEqual({ booked: 0, failed: 1 });
+      const after = await balances(account.id);
+      expect(after.USD).toEqual({ available: held.USD!.held, held: "0" });
+      await expectDeskAndBooksAgree(account.id);
+    });
+});
 });

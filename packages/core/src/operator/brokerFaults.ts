@@ -1,6 +1,7 @@
 // An operator flips a simulated broker's fault switches (to rehearse a failure) with a reason. The simulator owns
 // the switches, so the change is made there first and audited only once it took: a refused change leaves no row.
 import { recordAudit } from "../audit/audit";
+import { SIMULATED_FX_DESK } from "../broker/simulatorControl";
 import type { BrokerFaults } from "../broker/wire";
 import type { CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
@@ -12,7 +13,8 @@ export interface SetBrokerFaultsRequest {
 }
 
 export async function setBrokerFaults({ ctx, input }: SetBrokerFaultsRequest): Promise<BrokerFaults> {
-  ctx.services.brokers.get(input.brokerId); // an unknown broker is refused before the simulator is asked
+  // An unknown partner is refused before the simulator is asked; the FX desk is a partner beside the brokers.
+  if (input.brokerId !== SIMULATED_FX_DESK) ctx.services.brokers.get(input.brokerId);
   const faults = await ctx.services.simulator.setFaults(input.brokerId, input.faults).catch((error: Error) => {
     throw new DomainError("BAD_REQUEST", `${error.message} Nothing was changed.`);
   });
