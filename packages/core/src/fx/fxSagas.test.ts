@@ -16,6 +16,7 @@ import type { AccountRef } from "../services";
 import { applyExecution } from "../settlement/applyExecution";
 import { amountText, dec } from "../shared/money";
 import { settleAbandonedConversions } from "./conversions";
+import { compareConversions } from "./reconcileDesk";
 import { FX_SAGA_DEFINITIONS } from "./phases";
 
 const SETTINGS = { pollMs: 10, stepMaxAttempts: 3, compensationMaxAttempts: 4, retryBaseMs: 1000, retryCapMs: 5000 };
@@ -76,6 +77,7 @@ describe("won and dollars through sagas", () => {
     const desk = [...h.fxDesk.conversions.values()].filter((conversion) =>
       ours.some((row) => row.clientKey === conversion.clientKey),
     );
+    expect(compareConversions(ours, desk, { now: new Date(), graceMs: 0 })).toEqual([]);
     const done = ours.filter((row) => row.status === "DONE");
     expect(done.map((row) => row.clientKey).sort()).toEqual(desk.map((conversion) => conversion.clientKey).sort());
     for (const row of done) {

@@ -41,6 +41,7 @@ import { decideManyQuarantine, previewQuarantine } from "../../receiver/reviewMa
 import { listLateFills } from "../../settlement/lateFills";
 import { listPending } from "../../tcc/queries";
 import { withPhase } from "../../fx/phases";
+import { reconcileFxDesk } from "../../fx/reconcileDesk";
 import { resolveCompensation, retryCompensation } from "../../saga/compensationRegistry";
 import {
   ZCompensationDecisionInput,
@@ -148,6 +149,10 @@ export const adminRouter = router({
       .input(ZSagaIdInput)
       .query(async ({ ctx, input }) => withPhase(await findSaga(ctx.services.prisma, input.sagaId))),
     counts: operatorProcedure.query(({ ctx }) => sagaCounts(ctx.services.prisma)),
+    /** 대사 with the FX desk over the last day: its report against our conversions. */
+    fxReconciliation: operatorProcedure.query(({ ctx }) =>
+      reconcileFxDesk(ctx.services, { since: new Date(Date.now() - 86_400_000), graceMs: 60_000 }),
+    ),
     retryCompensation: operatorProcedure
       .input(ZCompensationDecisionInput)
       .mutation(({ ctx, input }) => retryCompensation({ ctx, input })),
