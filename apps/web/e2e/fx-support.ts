@@ -1,14 +1,14 @@
 import { expect, type APIRequestContext, type Locator } from "@playwright/test";
-import type { BrokerFaults } from "@meridian/core/client";
-import { trpcQuery } from "./support";
+import type { BrokerFaultsPatch } from "@meridian/core/client";
+import { trpcMutation, trpcQuery } from "./support";
 
-/** The FX desk the system under test uses (playwright.config.ts starts it at this port). */
-export const FX_DESK_URL = `http://127.0.0.1:${process.env.E2E_FX_DESK_PORT ?? "4100"}/fxdesk`;
+/** The FX desk's partner id: its fault switches are set like a broker's, through the console's API. */
+const FX_DESK = "fxdesk";
 
-/** Flips the desk's fault switches at the simulator, as an operator rehearsing an outage would. */
-export async function setFxDeskFaults(request: APIRequestContext, faults: Partial<BrokerFaults>) {
-  const response = await request.put(`${FX_DESK_URL}/faults`, { data: faults });
-  expect(response.ok(), await response.text()).toBe(true);
+/** Flips the simulated desk's fault switches; `operator` must be an operator's session. */
+export async function setFxDeskFaults(operator: APIRequestContext, faults: BrokerFaultsPatch, reason: string) {
+  const changed = await trpcMutation(operator, "admin.brokers.setFaults", { brokerId: FX_DESK, faults, reason });
+  expect(changed.status, JSON.stringify(changed.body)).toBe(200);
 }
 
 export type SagaView = { id: string; status: string; phase: string; orderId: string | null; outcome: string | null };
