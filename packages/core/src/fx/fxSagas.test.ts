@@ -378,6 +378,10 @@ describe("won and dollars through sagas", () => {
         USD: { available: "0", held: "0" },
       });
       await expect(api.fx.previewBuyWithWon({ ...TICKET, side: "SELL" })).rejects.toThrow(/Only a buy can be paid in won/);
+      // A limit buy needs exactly its preview; a market buy may take 0.5% more if the ask moves before it is placed.
+      expect(preview.maxWon).toBe(preview.wonNeeded);
+      const market = await api.fx.previewBuyWithWon({ symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "5" });
+      expect(market.maxWon).toBe(dec(market.wonNeeded).times("1.005").ceil().toString());
     });
   
     it("leaves a refund the desk keeps refusing to an operator; once resolved by hand, the sweep releases what it held", async () => {

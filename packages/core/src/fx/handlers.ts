@@ -11,7 +11,7 @@ import { DomainError } from "../shared/errors";
 import { BUY_WITH_WON_SAGA, type BuyWithWonInput } from "./buyWithWon";
 import { EXCHANGE_SAGA, type ExchangeInput } from "./exchange";
 import type { TBuyWithWonInput, TBuyWithWonPreviewInput, TExchangeInput, TExchangePreviewInput } from "./fx.schema";
-import { WON_PAYMENT_POLICY } from "./policy";
+import { MARKET_WON_TOLERANCE, WON_PAYMENT_POLICY } from "./policy";
 import { notEnoughCash } from "../ledger/balances";
 import { withPhase } from "./phases";
 import { amountText, dec, ZERO, type Decimal } from "../shared/money";
@@ -72,10 +72,15 @@ export async function previewBuyWithWon({ ctx, input }: { ctx: CustomerCtx; inpu
   const amounts = convertOrExplain(() =>
     convertAmounts({ sell: "KRW", buy: "USD", buyAmount: dollarsNeeded, rate: quote }),
   );
+  // A limit buy is priced at its limit and needs exactly this; a market buy's price can move before it is placed.
+  const maxWon =
+    input.type === "MARKET" ? amounts.sellAmount.times(dec(1).plus(MARKET_WON_TOLERANCE)).ceil() : amounts.sellAmount;
   return {
     quote,
     dollarsNeeded: dollarsNeeded.toFixed(2),
     wonNeeded: amounts.sellAmount.toFixed(0),
+    /** What to confirm as `maxWon`: the most the saga may take. */
+    maxWon: maxWon.toFixed(0),
     rate: amounts.rate.toFixed(2),
     policy: WON_PAYMENT_POLICY,
   };

@@ -57,7 +57,7 @@ export function useWonPayment(ticket: WonBuyOrder) {
       start.mutate({
         order: ticket,
         quoteId: review.quote.quoteId,
-        maxWon: review.wonNeeded,
+        maxWon: review.maxWon,
         // A new key for each confirmation: a retried request is one saga, a second confirmation another.
         idempotencyKey: newIdempotencyKey(),
       });
@@ -99,6 +99,12 @@ export function WonPaymentReview({
             {won(review.wonNeeded)}
           </dd>
         </div>
+        {review.maxWon !== review.wonNeeded && (
+          <div className="flex justify-between">
+            <dt className="text-neutral-600">At most, if the price moves first</dt>
+            <dd data-testid="won-review-max">{won(review.maxWon)}</dd>
+          </div>
+        )}
       </dl>
       <p className="leading-snug text-neutral-600" data-testid="won-review-policy">
         {review.policy}
