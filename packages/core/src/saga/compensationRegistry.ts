@@ -2,6 +2,7 @@
 // "CompensationRegistry status = PENDING"). The runner retries a PENDING one when it is due; after the bounded number of
 // tries it is WAITING_OPERATOR, and an operator either retries it now or resolves it by hand, with a reason that is
 // audited in the same transaction.
+import type { Prisma } from "@meridian/db";
 import { recordAudit } from "../audit/audit";
 import type { OperatorCtx } from "../services";
 import { DomainError } from "../shared/errors";
@@ -23,58 +24,46 @@ async function findCompensation(ctx: OperatorCtx, input: TCompensationDecisionIn
 }
 
 /** Runs a PENDING or WAITING_OPERATOR compensation at once (the runner picks the saga up within a poll). */
-export async function retryCompensation({ ctx, input }: { ctx: OperatorCtx; input: TCompensationDecisionInput }) {
-  const step = await findCompensation(ctx, input);
-  await ctx.services.prisma.$transaction(async (tx) => {
-    await tx.sagaStep.update({
-      where: { sagaId_name: { sagaId: input.sagaId, name: input.step } },
-      data: { status: "PENDING", nextAttemptAt: new Date() },
-    });
-    await tx.saga.update({
-      where: { id: input.sagaId },
-      data: { status: "COMPENSATING", nextRunAt: new Date(), version: { increment: 1 } },
-    });
-    await recordAudit(tx, {
-      actor: ctx.actor,
-      action: "saga.compensation.retry",
-      targetType: "saga",
-      targetId: input.sagaId,
-      reason: input.reason,
-      detail: { step: input.step, attempts: step.attempts, lastError: step.lastError, batchId: ctx.batchId ?? null },
-    });
-  });
-  return { sagaId: input.sagaId, step: input.step, status: "PENDING" as const };
+export function retryCompensation({ ctx, input }: { ctx: OperatorCtx; input: TCompensationDecisionInput }) {
+  return decide(ctx, input, "saga.compensation.retry", { status: "PENDING", nextAttemptAt: new Date() });
 }
 
 /**
  * Settles a compensation by hand (the operator did at the partner what it would have done, or decided it is not
  * needed): it is RESOLVED and the saga moves on to its remaining compensations.
  */
-export async function resolveCompensation({ ctx, input }: { ctx: OperatorCtx; input: TCompensationDecisionInput }) {
-  const step = await findCompensation(ctx, input);
+export function resolveCompensation({ ctx, input }: { ctx: OperatorCtx; input: TCompensationDecisionInput }) {
+  return decide(ctx, input, "saga.compensation.resolve", {
+    status: "RESOLVED",
+    resolvedBy: ctx.actor,
+    resolvedReason: input.reason,
+    nextAttemptAt: null,
+    endedAt: new Date(),
+  });
+}
+
+/** The decision on the step, the saga due again at once, and the audit row: one transaction. */
+async function decide(
+  ctx: OperatorCtx,
+  input: TCompensationDecisionInput,
+  action: string,
+  step: Prisma.SagaStepUpdateInput & { status: "PENDING" | "RESOLVED" },
+) {
+  const before = await findCompensation(ctx, input);
   await ctx.services.prisma.$transaction(async (tx) => {
-    await tx.sagaStep.update({
-      where: { sagaId_name: { sagaId: input.sagaId, name: input.step } },
-      data: {
-        status: "RESOLVED",
-        resolvedBy: ctx.actor,
-        resolvedReason: input.reason,
-        nextAttemptAt: null,
-        endedAt: new Date(),
-      },
-    });
+    await tx.sagaStep.update({ where: { sagaId_name: { sagaId: input.sagaId, name: input.step } }, data: step });
     await tx.saga.update({
       where: { id: input.sagaId },
       data: { status: "COMPENSATING", nextRunAt: new Date(), version: { increment: 1 } },
     });
     await recordAudit(tx, {
       actor: ctx.actor,
-      action: "saga.compensation.resolve",
+      action,
       targetType: "saga",
       targetId: input.sagaId,
       reason: input.reason,
-      detail: { step: input.step, attempts: step.attempts, lastError: step.lastError, batchId: ctx.batchId ?? null },
+      detail: { step: input.step, attempts: before.attempts, lastError: before.lastError, batchId: ctx.batchId ?? null },
     });
   });
-  return { sagaId: input.sagaId, step: input.step, status: "RESOLVED" as const };
+  return { sagaId: input.sagaId, step: input.step, status: step.status };
 }

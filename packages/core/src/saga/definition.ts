@@ -75,5 +75,4 @@ export class CompensationRefused extends Error {
 }
 
 // The definitions are registered by type name: the runner finds a stored saga's definition by its `type`.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySagaDefinition = SagaDefinition<any, any>;

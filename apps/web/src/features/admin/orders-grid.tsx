@@ -1,19 +1,12 @@
 "use client";
 
-import {
-  createColumnHelper,
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type SortingState,
-} from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { MonoId } from "@/components/mono-id";
 import { StatusBadge } from "@/components/status-badge";
 import { dateTimeText, price, quantity } from "@/lib/format";
-import { byDecimal as decimalOrder, GridCells, SortableHead } from "./sortable-table";
+import { byDecimal as decimalOrder, GridCells, SortableHead, useSortableTable } from "./sortable-table";
 import type { AdminOrder } from "./router-types";
 
 const byDecimal = decimalOrder<AdminOrder>();
@@ -95,16 +88,7 @@ const columns = [
 
 export function OrdersGrid({ orders }: { orders: AdminOrder[] }) {
   const router = useRouter();
-  const [sorting, setSorting] = useState<SortingState>([{ id: "createdAt", desc: true }]);
-  const table = useReactTable({
-    data: orders,
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: (row) => row.id,
-  });
+  const table = useSortableTable(orders, columns, [{ id: "createdAt", desc: true }]);
 
   return (
     <table className="data-table" data-testid="admin-orders">

@@ -1,6 +1,17 @@
 "use client";
 
-import { flexRender, type Cell, type SortingFn, type Table } from "@tanstack/react-table";
+import {
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type Cell,
+  type ColumnDef,
+  type SortingFn,
+  type SortingState,
+  type Table,
+} from "@tanstack/react-table";
+import { useState } from "react";
 import clsx from "clsx";
 import { compare } from "@/lib/decimal";
 
@@ -67,4 +78,23 @@ export function GridCells<Row>({ cells }: { cells: Cell<Row, unknown>[] }) {
       {flexRender(cell.column.columnDef.cell, cell.getContext())}
     </td>
   ));
+}
+
+/** A console grid's table, sorted by `initialSort` until the operator clicks a header; rows keyed by their id. */
+export function useSortableTable<Row extends { id: string }>(
+  data: Row[],
+  // react-table types a column list with `any` values: columns of different value types share one array.
+  columns: ColumnDef<Row, any>[],
+  initialSort: SortingState,
+): Table<Row> {
+  const [sorting, setSorting] = useState<SortingState>(initialSort);
+  return useReactTable({
+    data,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getRowId: (row) => row.id,
+  });
 }

@@ -1,20 +1,13 @@
 "use client";
 
-import {
-  createColumnHelper,
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type SortingState,
-} from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { MonoId } from "@/components/mono-id";
 import { dateTimeText } from "@/lib/format";
 import { OrderLink } from "../order-cells";
 import type { AdminSaga } from "../router-types";
-import { GridCells, SortableHead } from "../sortable-table";
+import { GridCells, SortableHead, useSortableTable } from "../sortable-table";
 import { SagaStatusBadge } from "./saga-badges";
 import { sagaTypeLabel } from "./saga-labels";
 
@@ -96,16 +89,7 @@ const columns = [
 /** Every saga the filters let through, sortable; a row opens the saga's steps. */
 export function SagasGrid({ sagas, filtered }: { sagas: AdminSaga[]; filtered: boolean }) {
   const router = useRouter();
-  const [sorting, setSorting] = useState<SortingState>([{ id: "createdAt", desc: true }]);
-  const table = useReactTable({
-    data: sagas,
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: (row) => row.id,
-  });
+  const table = useSortableTable(sagas, columns, [{ id: "createdAt", desc: true }]);
 
   return (
     <table className="data-table" data-testid="sagas-table">
