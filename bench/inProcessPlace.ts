@@ -17,6 +17,7 @@ import {
   type CoreServices,
 } from "@meridian/core";
 import { createBrokerRegistry, SimulatorControl } from "@meridian/core/broker";
+import { HttpFxDesk } from "@meridian/core/fxdesk";
 import type { PrismaClient } from "@meridian/db";
 import { Redis } from "ioredis";
 
@@ -56,6 +57,7 @@ export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreS
     flow,
     entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
+    fxDesk: new HttpFxDesk({ baseUrl: "http://127.0.0.1:9" }), // placeOrder never asks it
     orderFeed: new OrderFeed({ prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
     retryPolicy: config.retry,
     config,

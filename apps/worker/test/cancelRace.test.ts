@@ -50,7 +50,9 @@ describe("a cancel racing a late submit", () => {
     });
     expect(events.filter((event) => event.kind === "CANCELLED")).toHaveLength(1);
 
-    const cash = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id, currency: "USD" } });
+    const cash = await system.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: account.id, currency: "USD" },
+    });
     expect([cash.available.toFixed(2), cash.held.toFixed(2)]).toEqual(["10000.00", "0.00"]);
     expect(await findLedgerViolations(system.db.prisma)).toEqual([]);
   });

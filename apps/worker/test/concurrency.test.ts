@@ -166,7 +166,9 @@ describe("concurrent trading keeps the books exact", () => {
       );
       expect(order.feesPaid.toFixed(2)).toBe(commission.toFixed(2));
     }
-    const balance = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id, currency: "USD" } });
+    const balance = await system.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: account.id, currency: "USD" },
+    });
     expect([balance.available.plus(balance.held).toFixed(4), balance.held.toFixed(2)]).toEqual([
       cash.toFixed(4),
       "0.00",

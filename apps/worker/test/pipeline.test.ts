@@ -19,7 +19,9 @@ describe("order pipeline against the broker simulator", () => {
   afterAll(async () => system?.close());
 
   it("fills a market buy: cash falls by exactly Σ(qty × price) + commission, the position grows, holds are released", async () => {
-    const before = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
+    const before = await system.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: alice.id, currency: "USD" },
+    });
     const order = await system.place(alice, { symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "3" });
     await settled(order.id);
     const filled = await system.db.prisma.order.findUniqueOrThrow({
@@ -34,7 +36,9 @@ describe("order pipeline against the broker simulator", () => {
     expect(filled.executions.reduce((sum, execution) => sum + Number(execution.quantity), 0)).toBe(3);
     expect(filled.filledNotional.toNumber()).toBeCloseTo(notional, 6);
     expect(filled.heldCash.toString()).toBe("0");
-    const after = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
+    const after = await system.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: alice.id, currency: "USD" },
+    });
     expect(before.available.minus(after.available).toFixed(2)).toBe(
       filled.filledNotional.plus(filled.feesPaid).toFixed(2),
     );
@@ -79,7 +83,9 @@ describe("order pipeline against the broker simulator", () => {
     });
     expect(pending.status).toBe("PENDING_CANCEL");
     await settled(order.id, "CANCELLED");
-    const cash = await system.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
+    const cash = await system.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: alice.id, currency: "USD" },
+    });
     expect(cash.held.toFixed(2)).toBe("0.00");
     expect(await findLedgerViolations(system.db.prisma)).toEqual([]);
   });

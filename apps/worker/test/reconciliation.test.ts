@@ -285,7 +285,9 @@ describe("reconciliation against the broker simulator", () => {
     expect(stats.webhooksAbandoned).toBe(0);
 
     expect(await fillsOf(seeded.paused)).toEqual(fills);
-    expect(await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } })).toEqual(cash);
+    expect(await prisma().cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } })).toEqual(
+      cash,
+    );
     expect(await books(chloe)).toEqual(before);
     expect(await findLedgerViolations(prisma())).toEqual([]);
   });

@@ -30,7 +30,9 @@ export async function brokerOverview({
   const routing = brokers.routing;
   // The FX desk is a partner like the brokers (its own pipeline, breaker, rate limit, faults) that trades no symbol.
   const partners = [
-    ...brokers.all().map((broker) => ({ brokerId: broker.brokerId, kind: "broker" as const, capabilities: broker.capabilities })),
+    ...brokers
+      .all()
+      .map((broker) => ({ brokerId: broker.brokerId, kind: "broker" as const, capabilities: broker.capabilities })),
     { brokerId: FX_DESK_PARTNER_ID, kind: "fx desk" as const, capabilities: { lookupByClientOrderId: true } },
   ];
   return Promise.all(

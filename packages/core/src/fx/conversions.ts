@@ -114,7 +114,12 @@ async function bookAnswer(
       ? `the desk reversed ${answer.sellAmount} ${answer.sell}, we hold ${plan.sellAmount.toString()} ${plan.sell}`
       : null
     : conversionMismatch(
-        { clientKey: plan.clientKey, sell: plan.sell, buy: plan.buy, sellAmount: formatAmount(plan.sell, plan.sellAmount) },
+        {
+          clientKey: plan.clientKey,
+          sell: plan.sell,
+          buy: plan.buy,
+          sellAmount: formatAmount(plan.sell, plan.sellAmount),
+        },
         answer,
       );
   // The desk did something other than we asked: nothing is booked; the step keeps failing until an operator looks.

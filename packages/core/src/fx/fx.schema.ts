@@ -7,7 +7,8 @@ const ZSell = z.enum(["KRW", "USD"]);
 /** An amount of the sold currency: whole won, or dollars with at most two decimals. */
 const exchangeAmount = <T extends { sell: "KRW" | "USD"; amount: string }>(input: T, ctx: z.RefinementCtx) => {
   const problem = amountProblem(input.sell, input.amount);
-  if (problem) ctx.addIssue({ code: "custom", path: ["amount"], message: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` });
+  if (problem)
+    ctx.addIssue({ code: "custom", path: ["amount"], message: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` });
 };
 
 const ZAmountText = z

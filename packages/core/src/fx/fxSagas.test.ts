@@ -53,14 +53,18 @@ describe("won and dollars through sagas", () => {
 
   const balances = async (accountId: string) => {
     const rows = await h.db.prisma.cashBalance.findMany({ where: { accountId }, orderBy: { currency: "asc" } });
-    return Object.fromEntries(rows.map((row) => [row.currency, { available: row.available.toString(), held: row.held.toString() }]));
+    return Object.fromEntries(
+      rows.map((row) => [row.currency, { available: row.available.toString(), held: row.held.toString() }]),
+    );
   };
 
   /** Runs every due saga until none is due, making retries due at once (as time passing would). */
   async function settle(rounds = 10) {
     for (let round = 0; round < rounds; round++) {
-      await h.db.prisma.$executeRaw`UPDATE sagas SET next_run_at = now() - interval '1 second' WHERE status IN ('RUNNING', 'WAITING', 'COMPENSATING')`;
-      await h.db.prisma.$executeRaw`UPDATE saga_steps SET next_attempt_at = now() - interval '1 second' WHERE status = 'PENDING'`;
+      await h.db.prisma
+        .$executeRaw`UPDATE sagas SET next_run_at = now() - interval '1 second' WHERE status IN ('RUNNING', 'WAITING', 'COMPENSATING')`;
+      await h.db.prisma
+        .$executeRaw`UPDATE saga_steps SET next_attempt_at = now() - interval '1 second' WHERE status = 'PENDING'`;
       if ((await runner.runDue()) === 0) return;
     }
   }
@@ -87,7 +91,10 @@ describe("won and dollars through sagas", () => {
         dec(made.buyAmount).toString(),
         made.rate,
       ]);
-      const entries = await h.db.prisma.ledgerEntry.findMany({ where: { conversionId: row.id }, orderBy: { asset: "asc" } });
+      const entries = await h.db.prisma.ledgerEntry.findMany({
+        where: { conversionId: row.id },
+        orderBy: { asset: "asc" },
+      });
       expect(entries.map((entry) => [entry.asset, entry.amount.toString()]).sort()).toEqual(
         [
           [row.sellCurrency, row.sellAmount.negated().toString()],
@@ -141,7 +148,9 @@ describe("won and dollars through sagas", () => {
       expect((await saga(started.id)).status).toBe("COMPLETED");
       const ours = await h.db.prisma.fxConversion.findMany({ where: { accountId: account.id } });
       expect(ours).toHaveLength(1);
-      expect(h.fxDesk.calls.filter((call) => call.operation === "convert" && call.key === ours[0]!.clientKey)).toHaveLength(2);
+      expect(
+        h.fxDesk.calls.filter((call) => call.operation === "convert" && call.key === ours[0]!.clientKey),
+      ).toHaveLength(2);
       expect(await balances(account.id)).toEqual({
         KRW: { available: "500000", held: "0" },
         USD: { available: expect.any(String), held: "0" },
@@ -173,7 +182,9 @@ describe("won and dollars through sagas", () => {
     it("refuses bad input and other customers' sagas, changing nothing", async () => {
       const { account, api } = await customer("1000");
       const before = await balances(account.id);
-      await expect(api.fx.previewExchange({ sell: "KRW", amount: "-5" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+      await expect(api.fx.previewExchange({ sell: "KRW", amount: "-5" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
       await expect(api.fx.previewExchange({ sell: "KRW", amount: "100.5" })).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: expect.stringMatching(/Won have no minor unit: 100.5 KRW is not whole/),
@@ -205,7 +216,10 @@ describe("won and dollars through sagas", () => {
     /** The ticket: 5 AAPL at a limit of $100 (the scripted broker's price), commission held on top. */
     const TICKET = { symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "5", limitPrice: "100.00" } as const;
 
-    async function buyWithWon(api: Awaited<ReturnType<typeof customer>>["api"], ticket: Record<string, string> = TICKET) {
+    async function buyWithWon(
+      api: Awaited<ReturnType<typeof customer>>["api"],
+      ticket: Record<string, string> = TICKET,
+    ) {
       const preview = await api.fx.previewBuyWithWon(ticket as typeof TICKET);
       const started = await api.fx.buyWithWon({
         order: ticket as typeof TICKET,
@@ -252,7 +266,9 @@ describe("won and dollars through sagas", () => {
       await settle();
       const done = await api.fx.saga({ sagaId });
       expect(done).toMatchObject({ status: "COMPLETED", phase: "filled", orderId });
-      expect(done.outcome).toBe(`Bought 5 shares, paid ${amountText("KRW", preview.wonNeeded)} at ₩1386.90 per dollar.`);
+      expect(done.outcome).toBe(
+        `Bought 5 shares, paid ${amountText("KRW", preview.wonNeeded)} at ₩1386.90 per dollar.`,
+      );
       const after = await balances(account.id);
       expect(after.KRW).toEqual({ available: dec(1000000).minus(preview.wonNeeded).toString(), held: "0" });
       // The change of a fill below the limit stays in dollars, as the policy says.
@@ -269,7 +285,9 @@ describe("won and dollars through sagas", () => {
         await settle();
         const ended = await api.fx.saga({ sagaId });
         expect(ended).toMatchObject({ status: "COMPENSATED", phase: "refunded" });
-        expect(ended.outcome).toMatch(/ended rejected with 0 of 5 shares bought\. \$[\d,.]+ went back to won as ₩[\d,]+\./);
+        expect(ended.outcome).toMatch(
+          /ended rejected with 0 of 5 shares bought\. \$[\d,.]+ went back to won as ₩[\d,]+\./,
+        );
         expect(ended.steps.map((step) => [step.name, step.status])).toEqual([
           ["LOCK_QUOTE", "DONE"],
           ["CONVERT_TO_USD", "DONE"],
@@ -291,7 +309,10 @@ describe("won and dollars through sagas", () => {
         });
         expect(notes.map((note) => [note.kind, note.cause])).toEqual([
           ["PAID_IN_WON", expect.stringMatching(/^paid in won: ₩[\d,]+ exchanged for \$[\d,.]+ at ₩1386.90$/)],
-          ["WON_REFUNDED", expect.stringMatching(/went back to won as ₩[\d,]+ \(the exchange reversed at its own rate\)$/)],
+          [
+            "WON_REFUNDED",
+            expect.stringMatching(/went back to won as ₩[\d,]+ \(the exchange reversed at its own rate\)$/),
+          ],
         ]);
         await expectDeskAndBooksAgree(account.id);
       } finally {
@@ -307,7 +328,8 @@ describe("won and dollars through sagas", () => {
       await gatewayDriver(h, account).deliverCommands(orderId);
       h.fxDesk.failNext("reverse");
       h.fxDesk.failNext("reverse", { afterExecuting: true });
-      await h.db.prisma.$executeRaw`UPDATE sagas SET next_run_at = now() - interval '1 second' WHERE id = ${sagaId}::uuid`;
+      await h.db.prisma
+        .$executeRaw`UPDATE sagas SET next_run_at = now() - interval '1 second' WHERE id = ${sagaId}::uuid`;
       await runner.runDue();
       let refund = (await saga(sagaId)).steps.find((step) => step.name === "RETURN_UNUSED_DOLLARS")!;
       expect(refund).toMatchObject({ status: "PENDING", attempts: 1 });
@@ -372,18 +394,22 @@ describe("won and dollars through sagas", () => {
       await settle();
       const ended = await api.fx.saga({ sagaId: started.id });
       expect(ended).toMatchObject({ status: "FAILED", phase: "failed" });
-      expect(ended.outcome).toMatch(/^The price moved: this order now needs ₩[\d,]+, more than the ₩[\d,]+ you confirmed/);
+      expect(ended.outcome).toMatch(
+        /^The price moved: this order now needs ₩[\d,]+, more than the ₩[\d,]+ you confirmed/,
+      );
       expect(await balances(account.id)).toEqual({
         KRW: { available: "1000000", held: "0" },
         USD: { available: "0", held: "0" },
       });
-      await expect(api.fx.previewBuyWithWon({ ...TICKET, side: "SELL" })).rejects.toThrow(/Only a buy can be paid in won/);
+      await expect(api.fx.previewBuyWithWon({ ...TICKET, side: "SELL" })).rejects.toThrow(
+        /Only a buy can be paid in won/,
+      );
       // A limit buy needs exactly its preview; a market buy may take 0.5% more if the ask moves before it is placed.
       expect(preview.maxWon).toBe(preview.wonNeeded);
       const market = await api.fx.previewBuyWithWon({ symbol: "AAPL", side: "BUY", type: "MARKET", quantity: "5" });
       expect(market.maxWon).toBe(dec(market.wonNeeded).times("1.005").ceil().toString());
     });
-  
+
     it("leaves a refund the desk keeps refusing to an operator; once resolved by hand, the sweep releases what it held", async () => {
       const { account, api } = await customer("1000000");
       const { sagaId } = await buyWithWon(api);
@@ -413,5 +439,5 @@ describe("won and dollars through sagas", () => {
       expect(after.USD).toEqual({ available: held.USD!.held, held: "0" });
       await expectDeskAndBooksAgree(account.id);
     });
-});
+  });
 });

@@ -43,7 +43,9 @@ export async function currentRate({ ctx }: { ctx: CustomerCtx }) {
 export async function previewExchange({ ctx, input }: { ctx: CustomerCtx; input: TExchangePreviewInput }) {
   const quote = await fromDesk(() => ctx.services.fxDesk.quote());
   const buy = input.sell === "KRW" ? "USD" : "KRW";
-  const amounts = convertOrExplain(() => convertAmounts({ sell: input.sell, buy, sellAmount: input.amount, rate: quote }));
+  const amounts = convertOrExplain(() =>
+    convertAmounts({ sell: input.sell, buy, sellAmount: input.amount, rate: quote }),
+  );
   return {
     quote,
     sell: input.sell,
@@ -119,8 +121,6 @@ function convertOrExplain<T>(convert: () => T): T {
     throw error;
   }
 }
-
-
 
 /**
  * Refuses at once what the saga would refuse later for want of funds (the saga's own hold still decides: money can be

@@ -18,7 +18,10 @@ export interface FxReconFinding {
 }
 
 export function compareConversions(
-  ours: Pick<FxConversionRow, "clientKey" | "accountId" | "status" | "sellAmount" | "buyAmount" | "rate" | "createdAt">[],
+  ours: Pick<
+    FxConversionRow,
+    "clientKey" | "accountId" | "status" | "sellAmount" | "buyAmount" | "rate" | "createdAt"
+  >[],
   desk: FxConversion[],
   options: { now: Date; graceMs: number },
 ): FxReconFinding[] {

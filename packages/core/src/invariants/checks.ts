@@ -127,7 +127,9 @@ const heldCashNeOrderHolds: InvariantCheck = {
   invariant: "HELD_CASH_NE_ORDER_HOLDS",
   scopedBy: "account",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; currency: string; held: string; order_holds: string; conversion_holds: string }[]>`
+    const rows = await db.$queryRaw<
+      { account_id: string; currency: string; held: string; order_holds: string; conversion_holds: string }[]
+    >`
       SELECT c.account_id::text, c.currency, c.held::text AS held,
              COALESCE(o.total, 0)::text AS order_holds, COALESCE(x.total, 0)::text AS conversion_holds
         FROM cash_balances c
@@ -150,7 +152,9 @@ const conversionNeLedger: InvariantCheck = {
   invariant: "CONVERSION_NE_LEDGER",
   scopedBy: "account",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; id: string; status: string; sold: string | null; bought: string | null; entries: bigint }[]>`
+    const rows = await db.$queryRaw<
+      { account_id: string; id: string; status: string; sold: string | null; bought: string | null; entries: bigint }[]
+    >`
       SELECT x.account_id::text, x.id::text, x.status,
              (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.sell_currency)::text AS sold,
              (SELECT sum(amount) FROM ledger_entries e WHERE e.conversion_id = x.id AND e.asset = x.buy_currency)::text AS bought,

@@ -62,7 +62,12 @@ export async function accountSummary(
     /** The desk's rate now (null while it cannot be reached); dollars are valued at its bid, what selling them pays. */
     usdKrw: rate,
     /** Everything in won: the won, plus the dollar equity at the bid, rounded down to the won. */
-    equityInWon: rate ? wonTotal.plus(equity.times(dec(rate.bid))).toDecimalPlaces(0, 1).toFixed(0) : null,
+    equityInWon: rate
+      ? wonTotal
+          .plus(equity.times(dec(rate.bid)))
+          .toDecimalPlaces(0, 1)
+          .toFixed(0)
+      : null,
     points: { available: (points?.available ?? ZERO).toString(), held: (points?.held ?? ZERO).toString() },
     positions,
     /** What the account owes, each with what the customer should do about it; empty when it owes nothing. */

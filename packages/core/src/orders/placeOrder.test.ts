@@ -36,7 +36,9 @@ describe("placeOrder", () => {
 
   it("names who placed it and why in the change history (old → new), opens the TCC record with its barrier row", async () => {
     const since = (await h.db.prisma.entityHistory.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: alice.id, currency: "USD" } });
+    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: alice.id, currency: "USD" },
+    });
     const order = await place({ symbol: "AAPL", side: "BUY", type: "LIMIT", quantity: "2", limitPrice: "50.00" });
 
     const history = await h.db.prisma.entityHistory.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });

@@ -9,7 +9,9 @@ export const ZCompensationDecisionInput = z.object({
 export type TCompensationDecisionInput = z.infer<typeof ZCompensationDecisionInput>;
 
 export const ZSagaListInput = z.object({
-  status: z.enum(["RUNNING", "WAITING", "COMPENSATING", "COMPLETED", "COMPENSATED", "FAILED", "NEEDS_OPERATOR"]).optional(),
+  status: z
+    .enum(["RUNNING", "WAITING", "COMPENSATING", "COMPLETED", "COMPENSATED", "FAILED", "NEEDS_OPERATOR"])
+    .optional(),
   type: z.string().trim().max(40).optional(),
   limit: z.number().int().min(1).max(500).default(200),
 });

@@ -14,7 +14,10 @@ async function findCompensation(ctx: OperatorCtx, input: TCompensationDecisionIn
     include: { saga: true },
   });
   if (!step || step.kind !== "COMPENSATION")
-    throw new DomainError("NOT_FOUND", `Saga ${input.sagaId} has no compensation ${input.step}. Reload the Sagas page.`);
+    throw new DomainError(
+      "NOT_FOUND",
+      `Saga ${input.sagaId} has no compensation ${input.step}. Reload the Sagas page.`,
+    );
   if (step.status !== "PENDING" && step.status !== "WAITING_OPERATOR")
     throw new DomainError(
       "CONFLICT",
@@ -62,7 +65,12 @@ async function decide(
       targetType: "saga",
       targetId: input.sagaId,
       reason: input.reason,
-      detail: { step: input.step, attempts: before.attempts, lastError: before.lastError, batchId: ctx.batchId ?? null },
+      detail: {
+        step: input.step,
+        attempts: before.attempts,
+        lastError: before.lastError,
+        batchId: ctx.batchId ?? null,
+      },
     });
   });
   return { sagaId: input.sagaId, step: input.step, status: step.status };

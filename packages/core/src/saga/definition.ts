@@ -49,7 +49,11 @@ export interface SagaDefinition<Input, State> {
   type: string;
   steps: SagaStep<Input, State>[];
   /** The sentence the customer and the console read once the saga has ended. */
-  outcome(end: { status: "COMPLETED" | "COMPENSATED" | "FAILED"; failure: string | null; state: Partial<State> }): string;
+  outcome(end: {
+    status: "COMPLETED" | "COMPENSATED" | "FAILED";
+    failure: string | null;
+    state: Partial<State>;
+  }): string;
 }
 
 /**

@@ -101,7 +101,12 @@ describe("the saga engine", () => {
     await runner.runDue();
     expect((await saga(id)).status).toBe("COMPLETED");
     const keyOfB = sagaStepKey(id, "B").slice(0, 8);
-    expect(log).toEqual([`A#1:${sagaStepKey(id, "A").slice(0, 8)}`, `B#1:${keyOfB}`, `B#2:${keyOfB}`, expect.stringMatching(/^C#1/)]);
+    expect(log).toEqual([
+      `A#1:${sagaStepKey(id, "A").slice(0, 8)}`,
+      `B#1:${keyOfB}`,
+      `B#2:${keyOfB}`,
+      expect.stringMatching(/^C#1/),
+    ]);
   });
 
   it("resumes a saga whose runner died mid-step from that step, and the dead runner writes nothing after", async () => {
@@ -183,7 +188,8 @@ describe("the saga engine", () => {
     expect(compensation.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
     expect((await step(id, "UNDO_A")).status).toBe("PENDING"); // waits: last in, first out
     for (let attempt = 2; attempt <= SETTINGS.compensationMaxAttempts; attempt++) {
-      await h.db.prisma.$executeRaw`UPDATE saga_steps SET next_attempt_at = now() - interval '1 second' WHERE saga_id = ${id}::uuid`;
+      await h.db.prisma
+        .$executeRaw`UPDATE saga_steps SET next_attempt_at = now() - interval '1 second' WHERE saga_id = ${id}::uuid`;
       await dueNow();
       await runner.runDue();
     }

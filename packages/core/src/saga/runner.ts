@@ -96,7 +96,12 @@ async function runForward(
       return "paused-or-ended";
     }
     Object.assign(state, result.done);
-    await leased.stepDone(step.name, state as Prisma.InputJsonValue, result.done as Prisma.InputJsonValue, result.orderId);
+    await leased.stepDone(
+      step.name,
+      state as Prisma.InputJsonValue,
+      result.done as Prisma.InputJsonValue,
+      result.orderId,
+    );
   }
   await leased.end("COMPLETED", definition.outcome({ status: "COMPLETED", failure: null, state }));
   return "paused-or-ended";

@@ -104,7 +104,12 @@ export class LeasedSaga {
     pause: { status: "STARTED" | "RETRYING"; note: string | null; nextRunAt: Date; sagaStatus: SagaStatus },
   ) {
     await this.inTransaction(async (tx) => {
-      await this.updateSaga(tx, { status: pause.sagaStatus, nextRunAt: pause.nextRunAt, leaseOwner: null, leaseUntil: null });
+      await this.updateSaga(tx, {
+        status: pause.sagaStatus,
+        nextRunAt: pause.nextRunAt,
+        leaseOwner: null,
+        leaseUntil: null,
+      });
       await tx.sagaStep.update({
         where: { sagaId_name: { sagaId: this.saga.id, name } },
         data: { status: pause.status, lastError: pause.note, nextAttemptAt: pause.nextRunAt },

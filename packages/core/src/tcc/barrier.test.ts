@@ -119,7 +119,9 @@ describe("TCC fences", () => {
   it("refuses points beyond the balance at Try: no order, nothing held", async () => {
     const chloe = await h.account("chloe@demo.meridian"); // 0 points
     const ordersBefore = await h.db.prisma.order.count({ where: { accountId: chloe.id } });
-    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } });
+    const cashBefore = await h.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: chloe.id, currency: "USD" },
+    });
     const error = await placeOrder({
       ctx: { services: h.services, account: chloe, actor: "test" },
       input: ZPlaceOrderInput.parse({
@@ -134,7 +136,9 @@ describe("TCC fences", () => {
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).field).toBe("payFeeWithPoints");
     expect(await h.db.prisma.order.count({ where: { accountId: chloe.id } })).toBe(ordersBefore);
-    const cashAfter = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: chloe.id, currency: "USD" } });
+    const cashAfter = await h.db.prisma.cashBalance.findFirstOrThrow({
+      where: { accountId: chloe.id, currency: "USD" },
+    });
     expect(cashAfter.held.toFixed(2)).toBe(cashBefore.held.toFixed(2));
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
   });

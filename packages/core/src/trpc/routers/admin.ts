@@ -43,11 +43,7 @@ import { listPending } from "../../tcc/queries";
 import { withPhase } from "../../fx/phases";
 import { reconcileFxDesk } from "../../fx/reconcileDesk";
 import { resolveCompensation, retryCompensation } from "../../saga/compensationRegistry";
-import {
-  ZCompensationDecisionInput,
-  ZSagaIdInput,
-  ZSagaListInput,
-} from "../../saga/compensationRegistry.schema";
+import { ZCompensationDecisionInput, ZSagaIdInput, ZSagaListInput } from "../../saga/compensationRegistry.schema";
 import { findSaga, listSagas, sagaCounts } from "../../saga/queries";
 import { router } from "../init";
 import { operatorProcedure } from "../procedures";

@@ -9,19 +9,16 @@ import {
   startBuyWithWon,
   startExchange,
 } from "../../fx/handlers";
-import {
-  ZBuyWithWonInput,
-  ZBuyWithWonPreviewInput,
-  ZExchangeInput,
-  ZExchangePreviewInput,
-} from "../../fx/fx.schema";
+import { ZBuyWithWonInput, ZBuyWithWonPreviewInput, ZExchangeInput, ZExchangePreviewInput } from "../../fx/fx.schema";
 import { ZSagaIdInput } from "../../saga/compensationRegistry.schema";
 import { router } from "../init";
 import { customerProcedure } from "../procedures";
 
 export const fxRouter = router({
   rate: customerProcedure.query(({ ctx }) => currentRate({ ctx })),
-  previewExchange: customerProcedure.input(ZExchangePreviewInput).mutation(({ ctx, input }) => previewExchange({ ctx, input })),
+  previewExchange: customerProcedure
+    .input(ZExchangePreviewInput)
+    .mutation(({ ctx, input }) => previewExchange({ ctx, input })),
   exchange: customerProcedure.input(ZExchangeInput).mutation(({ ctx, input }) => startExchange({ ctx, input })),
   previewBuyWithWon: customerProcedure
     .input(ZBuyWithWonPreviewInput)
