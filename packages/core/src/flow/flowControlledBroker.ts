@@ -11,8 +11,6 @@ import {
 } from "../broker/port";
 import type { PartnerGuard } from "./partnerGuard";
 
-// FlowParts and isBrokerFailure moved to partnerGuard.ts with the guard; importers of this file keep finding them.
-export { isBrokerFailure, type FlowParts } from "./partnerGuard";
 
 export class FlowControlledBroker implements BrokerAdapter {
   constructor(

@@ -8,5 +8,5 @@ export * from "./flowControlledBroker";
 export * from "./flowControlledFxDesk";
 export * from "./levers";
 export * from "./levers.schema";
-export { PartnerGuard } from "./partnerGuard";
+export { isBrokerFailure, PartnerGuard, type FlowParts } from "./partnerGuard";
 export * from "./rateLimit";
