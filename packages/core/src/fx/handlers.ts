@@ -1,20 +1,20 @@
 // The customer's won: a rate to show, a preview with a quote the desk holds for them, and the saga that does it — an
 // exchange, or a buy paid in won. Starting a saga returns at once (its id is the request's idempotency key); the
 // customer follows it on the push feed, or polls `fx.saga`.
-import { FxAmountError, convertAmounts } from "../fxdesk/rounding";
 import { BrokerUnavailableError } from "../fxdesk/port";
+import { FxAmountError, convertAmounts } from "../fxdesk/rounding";
+import { notEnoughCash } from "../ledger/balances";
 import { cashToHoldFor } from "../orders/placeOrder";
 import { findSaga, listSagas } from "../saga/queries";
 import { startSaga } from "../saga/store";
 import type { AccountRef, CoreServices } from "../services";
 import { DomainError } from "../shared/errors";
+import { dec, ZERO, type Decimal } from "../shared/money";
 import { BUY_WITH_WON_SAGA, type BuyWithWonInput } from "./buyWithWon";
 import { EXCHANGE_SAGA, type ExchangeInput } from "./exchange";
 import type { TBuyWithWonInput, TBuyWithWonPreviewInput, TExchangeInput, TExchangePreviewInput } from "./fx.schema";
-import { MARKET_WON_TOLERANCE, WON_PAYMENT_POLICY } from "./policy";
-import { notEnoughCash } from "../ledger/balances";
 import { withPhase } from "./phases";
-import { amountText, dec, ZERO, type Decimal } from "../shared/money";
+import { MARKET_WON_TOLERANCE, WON_PAYMENT_POLICY } from "./policy";
 
 interface CustomerCtx {
   services: CoreServices;

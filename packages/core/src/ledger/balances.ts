@@ -4,7 +4,7 @@
 // Every trade the broker made is booked, also one the account cannot cover: free cash and free shares never go below
 // zero, the shortfall becomes the account's debit (debits.ts), and later credits repay it first.
 import type { Tx } from "@meridian/db";
-import { ConcurrencyError, DomainError } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 import { amountText, money, qty, ZERO, type Decimal } from "../shared/money";
 import { incurred, netAgainstDebit, recordDebitChange, type EntryRef, type FillDebit } from "./debits";
 import { readOwnWrite, rememberWrite, writeOwnRow } from "./ownWrites";
