@@ -142,6 +142,17 @@ test("an operator retries a refund the FX desk failed while down, and the saga e
     await expect(page.getByTestId("saga-status")).toHaveAttribute("data-status", "COMPENSATED", { timeout: 30_000 });
     await expect(refund).toHaveAttribute("data-status", "DONE");
     await expect(page.getByTestId("saga-outcome")).toContainText("went back to won");
+
+    // The order's own page says it was paid in won and leads back to its saga; its timeline has the saga's part.
+    await page.goto(`/admin/orders/${orderId}`);
+    await expect(page.getByTestId("order-saga-link")).toContainText("Won (saga compensated)");
+    await expect(page.locator('[data-testid="timeline"] [data-event-kind="WON_REFUNDED"]')).toHaveCount(1);
+    await page.getByTestId("order-saga-link").click();
+    await expect(page).toHaveURL(`/admin/sagas/${sagaId}`);
+
+    // The desk's report and our books agree on every conversion of the day, the reversal included.
+    await page.goto("/admin/sagas");
+    await expect(page.getByTestId("fx-recon")).toContainText("no disagreement");
   } finally {
     // Not asserted: a failure above is the one to report.
     await trpcMutation(operator, "admin.brokers.setFaults", {

@@ -15,6 +15,11 @@ export async function orderDetailForOperator({
 }) {
   const { prisma } = ctx.services;
   const detail = await getOrderDetail(prisma, input.orderId);
-  const [tcc, history] = await Promise.all([tccOfOrder(prisma, input.orderId), orderHistory(prisma, input.orderId)]);
-  return { ...detail, tcc, history };
+  const [tcc, history, saga] = await Promise.all([
+    tccOfOrder(prisma, input.orderId),
+    orderHistory(prisma, input.orderId),
+    // A buy paid in won: the saga that exchanged its dollars (and gives back what it did not spend).
+    prisma.saga.findFirst({ where: { orderId: input.orderId }, select: { id: true, type: true, status: true } }),
+  ]);
+  return { ...detail, tcc, history, saga };
 }

@@ -116,7 +116,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
       />
     );
   }
-  const { order, account, events, executions, ledgerEntries, tcc, history } = data;
+  const { order, account, events, executions, ledgerEntries, tcc, history, saga } = data;
 
   return (
     <main className="space-y-2 p-2">
@@ -149,6 +149,19 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           <Field label="Commission in">{order.payFeeWithPoints ? "Points" : "Cash"}</Field>
           <Field label="Held points">{quantity(order.heldPoints)}</Field>
           <Field label="Points used">{quantity(order.pointsUsed)}</Field>
+          <Field label="Paid in">
+            {saga ? (
+              <Link
+                className="underline underline-offset-2 hover:text-neutral-600"
+                href={`/admin/sagas/${saga.id}`}
+                data-testid="order-saga-link"
+              >
+                Won (saga {saga.status.toLowerCase()})
+              </Link>
+            ) : (
+              "Dollars"
+            )}
+          </Field>
           <Field label="Placed">{dateTimeText(order.createdAt)}</Field>
           <Field label="Updated">{dateTimeText(order.updatedAt)}</Field>
           <div className="col-span-2 sm:col-span-4">

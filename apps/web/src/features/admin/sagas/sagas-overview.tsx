@@ -6,6 +6,7 @@ import { useTRPC } from "@/trpc/client";
 import { sagaListInput, type SagaFilters } from "../console-queries";
 import { ConsolePage } from "../page-heading";
 import { SelectFilter } from "../select-filter";
+import { FxReconciliation } from "./fx-reconciliation";
 import { SagaCountsChart } from "./saga-counts-chart";
 import { SAGA_STATUS_LABEL, SAGA_STATUSES, SAGA_TYPES } from "./saga-labels";
 import { SagasGrid } from "./sagas-grid";
@@ -41,6 +42,7 @@ export function SagasOverview() {
       }
     >
       <SagaCountsChart counts={counts.data} />
+      <FxReconciliation />
       <section className="panel flex min-h-0 flex-1 flex-col" aria-label="All sagas">
         <div className="flex flex-wrap items-end gap-2 border-b border-neutral-200 px-3 py-2">
           <SelectFilter
