@@ -11,7 +11,6 @@ import {
 } from "../broker/port";
 import type { PartnerGuard } from "./partnerGuard";
 
-
 export class FlowControlledBroker implements BrokerAdapter {
   constructor(
     private readonly inner: BrokerAdapter,
