@@ -9,6 +9,8 @@ type ErrorData = {
   zodError?: { formErrors?: string[]; fieldErrors?: FieldErrors } | null;
   /** The input field a domain error is about ("quantity" for "not enough shares"), from core's errorFormatter. */
   field?: string | null;
+  /** From core's errorFormatter: a dependency was briefly unavailable and the same request may simply be repeated. */
+  retryable?: boolean;
 };
 
 function dataOf(error: unknown): ErrorData | undefined {
@@ -17,6 +19,14 @@ function dataOf(error: unknown): ErrorData | undefined {
 
 export function errorCode(error: unknown): string | undefined {
   return dataOf(error)?.code;
+}
+
+/**
+ * True when the server said the request failed only because a system it depends on was briefly unavailable (503):
+ * the banner keeps the server's message ("… Try again in a few seconds.") and the screen may offer "Try again".
+ */
+export function isRetryable(error: unknown): boolean {
+  return dataOf(error)?.retryable === true;
 }
 
 /** Messages to show beside each input field: zod's field errors, or a domain error that names its field. */

@@ -196,17 +196,26 @@ describe("won and dollars through sagas", () => {
       await expect(
         api.fx.exchange({ sell: "KRW", amount: "5000", quoteId: preview.quote.quoteId, idempotencyKey: randomUUID() }),
       ).rejects.toThrow(/Not enough won: this needs ₩5,000 and ₩1,000 is available/);
+      const key = randomUUID();
       const mine = await api.fx.exchange({
         sell: "KRW",
         amount: "1000",
         quoteId: preview.quote.quoteId,
-        idempotencyKey: randomUUID(),
+        idempotencyKey: key,
       });
+      // The same key for another amount is refused, naming what to do; the same request returns the same saga.
+      await expect(
+        api.fx.exchange({ sell: "KRW", amount: "999", quoteId: preview.quote.quoteId, idempotencyKey: key }),
+      ).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: expect.stringMatching(/already used for a different request/),
+      });
+      expect(
+        (await api.fx.exchange({ sell: "KRW", amount: "1000", quoteId: preview.quote.quoteId, idempotencyKey: key }))
+          .id,
+      ).toBe(mine.id);
       const other = await customer("1000000");
       await expect(other.api.fx.saga({ sagaId: mine.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await expect(
-        other.api.fx.exchange({ sell: "KRW", amount: "1000", quoteId: preview.quote.quoteId, idempotencyKey: mine.id }),
-      ).rejects.toMatchObject({ code: "CONFLICT" });
       await h.db.prisma.saga.delete({ where: { id: mine.id } });
       expect(await balances(account.id)).toEqual(before);
     });

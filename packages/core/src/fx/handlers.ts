@@ -1,5 +1,5 @@
 // The customer's won: a rate to show, a preview with a quote the desk holds for them, and the saga that does it — an
-// exchange, or a buy paid in won. Starting a saga returns at once (its id is the request's idempotency key); the
+// exchange, or a buy paid in won. Starting a saga returns at once (the request's idempotency key, per account, makes a repeat return it); the
 // customer follows it on the push feed, or polls `fx.saga`.
 import { BrokerUnavailableError } from "../fxdesk/port";
 import { FxAmountError, convertAmounts } from "../fxdesk/rounding";
@@ -60,7 +60,7 @@ export async function startExchange({ ctx, input }: { ctx: CustomerCtx; input: T
   await assertAvailable(ctx, input.sell, dec(input.amount));
   const sagaInput: ExchangeInput = { quoteId: input.quoteId, sell: input.sell, amount: input.amount };
   const saga = await startSaga(ctx.services.prisma, {
-    id: input.idempotencyKey,
+    idempotencyKey: input.idempotencyKey,
     type: EXCHANGE_SAGA,
     accountId: ctx.account.id,
     input: { ...sagaInput },
@@ -94,7 +94,7 @@ export async function startBuyWithWon({ ctx, input }: { ctx: CustomerCtx; input:
   delete order.idempotencyKey;
   const sagaInput: BuyWithWonInput = { order, quoteId: input.quoteId, maxWon: input.maxWon };
   const saga = await startSaga(ctx.services.prisma, {
-    id: input.idempotencyKey,
+    idempotencyKey: input.idempotencyKey,
     type: BUY_WITH_WON_SAGA,
     accountId: ctx.account.id,
     input: JSON.parse(JSON.stringify(sagaInput)),

@@ -1,8 +1,10 @@
 // What both lock adapters share: bounded, jittered waiting and a renewal watchdog (Redisson-style) that aborts the
-// grant's signal when renewal fails.
+// grant's signal when renewal fails. A lock server that is down or does not answer is never waited on past the wait
+// budget: the caller hears "briefly unavailable" (ServiceUnavailableError) before any transaction was opened.
 import { randomUUID } from "node:crypto";
 import { sleep } from "../shared/sleep";
-import { AccountBusyError, LockLostError } from "../shared/errors";
+import { isDependencyFailure } from "../shared/dependencies";
+import { AccountBusyError, LockLostError, ServiceUnavailableError } from "../shared/errors";
 import type { LockGrant, LockOptions } from "./port";
 
 export interface LeaseBackend {
@@ -39,6 +41,16 @@ export class LocalQueue {
   }
 }
 
+/** What the customer hears when the lock server cannot be asked: no transaction was opened, so nothing was written. */
+export const LOCK_UNAVAILABLE_MESSAGE =
+  "Trading is briefly unavailable: a system we depend on is not answering. Nothing was placed or changed. Try again in a few seconds.";
+
+/**
+ * The least time one call to the lock server is given, even when the wait budget is already spent (by the local queue):
+ * a healthy server answers in a millisecond, so a call that outlasts this is a server that is not answering.
+ */
+const MIN_ANSWER_MS = 500;
+
 export async function withLease<T>(
   backend: LeaseBackend,
   options: LockOptions,
@@ -51,20 +63,38 @@ export async function withLease<T>(
       withLease(backend, { ...options, waitMs: Math.max(0, remainingMs) }, accountId, work),
     );
   const token = randomUUID();
-  const fencingToken = await acquire(backend, options, accountId, token);
+  const { fencingToken, askedAt } = await acquire(backend, options, accountId, token);
   const lost = new AbortController();
-  let leaseEndsAt = Date.now() + options.leaseMs;
+  // The lease is counted from when it was asked for, not from the answer: the server started it no earlier.
+  let leaseEndsAt = askedAt + options.leaseMs;
+  let renewing = false;
+  let renewalFailure: unknown;
   const renewal = setInterval(
     () => {
+      // Checked on every tick, not only when a renewal answers: a lock server that stopped answering altogether
+      // (a renewal that hangs) must still end the lease on time.
+      if (Date.now() >= leaseEndsAt) {
+        const reason = renewalFailure ? "the lock server did not answer the renewal" : "lease expired";
+        lost.abort(new LockLostError(accountId, reason, { cause: renewalFailure }));
+        return;
+      }
+      if (renewing) return; // one renewal in flight at a time
+      renewing = true;
+      const renewAskedAt = Date.now();
       backend
         .renew(accountId, token, options.leaseMs)
-        .then((ok) => {
-          if (ok) leaseEndsAt = Date.now() + options.leaseMs;
-          else lost.abort(new LockLostError(accountId, "lease taken over"));
-        })
-        .catch((error: Error) => {
-          if (Date.now() >= leaseEndsAt) lost.abort(new LockLostError(accountId, `renewal failed: ${error.message}`));
-        });
+        .then(
+          (ok) => {
+            if (ok) {
+              leaseEndsAt = renewAskedAt + options.leaseMs;
+              renewalFailure = undefined;
+            } else lost.abort(new LockLostError(accountId, "lease taken over"));
+          },
+          (error: unknown) => {
+            renewalFailure = error; // the lease may still be ours until leaseEndsAt; the next tick decides
+          },
+        )
+        .finally(() => (renewing = false));
     },
     Math.max(10, Math.floor(options.leaseMs / 3)),
   );
@@ -75,24 +105,63 @@ export async function withLease<T>(
     signal: lost.signal,
     assertHeld() {
       if (lost.signal.aborted) throw lost.signal.reason as Error;
-      if (Date.now() >= leaseEndsAt) throw new LockLostError(accountId, "lease expired");
+      if (Date.now() >= leaseEndsAt)
+        throw new LockLostError(accountId, "lease expired", renewalFailure ? { cause: renewalFailure } : undefined);
     },
   };
   try {
     return await work(grant);
   } finally {
     clearInterval(renewal);
-    await backend.release(accountId, token).catch(() => undefined);
+    // The answer is known by now; a lock server that does not answer the release must not hold it back. The lease
+    // then ends by its own expiry.
+    await answerWithin(backend.release(accountId, token), options.waitMs).catch(() => undefined);
   }
 }
 
-async function acquire(backend: LeaseBackend, options: LockOptions, accountId: string, token: string): Promise<bigint> {
+async function acquire(
+  backend: LeaseBackend,
+  options: LockOptions,
+  accountId: string,
+  token: string,
+): Promise<{ fencingToken: bigint; askedAt: number }> {
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    const fencingToken = await backend.tryAcquire(accountId, token, options.leaseMs);
-    if (fencingToken !== null) return fencingToken;
+    const askedAt = Date.now();
+    let fencingToken: bigint | null;
+    try {
+      fencingToken = await answerWithin(
+        backend.tryAcquire(accountId, token, options.leaseMs),
+        Math.max(deadline - askedAt, MIN_ANSWER_MS),
+      );
+    } catch (error) {
+      if (!(error instanceof NoAnswer) && !isDependencyFailure(error)) throw error;
+      // The attempt may still reach the server (a queued command, a lost reply) and take the lease for this token:
+      // a release with the same token, sent behind it, gives it back instead of blocking the account for a lease.
+      backend.release(accountId, token).catch(() => undefined);
+      throw new ServiceUnavailableError(LOCK_UNAVAILABLE_MESSAGE, { cause: error });
+    }
+    if (fencingToken !== null) return { fencingToken, askedAt };
     if (Date.now() >= deadline) throw new AccountBusyError();
     // Full jitter keeps waiters from retrying in lockstep.
     await sleep(Math.random() * options.retryMs * 2);
   }
+}
+
+/** The lock server did not answer one call within its time. */
+class NoAnswer extends Error {
+  constructor(ms: number) {
+    super(`the lock server did not answer within ${ms} ms`);
+    this.name = "NoAnswer";
+  }
+}
+
+/** `call`'s answer, or NoAnswer after `ms`. The call itself cannot be withdrawn; its late answer is ignored. */
+function answerWithin<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NoAnswer(ms)), ms);
+  });
+  call.catch(() => undefined); // a late failure after the timeout is not an unhandled rejection
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,7 +14,13 @@ export interface SetBrokerFaultsRequest {
 
 export async function setBrokerFaults({ ctx, input }: SetBrokerFaultsRequest): Promise<BrokerFaults> {
   // An unknown partner is refused before the simulator is asked; the FX desk is a partner beside the brokers.
-  if (input.brokerId !== SIMULATED_FX_DESK) ctx.services.brokers.get(input.brokerId);
+  const partners = [...ctx.services.brokers.all().map((broker) => broker.brokerId), SIMULATED_FX_DESK];
+  if (!partners.includes(input.brokerId))
+    throw new DomainError(
+      "NOT_FOUND",
+      `There is no partner "${input.brokerId}". Pick one of ${partners.join(", ")} on the Brokers page.`,
+      "brokerId",
+    );
   const faults = await ctx.services.simulator.setFaults(input.brokerId, input.faults).catch((error: Error) => {
     throw new DomainError("BAD_REQUEST", `${error.message} Nothing was changed.`);
   });

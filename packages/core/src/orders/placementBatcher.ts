@@ -18,7 +18,7 @@ import type { Order, Tx } from "@meridian/db";
 import { forgetOwnWrites } from "../ledger/ownWrites";
 import { inAccountTransaction, nameWriter, type Writer } from "../lock/accountTransaction";
 import type { CoreServices } from "../services";
-import { AccountBusyError, DomainError } from "../shared/errors";
+import { AccountBusyError, DomainError, ServiceUnavailableError } from "../shared/errors";
 import { GroupCommitQueues } from "../shared/groupCommit";
 import { isKeyCollision } from "./idempotencyKey";
 
@@ -58,8 +58,10 @@ export class PlacementBatcher {
     try {
       outcomes = await inAccountTransaction(this.services, accountId, batch[0]!.writer, (tx) => placeEach(tx, batch));
     } catch (error) {
-      // A busy account stays busy for each placement alone; they hear it now rather than one wait after another.
-      if (error instanceof AccountBusyError) for (const entry of batch) entry.reject(error);
+      // A busy account stays busy for each placement alone, and a dependency that is down (the lock's Redis) stays
+      // down: they hear it now rather than one wait after another.
+      if (error instanceof AccountBusyError || error instanceof ServiceUnavailableError)
+        for (const entry of batch) entry.reject(error);
       else for (const entry of batch) await this.runAlone(accountId, entry);
       return;
     }

@@ -54,7 +54,7 @@ describe("the saga engine", () => {
   afterAll(() => h.close());
 
   async function start(type: string) {
-    return startSaga(h.db.prisma, { id: randomUUID(), type, accountId, input: {} });
+    return startSaga(h.db.prisma, { idempotencyKey: randomUUID(), type, accountId, input: {} });
   }
   /** Makes every saga due now, as if its retry time had come. */
   const dueNow = () => h.db.prisma.$executeRaw`UPDATE sagas SET next_run_at = now() - interval '1 second'`;
@@ -260,15 +260,20 @@ describe("the saga engine", () => {
     expect(log.at(-1)).toBe("UNDO_A#1");
   });
 
-  it("gives the same saga back for the same key, and refuses another account's use of it", async () => {
-    const id = randomUUID();
-    const first = await startSaga(h.db.prisma, { id, type: "ORDERLY", accountId, input: {} });
-    const again = await startSaga(h.db.prisma, { id, type: "ORDERLY", accountId, input: {} });
+  it("gives the same saga back for the same key and request, refuses the key for another request, and keeps keys per account", async () => {
+    const idempotencyKey = randomUUID();
+    const request = { idempotencyKey, type: "ORDERLY", accountId, input: { amount: "10", sell: "KRW" } };
+    const first = await startSaga(h.db.prisma, request);
+    const again = await startSaga(h.db.prisma, { ...request, input: { sell: "KRW", amount: "10" } });
     expect(again.id).toBe(first.id);
-    const bob = await h.account("bob@demo.meridian");
-    await expect(startSaga(h.db.prisma, { id, type: "ORDERLY", accountId: bob.id, input: {} })).rejects.toMatchObject({
+    await expect(startSaga(h.db.prisma, { ...request, input: { amount: "11", sell: "KRW" } })).rejects.toMatchObject({
       code: "CONFLICT",
     });
+    // Another customer's use of the key is a request of their own: it learns nothing of the first saga.
+    const bob = await h.account("bob@demo.meridian");
+    const bobs = await startSaga(h.db.prisma, { ...request, accountId: bob.id });
+    expect(bobs.id).not.toBe(first.id);
+    expect(bobs.accountId).toBe(bob.id);
   });
 });
 

@@ -1,6 +1,8 @@
 // The saga tables (sagas, saga_steps), as the runner and the screens use them. Every write a runner makes while it
 // advances a saga is conditional on its lease: a runner whose lease lapsed (it stalled, another took the saga over)
 // writes nothing more.
+import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { Prisma, type PrismaClient, type Saga, type SagaStep } from "@meridian/db";
 import { DomainError } from "../shared/errors";
 
@@ -16,21 +18,37 @@ export class LeaseLostError extends Error {
 }
 
 /**
- * Records a new saga, to be picked up by a runner at once. `id` is the caller's idempotency key: the same id again
- * returns the saga it started (for the same account; another account's id is refused).
+ * Records a new saga, to be picked up by a runner at once. `idempotencyKey` is the customer's request key, unique per
+ * account as an order's is: the same key with the same request returns the saga it started; with another request it
+ * is refused. Another account's key names nothing of theirs, so nothing can be learned from it.
  */
 export async function startSaga(
   prisma: PrismaClient,
-  saga: { id: string; type: string; accountId: string; input: Prisma.InputJsonValue },
+  saga: { idempotencyKey: string; type: string; accountId: string; input: Prisma.InputJsonValue },
 ): Promise<Saga> {
   const created = await prisma.saga.createManyAndReturn({
-    data: [{ id: saga.id, type: saga.type, accountId: saga.accountId, input: saga.input, state: {} }],
+    data: [
+      {
+        id: randomUUID(),
+        idempotencyKey: saga.idempotencyKey,
+        type: saga.type,
+        accountId: saga.accountId,
+        input: saga.input,
+        state: {},
+      },
+    ],
     skipDuplicates: true,
   });
   if (created[0]) return created[0];
-  const existing = await prisma.saga.findUnique({ where: { id: saga.id } });
-  if (!existing || existing.accountId !== saga.accountId || existing.type !== saga.type)
-    throw new DomainError("CONFLICT", "This request key was already used for something else. Reload and try again.");
+  const existing = await prisma.saga.findUniqueOrThrow({
+    where: { accountId_idempotencyKey: { accountId: saga.accountId, idempotencyKey: saga.idempotencyKey } },
+  });
+  // Compared as stored: JSON drops undefined fields, and jsonb does not keep key order (neither matters).
+  if (existing.type !== saga.type || !isDeepStrictEqual(existing.input, JSON.parse(JSON.stringify(saga.input))))
+    throw new DomainError(
+      "CONFLICT",
+      "This request key was already used for a different request. Reload the page and confirm again.",
+    );
   return existing;
 }
 

@@ -57,13 +57,32 @@ export class AccountBusyError extends DomainError {
   }
 }
 
-/** The lock's lease was lost (expired, or taken over): the holder must not commit. */
+/**
+ * The lock's lease was lost (expired, or taken over): the holder must not commit. `cause` is the renewal's failure when
+ * the lock server stopped answering, which makes the abort a dependency failure (shared/dependencies.ts) to the edge.
+ */
 export class LockLostError extends Error {
   constructor(
     readonly accountId: string,
     reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Account lock on ${accountId} was lost: ${reason}`);
+    super(`Account lock on ${accountId} was lost: ${reason}`, options);
     this.name = "LockLostError";
+  }
+}
+
+/**
+ * A system we depend on did not answer before anything was written; the message tells the customer what to do, and the
+ * edge answers it as SERVICE_UNAVAILABLE (HTTP 503, retryable). Deliberately not a DomainError: to a saga step, the
+ * receiver or an operator's bulk action a DomainError is a definite "no" that is never retried, and an outage is not
+ * one — they retry it like any other transient failure.
+ */
+export class ServiceUnavailableError extends Error {
+  readonly code = "SERVICE_UNAVAILABLE";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ServiceUnavailableError";
   }
 }

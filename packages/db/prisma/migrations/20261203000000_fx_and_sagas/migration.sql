@@ -38,11 +38,13 @@ CREATE INDEX "ledger_entries_conversion_id_idx" ON "ledger_entries"("conversion_
 
 -- A saga: its definition (type), its input, what its steps produced so far (state), and where it stands. The runner
 -- that advances it holds a lease (lease_owner, lease_until), so that two workers never run one saga at once and a
--- worker that died mid-step is replaced once its lease lapses.
+-- worker that died mid-step is replaced once its lease lapses. The customer's request key is unique per account (as
+-- an order's is): another account's key names nothing of theirs.
 CREATE TABLE "sagas" (
     "id" UUID NOT NULL,
     "type" TEXT NOT NULL,
     "account_id" UUID NOT NULL,
+    "idempotency_key" UUID NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'RUNNING',
     "input" JSONB NOT NULL,
     "state" JSONB NOT NULL DEFAULT '{}',
@@ -59,6 +61,7 @@ CREATE TABLE "sagas" (
     CONSTRAINT "sagas_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "accounts"("id") ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT "sagas_status_check" CHECK ("status" IN ('RUNNING', 'WAITING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED', 'NEEDS_OPERATOR'))
 );
+CREATE UNIQUE INDEX "sagas_account_id_idempotency_key_key" ON "sagas"("account_id", "idempotency_key");
 CREATE INDEX "sagas_status_next_run_at_idx" ON "sagas"("status", "next_run_at");
 CREATE INDEX "sagas_account_id_created_at_idx" ON "sagas"("account_id", "created_at");
 CREATE INDEX "sagas_order_id_idx" ON "sagas"("order_id");
