@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ALICE, apiSignIn, BOB, placeFilledMarketOrder, signIn, trpcQuery } from "./support";
+import { ALICE, apiSignIn, BOB, OPERATOR, placeFilledMarketOrder, signIn, trpcQuery } from "./support";
 
 const OPERATORS_ONLY = "This console is for operators. Sign in with an operator account.";
 
@@ -52,4 +52,33 @@ test("bob cannot reach the console or alice's order", async ({ page, playwright,
   const adminDetail = await trpcQuery(page.request, "admin.orders.detail", { orderId: aliceOrderId });
   expect(adminDetail.status).toBe(403);
   expect(adminDetail.body.result).toBeUndefined();
+});
+
+test("repeated wrong passwords lock sign-in for that email, and operators see the attempts", async ({ page }) => {
+  // An email of this run's own (no other spec signs in with it, and a rerun against the same server starts afresh);
+  // the lockout is the same whether or not the email has an account, so the page cannot tell which it is.
+  const email = `lockout-${Date.now()}@demo.meridian`;
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  const banner = page.locator("form").getByRole("alert");
+  async function tryPassword(password: string) {
+    await page.getByLabel("Password").fill(password);
+    const answered = page.waitForResponse((response) => response.url().includes("/api/trpc/auth.login"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await answered;
+  }
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await tryPassword(`wrong-password-${attempt}`);
+    await expect(banner).toHaveText("Email or password is wrong. Demo logins are printed by `npm start`.");
+  }
+  for (let attempt = 5; attempt <= 6; attempt++) {
+    await tryPassword(`wrong-password-${attempt}`);
+    await expect(banner).toHaveText("Too many sign-in attempts. Try again in 1 minute.");
+  }
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, OPERATOR.email, "/admin");
+  const rows = page.getByRole("region", { name: "Recent sign-in failures" }).getByTestId("login-failure-row");
+  await expect(rows.filter({ hasText: email })).toHaveCount(6);
+  await expect(rows.filter({ hasText: email }).filter({ hasText: "locked out" })).toHaveCount(1);
 });

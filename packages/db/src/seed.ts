@@ -1,10 +1,27 @@
 // Demo data for the embedded default and for tests: three customers with won (deposits arrive in won) and USD cash, fee points (1 point = 1 cent of
-// commission) and a few positions; one operator.
+// commission) and a few positions; one operator. These logins exist only in the demo seed: a real deployment has no
+// default operator and creates one with `npm run create-operator` (docs/security.md).
 // Balances are created through ledger entries so that "balance = sum of entries" holds from the first row.
-import bcrypt from "bcryptjs";
+import { randomBytes, scrypt } from "node:crypto";
 import { Prisma, type PrismaClient } from "./client";
 
 export const DEMO_PASSWORD = "meridian-demo";
+
+/**
+ * The demo password as core's auth/passwords.ts stores passwords: scrypt, N=2^15, r=8, p=1, 64-byte key, 16-byte
+ * salt, written `scrypt$N$r$p$salt$key`. This package cannot import core (core imports it), so the format is written
+ * here once more; core's tests check that a seeded hash verifies and needs no upgrade.
+ */
+async function demoPasswordHash(): Promise<string> {
+  const [N, r, p] = [2 ** 15, 8, 1];
+  const salt = randomBytes(16);
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(DEMO_PASSWORD, salt, 64, { N, r, p, maxmem: 256 * N * r }, (error, derived) =>
+      error ? reject(error) : resolve(derived),
+    ),
+  );
+  return ["scrypt", N, r, p, salt.toString("base64"), key.toString("base64")].join("$");
+}
 
 export const DEMO_USERS = [
   {
@@ -54,7 +71,7 @@ export const DEMO_USERS = [
 
 export async function seed(prisma: PrismaClient): Promise<{ created: boolean }> {
   if ((await prisma.user.count()) > 0) return { created: false };
-  const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  const passwordHash = await demoPasswordHash();
   await prisma.$transaction(async (tx) => {
     for (const demo of DEMO_USERS) {
       const user = await tx.user.create({

@@ -356,6 +356,28 @@ const web = {
   }),
 };
 
+const auth = {
+  LOGIN_MAX_FAILURES: setting(wholeNumber("attempts"), {
+    default: "5",
+    description:
+      "wrong passwords in a row for one email (registered or not) before sign-in is locked for it; a success resets the count",
+  }),
+  LOGIN_ADDRESS_MAX_FAILURES: setting(wholeNumber("attempts"), {
+    default: "50",
+    description:
+      "failed sign-ins in a row from one source address (any emails) before it is locked; higher than per email, for shared offices",
+  }),
+  LOGIN_LOCKOUT_BASE_MS: setting(wholeNumber("milliseconds", 1000), {
+    default: "60000",
+    description:
+      "the first sign-in lockout; each further one within a day doubles it (whole seconds, at least 1000; [docs/security.md](docs/security.md))",
+  }),
+  LOGIN_LOCKOUT_MAX_MS: setting(wholeNumber("milliseconds", 1000), {
+    default: "3600000",
+    description: "the longest sign-in lockout (never below `LOGIN_LOCKOUT_BASE_MS`)",
+  }),
+};
+
 const worker = {
   WORKER_ROLES: setting(parsedBy(readWorkerRoles), {
     default: WORKER_ROLES.join(","),
@@ -396,6 +418,7 @@ export const ZSettings = z.object({
   ...fees,
   ...orderFeed,
   ...web,
+  ...auth,
   ...worker,
   ...simulator,
 });
@@ -526,6 +549,12 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
     fees: { commissionRate: env.COMMISSION_RATE },
     orderFeed: { pollMs: env.ORDER_FEED_POLL_MS, gapWaitMs: env.ORDER_FEED_GAP_WAIT_MS },
     web: { port: env.WEB_PORT, sessionSecret: env.SESSION_SECRET, sessionCookieSecure: env.SESSION_COOKIE_SECURE },
+    auth: {
+      maxFailuresPerEmail: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: env.LOGIN_ADDRESS_MAX_FAILURES,
+      lockoutBaseMs: env.LOGIN_LOCKOUT_BASE_MS,
+      lockoutMaxMs: Math.max(env.LOGIN_LOCKOUT_BASE_MS, env.LOGIN_LOCKOUT_MAX_MS),
+    },
     worker: {
       roles: env.WORKER_ROLES.roles,
       gatewayBrokers: env.WORKER_ROLES.gatewayBrokers,

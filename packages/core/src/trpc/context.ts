@@ -1,4 +1,7 @@
+import type { RequestInfo } from "../auth/loginAudit";
 import type { CoreServices } from "../services";
+
+export type { RequestInfo };
 
 export type Role = "CUSTOMER" | "OPERATOR";
 
@@ -17,8 +20,14 @@ export interface SessionStore {
 export interface TrpcContext {
   services: CoreServices;
   session: SessionStore;
+  /** Absent for callers that are not HTTP requests (tests, scripts). */
+  request?: RequestInfo | undefined;
 }
 
-export function createTrpcContext(options: { services: CoreServices; session: SessionStore }): TrpcContext {
-  return { services: options.services, session: options.session };
+export function createTrpcContext(options: {
+  services: CoreServices;
+  session: SessionStore;
+  request?: RequestInfo | undefined;
+}): TrpcContext {
+  return { services: options.services, session: options.session, request: options.request };
 }

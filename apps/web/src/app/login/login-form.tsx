@@ -36,6 +36,7 @@ export function LoginForm({ next }: { next: string | null }) {
 
   const fieldErrors = fieldErrorsOf(login.error);
   // Login fails with FORBIDDEN for a wrong email or password alike (never saying which); the demo hint helps here.
+  // A lockout (TOO_MANY_REQUESTS) shows the server's message: how many minutes to wait, the same for every email.
   const code = errorCode(login.error);
   const message =
     code === "FORBIDDEN" || code === "UNAUTHORIZED"

@@ -8,6 +8,7 @@ import { timeText } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { OrdersByStatusChart, OrdersPerMinuteChart } from "./charts";
 import { LateFillsPanel } from "./late-fills-panel";
+import { LoginFailuresPanel } from "./login-failures-panel";
 import { OrdersGrid } from "./orders-grid";
 import { StatsTiles } from "./stats-tiles";
 import { ADMIN_ORDERS_LIMIT, toQueryInput, type ConsoleFilters } from "./console-queries";
@@ -40,6 +41,7 @@ export function AdminConsole({ initialFilters }: { initialFilters: ConsoleFilter
     <main className="flex min-h-0 flex-1 flex-col gap-2 p-2">
       <StatsTiles stats={stats.data} />
       <LateFillsPanel />
+      <LoginFailuresPanel />
       <div className="grid grid-cols-1 gap-2 lg:grid-cols-2">
         <OrdersPerMinuteChart stats={stats.data} fetchedAt={stats.dataUpdatedAt} />
         <OrdersByStatusChart stats={stats.data} />

@@ -2,6 +2,7 @@
 // handler beside its domain; the decision queues (attention, pending, recon, quarantine) each take one decision
 // (act/resolve/decide/review) or a bulk one (preview, then decideMany: operator/bulk.ts).
 import type { Order } from "@meridian/db";
+import { listLoginFailures } from "../../auth/loginAudit";
 import { forceBreaker, releaseBreaker, setBrokerTps } from "../../flow/levers";
 import { ZForceBreakerInput, ZReleaseBreakerInput, ZSetBrokerTpsInput } from "../../flow/levers.schema";
 import { brokerOverview } from "../../flow/overview";
@@ -156,6 +157,8 @@ export const adminRouter = router({
       .input(ZCompensationDecisionInput)
       .mutation(({ ctx, input }) => resolveCompensation({ ctx, input })),
   }),
+  /** The last 50 failed or locked-out sign-ins (audit log): guessing in progress shows here first. */
+  loginFailures: operatorProcedure.query(({ ctx }) => listLoginFailures(ctx.services.prisma, { limit: 50 })),
   /** What the worker's invariants role found: open and recently resolved violations, and what its passes cost. */
   invariants: router({
     list: operatorProcedure

@@ -1,16 +1,13 @@
-import { z } from "zod";
-import { verifyLogin } from "../../auth/login";
+import { signIn } from "../../auth/login";
+import { ZLoginInput } from "../../auth/login.schema";
 import { router } from "../init";
 import { authedProcedure, publicProcedure } from "../procedures";
 
-export const ZLoginInput = z.object({
-  email: z.email("Enter the email you signed up with."),
-  password: z.string().min(1, "Enter your password."),
-});
+export { ZLoginInput };
 
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).mutation(async ({ ctx, input }) => {
-    const user = await verifyLogin(ctx.services.prisma, input);
+    const user = await signIn({ ctx, input });
     await ctx.session.save({ userId: user.id, role: user.role });
     return { role: user.role };
   }),
