@@ -90,17 +90,6 @@ export async function fxCustomer(system: TestSystem, won: string, dollars = "0")
   };
 }
 
-/** mulberry32: a small seeded generator, so a randomized batch can be replayed from the seed its failure prints. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `body`; a failure is rethrown with the seed that replays it (FX_TEST_SEED=<seed>). */
 export async function withSeed<T>(seed: number, body: () => Promise<T>): Promise<T> {

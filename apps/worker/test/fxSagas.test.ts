@@ -16,12 +16,12 @@ import {
   FAST_SAGAS,
   fxCustomer,
   fxDeskControl,
-  seededRandom,
   testSeed,
   waitForSagasToEnd,
   withSeed,
   type FxCustomer,
 } from "./fxDesk";
+import { seededRandom } from "./executionFeed";
 import { startSystem, stopProcess, waitUntil, type TestSystem } from "./system";
 
 process.env.LOG_LEVEL ??= "error";
