@@ -90,7 +90,6 @@ export async function fxCustomer(system: TestSystem, won: string, dollars = "0")
   };
 }
 
-
 /** Runs `body`; a failure is rethrown with the seed that replays it (FX_TEST_SEED=<seed>). */
 export async function withSeed<T>(seed: number, body: () => Promise<T>): Promise<T> {
   try {
