@@ -13,7 +13,7 @@ import {
   type Quote,
   type SubmitResult,
 } from "./port";
-import { fetchPartner, parseJson } from "./partnerHttp";
+import { fetchPartner, parseJson, type PartnerCallOptions } from "./partnerHttp";
 import { ORDER_NOT_FOUND, ZBrokerErrorBody, ZBrokerOrderView, ZCancelResult, ZQuote, ZSubmitResult } from "./wire";
 
 export interface HttpBrokerAdapterOptions {
@@ -22,15 +22,6 @@ export interface HttpBrokerAdapterOptions {
   baseUrl: string;
   capabilities: BrokerCapabilities;
   timeoutMs?: number;
-}
-
-interface CallOptions {
-  method: "GET" | "POST";
-  path: string;
-  body?: unknown;
-  signal: AbortSignal | undefined;
-  /** Answer null instead of throwing when the broker says 404 ORDER_NOT_FOUND. */
-  notFoundAsNull?: boolean;
 }
 
 export class HttpBrokerAdapter implements BrokerAdapter {
@@ -76,9 +67,12 @@ export class HttpBrokerAdapter implements BrokerAdapter {
     return this.call(z.array(ZBrokerOrderView), { method: "GET", path, signal });
   }
 
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions & { notFoundAsNull: true }): Promise<T | null>;
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T>;
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T | null> {
+  private async call<T>(
+    schema: z.ZodType<T>,
+    options: PartnerCallOptions & { notFoundAsNull: true },
+  ): Promise<T | null>;
+  private async call<T>(schema: z.ZodType<T>, options: PartnerCallOptions): Promise<T>;
+  private async call<T>(schema: z.ZodType<T>, options: PartnerCallOptions): Promise<T | null> {
     const { method, path, body, signal } = options;
     const what = `${method} ${path}`;
     const { status, text } = await fetchPartner({

@@ -65,3 +65,13 @@ function causeOf(error: Error): string {
   const cause = (error as Error & { cause?: unknown }).cause;
   return cause instanceof Error ? ` (${cause.message})` : "";
 }
+
+/** One call to a partner's HTTP API, as both adapters describe it. */
+export interface PartnerCallOptions {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  signal: AbortSignal | undefined;
+  /** Answer null instead of refusing when the partner says 404 (no such order, no such conversion). */
+  notFoundAsNull?: boolean;
+}

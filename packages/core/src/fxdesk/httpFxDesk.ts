@@ -4,7 +4,7 @@
 // refusal codes is an FxDeskRefusal.
 import { z } from "zod";
 import { BrokerUnavailableError } from "../broker/port";
-import { fetchPartner, parseJson } from "../broker/partnerHttp";
+import { fetchPartner, parseJson, type PartnerCallOptions } from "../broker/partnerHttp";
 import { FX_DESK_PARTNER_ID, FxDeskRefusal, type FxDesk } from "./port";
 import {
   ZFxConversion,
@@ -22,15 +22,6 @@ export interface HttpFxDeskOptions {
   baseUrl: string;
   /** Default 5 s; the composition root passes the partner call timeout (BROKER_TIMEOUT_MS). */
   timeoutMs?: number;
-}
-
-interface CallOptions {
-  method: "GET" | "POST";
-  path: string;
-  body?: unknown;
-  signal: AbortSignal | undefined;
-  /** Answer null instead of refusing when the desk says 404 NOT_FOUND. */
-  notFoundAsNull?: boolean;
 }
 
 export class HttpFxDesk implements FxDesk {
@@ -74,9 +65,12 @@ export class HttpFxDesk implements FxDesk {
     return this.call(z.array(ZFxConversion), { method: "GET", path, signal });
   }
 
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions & { notFoundAsNull: true }): Promise<T | null>;
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T>;
-  private async call<T>(schema: z.ZodType<T>, options: CallOptions): Promise<T | null> {
+  private async call<T>(
+    schema: z.ZodType<T>,
+    options: PartnerCallOptions & { notFoundAsNull: true },
+  ): Promise<T | null>;
+  private async call<T>(schema: z.ZodType<T>, options: PartnerCallOptions): Promise<T>;
+  private async call<T>(schema: z.ZodType<T>, options: PartnerCallOptions): Promise<T | null> {
     const { method, path, body, signal } = options;
     const what = `${method} /fxdesk${path}`;
     const { status, text } = await fetchPartner({

@@ -8,6 +8,7 @@ import { CASH, WON } from "./balances";
 /** The won-per-dollar rate the summary values dollars at, when the FX desk gave one. */
 export interface UsdKrwRate {
   bid: string;
+  ask: string;
   mid: string;
   at: string;
 }

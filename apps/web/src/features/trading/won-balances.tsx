@@ -1,19 +1,15 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { ACCOUNT_SUMMARY_REFRESH_MS } from "@/features/live/refresh";
 import { timeText } from "@/lib/format";
-import { useTRPC } from "@/trpc/client";
 import { Figure } from "./figure";
 import { rate, won } from "./fx-format";
 import type { AccountSummary } from "./types";
 
 /** The won side of the account: won balances, the desk's USD/KRW rate now, and everything valued in won. */
 export function WonBalances({ summary }: { summary: AccountSummary | undefined }) {
-  const trpc = useTRPC();
-  // The rate moves without any order changing: it keeps the summary's pace. No rate (desk down) shows as "—".
-  const usdKrw = useQuery({ ...trpc.fx.rate.queryOptions(), refetchInterval: ACCOUNT_SUMMARY_REFRESH_MS });
-  const quote = usdKrw.data;
+  // The rate comes with the summary, so the rate shown is the one the total in won was valued at. No rate (desk down)
+  // shows as "—".
+  const quote = summary?.usdKrw ?? null;
   return (
     <div
       className="grid grid-cols-4 divide-x divide-neutral-100 border-b border-neutral-200"
