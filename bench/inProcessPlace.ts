@@ -18,6 +18,7 @@ import {
 } from "@meridian/core";
 import { createBrokerRegistry, SimulatorControl } from "@meridian/core/broker";
 import { HttpFxDesk } from "@meridian/core/fxdesk";
+import { HttpPointsService } from "@meridian/core/points";
 import type { PrismaClient } from "@meridian/db";
 import { Redis } from "ioredis";
 
@@ -58,6 +59,8 @@ export function inProcessServices(prisma: PrismaClient, redisUrl: string): CoreS
     entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     simulator: new SimulatorControl("http://127.0.0.1:9"),
     fxDesk: new HttpFxDesk({ baseUrl: "http://127.0.0.1:9" }), // placeOrder never asks it
+    // These buys pay commission in cash: placeOrder never asks it.
+    points: new HttpPointsService({ baseUrl: "http://127.0.0.1:9", secret: undefined, timeoutMs: 1000 }),
     orderFeed: new OrderFeed({ prisma, logger: pino({ level: "silent" }) }), // never subscribed: never polls
     retryPolicy: config.retry,
     config,

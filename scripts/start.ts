@@ -1,5 +1,6 @@
 // `npm start`: the whole system on one machine. Embedded Postgres (PGlite) unless DATABASE_URL is set; migrate,
-// validate, seed; then the simulated brokers, the worker and the web app as child processes. Ctrl-C stops all.
+// validate, seed; then the simulated brokers, the fee points service (its own process and its own embedded database
+// unless POINTS_DATABASE_URL is set), the worker and the web app as child processes. Ctrl-C stops all.
 //   --fresh   a throwaway database (in memory, or a new database on DATABASE_URL's server) and free ports: for e2e
 //   --dev     `next dev` instead of `next start` (no build needed)
 import { spawn, type ChildProcess } from "node:child_process";
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     web: config.web.port,
     broker: flags.fresh ? await freePort() : config.simulator.port,
     receiver: flags.fresh ? await freePort() : config.worker.receiverPort,
+    points: flags.fresh ? await freePort() : config.points.service.port,
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -54,13 +56,23 @@ async function main(): Promise<void> {
     FX_DESK_URL: `http://127.0.0.1:${ports.broker}/fxdesk`,
     RECEIVER_PORT: String(ports.receiver),
     RECEIVER_URL: `http://127.0.0.1:${ports.receiver}`,
+    POINTS_PORT: String(ports.points),
+    POINTS_URL: `http://127.0.0.1:${ports.points}`,
+    // The points service's own database: embedded, in .data/points (in memory with --fresh), unless one is configured.
+    ...(config.points.service.databaseUrl || flags.fresh
+      ? {}
+      : { POINTS_DATA_DIR: config.points.service.dataDir ?? `${root}.data/points` }),
+    POINTS_DEMO_SEED: process.env.POINTS_DEMO_SEED ?? "true",
     // Secrets are never committed: without configured ones, each run makes its own.
+    POINTS_SERVICE_SECRET: process.env.POINTS_SERVICE_SECRET ?? randomBytes(32).toString("hex"),
     BROKER_WEBHOOK_SECRET_ATLAS: process.env.BROKER_WEBHOOK_SECRET_ATLAS ?? randomBytes(32).toString("hex"),
     BROKER_WEBHOOK_SECRET_HARBOR: process.env.BROKER_WEBHOOK_SECRET_HARBOR ?? randomBytes(32).toString("hex"),
     SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
   };
   launch("broker", ["--import", "tsx", "apps/broker/src/main.ts"], env);
   await waitForHttp(`${env.BROKER_URL}/health`, "broker");
+  launch("points", ["--import", "tsx", "apps/points/src/main.ts"], env);
+  await waitForHttp(`${env.POINTS_URL}/health`, "points");
   launch("worker", ["--import", "tsx", "apps/worker/src/main.ts"], env);
   await waitForHttp(`${env.RECEIVER_URL}/health`, "worker");
   const nextBin = fileURLToPath(new URL("../node_modules/next/dist/bin/next", import.meta.url));

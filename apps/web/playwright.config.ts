@@ -1,9 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_BASE_URL, E2E_PORT } from "./e2e/base-url";
 
 // E2E_PORT lets a second run (another checkout, another terminal) use its own web port; brokers and the database of
 // `start.ts --fresh` are already private to each run.
-const port = process.env.E2E_PORT ?? "3100";
-const baseURL = `http://127.0.0.1:${port}`;
+const port = E2E_PORT;
+const baseURL = E2E_BASE_URL;
 
 export default defineConfig({
   testDir: "./e2e",

@@ -45,8 +45,10 @@ test("alice pays a limit buy's commission with points, then cancels it and gets 
   const row = page.locator(`[data-testid="orders-table"] tr[data-order-id="${orderId}"]`);
   await row.getByRole("button", { name: "Cancel" }).click();
   await expect(row).toHaveAttribute("data-status", "CANCELLED", { timeout: 60_000 });
-  await expect(held).toHaveText("0");
-  await expect.poll(() => points(available)).toBe(availableBefore);
+  // The points come back when the points service acknowledges the Cancel (sent after the order closed) and the
+  // balance is read again: within the summary's refresh.
+  await expect(held).toHaveText("0", { timeout: 15_000 });
+  await expect.poll(() => points(available), { timeout: 15_000 }).toBe(availableBefore);
 });
 
 test("a customer without enough points is told so under the checkbox, and no order is placed", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, type APIRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { NO_FAULTS, type BrokerFaults } from "@meridian/core/client";
+import { E2E_BASE_URL } from "./base-url";
 
 export const DEMO_PASSWORD = "meridian-demo";
 export const ALICE = { email: "alice@demo.meridian", accountNo: "M-100-0001" };
@@ -7,12 +8,38 @@ export const BOB = { email: "bob@demo.meridian", accountNo: "M-100-0002" };
 export const CHLOE = { email: "chloe@demo.meridian", accountNo: "M-100-0003" };
 export const OPERATOR = { email: "ops@demo.meridian" };
 
-export async function signIn(page: Page, email: string, expectedPath: string | RegExp) {
+/**
+ * Signs `page` in through the login form. An operator then confirms the password (step-up) for the session, as the
+ * console's dialog would at the first action that needs it, so specs about something else act without the dialog;
+ * `stepUp: false` leaves it to the dialog.
+ */
+export async function signIn(
+  page: Page,
+  email: string,
+  expectedPath: string | RegExp,
+  options: { stepUp?: boolean } = {},
+) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(expectedPath);
+  if (email === OPERATOR.email && options.stepUp !== false) await stepUp(page.request);
+}
+
+/** Confirms the operator's password for the session `request` carries (page.request shares the page's cookie). */
+export async function stepUp(request: APIRequestContext, password = DEMO_PASSWORD) {
+  const confirmed = await trpcMutation(request, "auth.stepUp", { password });
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+}
+
+/** Answers the console's password dialog when an action asks for it. */
+export async function answerStepUp(page: Page, password = DEMO_PASSWORD) {
+  const dialog = page.getByRole("dialog", { name: "Confirm your password" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel("Your password").fill(password);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  return dialog;
 }
 
 /** "25,000.00" → 2500000n cents: money compared exactly, never as floats. */
@@ -24,11 +51,23 @@ export function cents(text: string | null): bigint {
 
 type TrpcResult<T> = {
   result?: { data: T };
-  error?: { message: string; data?: { code?: string; httpStatus?: number } };
+  error?: {
+    message: string;
+    data?: { code?: string; httpStatus?: number; stepUpRequired?: boolean; sessionEnded?: string | null };
+  };
 };
 
-export async function trpcMutation<T>(request: APIRequestContext, path: string, input: unknown) {
-  const response = await request.post(`/api/trpc/${path}`, { data: input });
+/** A mutation as the app's own pages send it: same Origin (any other is refused as cross-site). */
+export async function trpcMutation<T>(
+  request: APIRequestContext,
+  path: string,
+  input: unknown,
+  options: { origin?: string } = {},
+) {
+  const response = await request.post(`/api/trpc/${path}`, {
+    data: input,
+    headers: { origin: options.origin ?? E2E_BASE_URL },
+  });
   return { status: response.status(), body: (await response.json()) as TrpcResult<T> };
 }
 
@@ -38,13 +77,14 @@ export async function trpcQuery<T>(request: APIRequestContext, path: string, inp
   return { status: response.status(), body: (await response.json()) as TrpcResult<T> };
 }
 
-/** Signs `request` in: its cookie jar then carries the session, as a browser's would. */
+/** Signs `request` in: its cookie jar then carries the session, as a browser's would. An operator's is stepped up. */
 export async function apiSignIn(request: APIRequestContext, email: string) {
   const { status, body } = await trpcMutation<{ role: string }>(request, "auth.login", {
     email,
     password: DEMO_PASSWORD,
   });
   expect(status, JSON.stringify(body)).toBe(200);
+  if (body.result?.data.role === "OPERATOR") await stepUp(request);
 }
 
 type Order = { id: string; status: string; filledQuantity: string };

@@ -37,6 +37,11 @@ async function run(): Promise<void> {
   const { roles, gatewayBrokers } = selectedRoles(config);
   if (!config.database.url)
     throw new Error("DATABASE_URL is not set. `npm start` starts the embedded Postgres and sets it for the worker.");
+  // The receiver answers the points service's sweep and recovery sends it Confirms and Cancels: both need the secret.
+  if (!config.points.secret && (roles.includes("receiver") || roles.includes("recovery")))
+    throw new Error(
+      "POINTS_SERVICE_SECRET is not set. Set the secret the fee points service was started with (`npm start` makes one per run).",
+    );
   const services = createCoreServices({ config, name: "worker" });
   await assertSchemaMatches(config.database.url);
   const shutdown = new AbortController();

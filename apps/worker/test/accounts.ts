@@ -1,11 +1,14 @@
-// Extra funded accounts for load tests, created the way the seed creates them: through ledger entries.
+// Extra funded accounts for load tests, created the way the seed creates them: through ledger entries. Fee points are
+// credited at the points service, which holds them.
 import bcrypt from "bcryptjs";
+import type { PointsService } from "@meridian/core";
 import { Prisma, type PrismaClient } from "@meridian/db";
 
 export async function createFundedAccount(
   prisma: PrismaClient,
   accountNo: string,
   funds: { cash: string; points: string; holdings: Record<string, string> },
+  points?: PointsService,
 ) {
   const user = await prisma.user.create({
     data: {
@@ -18,11 +21,13 @@ export async function createFundedAccount(
   await prisma.cashBalance.create({
     data: { accountId: account.id, currency: "USD", available: new Prisma.Decimal(funds.cash) },
   });
-  await prisma.pointsBalance.create({ data: { accountId: account.id, available: new Prisma.Decimal(funds.points) } });
+  if (funds.points !== "0") {
+    if (!points) throw new Error(`crediting ${funds.points} points to ${accountNo} needs the points service`);
+    await points.credit(accountNo, { key: `funding:${accountNo}`, points: funds.points, reason: "test funding" });
+  }
   await prisma.ledgerEntry.createMany({
     data: [
       { accountId: account.id, asset: "USD", amount: new Prisma.Decimal(funds.cash), kind: "DEPOSIT" },
-      { accountId: account.id, asset: "POINTS", amount: new Prisma.Decimal(funds.points), kind: "REWARD" },
       ...Object.entries(funds.holdings).map(([symbol, quantity]) => ({
         accountId: account.id,
         asset: symbol,

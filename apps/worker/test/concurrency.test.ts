@@ -36,7 +36,12 @@ describe("concurrent trading keeps the books exact", () => {
     accounts = [];
     for (let i = 1; i <= 5; i++)
       accounts.push(
-        await createFundedAccount(system.db.prisma, `L-${i}`, { cash: "200000.00", points: "100000", holdings }),
+        await createFundedAccount(
+          system.db.prisma,
+          `L-${i}`,
+          { cash: "200000.00", points: "100000", holdings },
+          system.services.points,
+        ),
       );
     for (const account of accounts) {
       initial.set(account.id, {
@@ -117,6 +122,14 @@ describe("concurrent trading keeps the books exact", () => {
       60_000,
       "outbox drained",
     );
+    // Each closed order's Confirm or Cancel of its fee points reaches the points service (the recovery role sends it).
+    await waitUntil(
+      async () =>
+        (await system.db.prisma.tccBranch.count({ where: { state: { in: ["CONFIRMING", "CANCELLING"] } } })) === 0,
+      60_000,
+      "fee points branches acknowledged",
+    );
+    expect(await system.db.prisma.tccBranch.count({ where: { state: "REFUSED" } })).toBe(0);
 
     const byStatus = await system.db.prisma.order.groupBy({ by: ["status"], _count: { _all: true } });
     const executions = await system.db.prisma.executionReceipt.count();
@@ -173,8 +186,8 @@ describe("concurrent trading keeps the books exact", () => {
       cash.toFixed(4),
       "0.00",
     ]);
-    const points = await system.db.prisma.pointsBalance.findUniqueOrThrow({ where: { accountId: account.id } });
-    expect([points.available.toString(), points.held.toString()]).toEqual([pointsLeft.toString(), "0"]);
+    const points = await system.services.points.balance(account.accountNo);
+    expect([points.available, points.held]).toEqual([pointsLeft.toString(), "0"]);
     for (const holding of await system.db.prisma.holding.findMany({ where: { accountId: account.id } })) {
       expect([
         holding.symbol,

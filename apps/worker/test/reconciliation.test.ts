@@ -18,7 +18,8 @@ import { startSystem, waitUntil, type TestSystem } from "./system";
 
 /** The console's tRPC procedures, called as the seeded operator. */
 function operatorCaller(system: TestSystem, userId: string) {
-  const session = { user: { userId, role: "OPERATOR" as const }, save: async () => {}, destroy: async () => {} };
+  // As the console is once the operator confirmed their password (step-up): runs and decisions need it.
+  const session = { user: { userId, role: "OPERATOR" as const }, steppedUpAt: new Date() };
   return createCallerFactory(appRouter)(createTrpcContext({ services: system.services, session }));
 }
 
@@ -87,7 +88,7 @@ describe("reconciliation against the broker simulator", () => {
    */
   const books = async (except: AccountRef) => {
     const where = { accountId: { not: except.id } };
-    const [orders, cash, holdings, points, ledgerEntries, receipts, audit] = await Promise.all([
+    const [orders, cash, holdings, ledgerEntries, receipts, audit] = await Promise.all([
       prisma().order.findMany({
         where,
         orderBy: { id: "asc" },
@@ -103,12 +104,11 @@ describe("reconciliation against the broker simulator", () => {
       }),
       prisma().cashBalance.findMany({ where, orderBy: { accountId: "asc" } }),
       prisma().holding.findMany({ where, orderBy: [{ accountId: "asc" }, { symbol: "asc" }] }),
-      prisma().pointsBalance.findMany({ where, orderBy: { accountId: "asc" } }),
       prisma().ledgerEntry.count({ where }),
       prisma().executionReceipt.findMany({ where: { order: where }, orderBy: { id: "asc" } }),
       prisma().auditLog.count(),
     ]);
-    return JSON.parse(JSON.stringify({ orders, cash, holdings, points, ledgerEntries, receipts, audit }));
+    return JSON.parse(JSON.stringify({ orders, cash, holdings, ledgerEntries, receipts, audit }));
   };
   const fillsOf = async (orderId: string) => ({
     receipts: await prisma().executionReceipt.count({ where: { orderId } }),

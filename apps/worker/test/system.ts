@@ -19,7 +19,7 @@ import {
   type PollingTransportOptions,
   type Transport,
 } from "@meridian/core";
-import { createTestDatabase, freePort, type TestDatabase } from "@meridian/db/testing";
+import { createEmptyTestDatabase, createTestDatabase, freePort, type TestDatabase } from "@meridian/db/testing";
 import { runGateway, runLedger } from "../src/roles/consumers";
 import { startReceiver } from "../src/roles/receiver";
 import { runRecovery } from "../src/roles/recovery";
@@ -36,6 +36,8 @@ export interface TestSystem {
   account(email: string): Promise<AccountRef>;
   place(account: AccountRef, input: Record<string, unknown>): ReturnType<typeof placeOrder>;
   broker(brokerId: string, path: string, init?: RequestInit): Promise<Response>;
+  /** A call to the fee points service's HTTP API (its own process), with its bearer secret. */
+  pointsApi(path: string, init?: RequestInit): Promise<Response>;
   /** Starts `apps/worker/src/main.ts` as its own process against this system; resolves when its receiver answers. */
   spawnWorker(extraEnv?: NodeJS.ProcessEnv): Promise<ChildProcess>;
   close(): Promise<void>;
@@ -53,12 +55,15 @@ export interface SystemOptions {
   kafka?: { brokers: string } & Partial<Omit<KafkaTransportOptions, "prisma" | "logger" | "brokers">>;
   /** Polling adapter settings to override (when `kafka` is not given). */
   polling?: Partial<Omit<PollingTransportOptions, "prisma" | "logger">>;
+  /** Settings for the system's processes and this one's services, e.g. the points service's sweep timing. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const db = await createTestDatabase();
+  const pointsDb = await createEmptyTestDatabase("meridian_points_test");
   const brokerTimeoutMs = options.brokerTimeoutMs ?? 2000;
-  const [brokerPort, receiverPort] = [await freePort(), await freePort()];
+  const [brokerPort, receiverPort, pointsPort] = [await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: db.url,
@@ -69,10 +74,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     BROKER_TIMEOUT_MS: String(brokerTimeoutMs),
     BROKER_FILL_DELAY_MS: "20,120",
     RECEIVER_URL: `http://127.0.0.1:${receiverPort}`,
+    POINTS_PORT: String(pointsPort),
+    POINTS_URL: `http://127.0.0.1:${pointsPort}`,
+    POINTS_SERVICE_SECRET: randomBytes(24).toString("hex"),
+    POINTS_DEMO_SEED: "true",
+    ...(pointsDb.url ? { POINTS_DATABASE_URL: pointsDb.url } : {}),
     BROKER_WEBHOOK_SECRET_ATLAS: randomBytes(16).toString("hex"),
     BROKER_WEBHOOK_SECRET_HARBOR: randomBytes(16).toString("hex"),
     // Flow control's keys are this system's own: systems of tests running at once share one Redis, not its breakers.
     REDIS_PREFIX: `t${randomBytes(4).toString("hex")}`,
+    ...options.env,
   };
   const brokerProcess = spawn(process.execPath, ["--import", "tsx", "apps/broker/src/main.ts"], {
     cwd: repoRoot,
@@ -87,6 +98,21 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       ),
     30_000,
     "broker simulator did not start",
+  );
+  // The fee points service: its own process and its own database, as in production.
+  const pointsProcess = spawn(process.execPath, ["--import", "tsx", "apps/points/src/main.ts"], {
+    cwd: repoRoot,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitUntil(
+    () =>
+      fetch(`${env.POINTS_URL}/health`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+    30_000,
+    "points service did not start",
   );
 
   // Spawned workers follow the system's transport, never a KAFKA_BROKERS the test run happens to have.
@@ -142,6 +168,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     place(account, input) {
       return placeOrder({ ctx: { services, account, actor: "test" }, input: ZPlaceOrderInput.parse(input) });
     },
+    pointsApi(path, init = {}) {
+      return fetch(`${env.POINTS_URL}${path}`, {
+        ...init,
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${env.POINTS_SERVICE_SECRET}`,
+          ...init.headers,
+        },
+      });
+    },
     async spawnWorker(extraEnv = {}) {
       const worker = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
         cwd: repoRoot,
@@ -186,9 +222,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       receiver?.close();
       await Promise.all(workers.map((worker) => stopProcess(worker)));
       await stopProcess(brokerProcess);
+      await stopProcess(pointsProcess);
       await services.lock.close();
       await services.flow.close();
       await db.drop();
+      await pointsDb.drop();
     },
   };
 }

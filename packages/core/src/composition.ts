@@ -12,6 +12,7 @@ import type { MeridianConfig } from "./config/schema";
 import { EntryCircuit } from "./flow/entry";
 import { FlowControl, type FlowSettings } from "./flow/flowControl";
 import { HttpFxDesk } from "./fxdesk/httpFxDesk";
+import { HttpPointsService } from "./points/httpPointsService";
 import { FX_DESK_PARTNER_ID } from "./fxdesk/port";
 import { createAccountLock } from "./lock/createAccountLock";
 import { QuoteService } from "./market/quotes";
@@ -55,6 +56,11 @@ export function createCoreServices(
     quotes,
     entry: new EntryCircuit({ circuits: flow.circuits, brokers, quotes, settings: config.brokers.entry }),
     fxDesk,
+    points: new HttpPointsService({
+      baseUrl: config.points.url,
+      secret: config.points.secret,
+      timeoutMs: config.points.timeoutMs,
+    }),
     simulator: new SimulatorControl(config.brokers.url, config.fx.deskUrl),
     orderFeed: new OrderFeed({ prisma, logger, ...config.orderFeed }),
     receiverUrl: config.worker.receiverUrl,

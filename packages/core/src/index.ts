@@ -21,3 +21,4 @@ export * from "./fx";
 export { QuoteService } from "./market/quotes";
 export { INSTRUMENTS, findInstrument } from "./market/instruments";
 export { createCoreServices, getCoreServices } from "./composition";
+export type { PointsService } from "./points/port";

@@ -10,6 +10,7 @@ import type { FxDesk } from "./fxdesk/port";
 import type { AccountLock } from "./lock/port";
 import type { QuoteService } from "./market/quotes";
 import type { OrderFeed } from "./orders/feed";
+import type { PointsService } from "./points/port";
 
 /** What domain functions need from the outside world; built once per process in a composition root. */
 export interface CoreServices {
@@ -23,6 +24,8 @@ export interface CoreServices {
   quotes: QuoteService;
   /** The FX desk that converts won and dollars, behind its flow control (partner id "fxdesk"), as the brokers are. */
   fxDesk: FxDesk;
+  /** The fee points service: a TCC participant in a process of its own, with its own database, over HTTP. */
+  points: PointsService;
   /** Fault switches of the simulated brokers, for the console. */
   simulator: SimulatorControl;
   /**

@@ -7,9 +7,12 @@ import { EXCHANGE_SAGA } from "../src/fx/exchange";
 import { placeOrder } from "../src/orders/placeOrder";
 import { ZPlaceOrderInput } from "../src/orders/placeOrder.schema";
 import { startSaga } from "../src/saga/store";
+import { memorySessionCookie } from "../src/auth/sessionCookie";
+import { createRequestContext } from "../src/trpc/context";
 import { createCallerFactory } from "../src/trpc/init";
 import { appRouter } from "../src/trpc/root";
-import { accountSnapshot, type Harness } from "./harness";
+import { StepUpRequired } from "../src/trpc/sessionErrors";
+import { accountSnapshot, callerWithCookie, sessionTokenFor, type Harness } from "./harness";
 
 export const CALLERS = {
   anonymous: null,
@@ -19,8 +22,11 @@ export const CALLERS = {
 } as const;
 export type CallerName = keyof typeof CALLERS;
 
-/** "OK", or the tRPC error code the call ended with. */
+/** "OK", the tRPC error code the call ended with, or STEP_UP_REQUIRED. */
 export type Outcome = string;
+
+/** An operator refused for want of a recent password confirmation (FORBIDDEN with `data.stepUpRequired`). */
+export const STEP_UP_REQUIRED = "FORBIDDEN (step-up required)";
 
 /** Alice's resources the matrix names: an open order, and one saga of each kind with the request key that started it. */
 export interface AliceResources {
@@ -87,9 +93,10 @@ export async function stateSnapshot(h: Harness, accountIds: string[]) {
 }
 
 /**
- * Calls `path` as `email` (null: no session) and names the outcome. Queries and mutations go through `h.caller`. A
- * subscription's resolver subscribes at once and stops only when the caller's signal aborts, so subscriptions get a
- * caller with a signal (the same session `h.caller` builds): an authorized stream is opened and closed at once.
+ * Calls `path` as `email` (null: no session) and names the outcome. Queries and mutations go through `h.caller` (an
+ * operator's session has a recent step-up), or, with `stepUp: false`, through a session without one. A subscription's
+ * resolver subscribes at once and stops only when the caller's signal aborts, so subscriptions get a caller with a
+ * signal (a session made as `h.caller` makes one): an authorized stream is opened and closed at once.
  */
 export async function callProcedure(
   h: Harness,
@@ -97,10 +104,15 @@ export async function callProcedure(
   path: string,
   type: ProcedureType,
   input: unknown,
+  options: { stepUp?: boolean } = {},
 ): Promise<Outcome> {
   try {
     if (type !== "subscription") {
-      await procedureAt(await h.caller(email), path)(input);
+      const caller =
+        options.stepUp === false && email !== null
+          ? callerWithCookie(h.services, memorySessionCookie(await sessionTokenFor(h.services, email, options)))
+          : await h.caller(email);
+      await procedureAt(caller, path)(input);
       return "OK";
     }
     const abort = new AbortController();
@@ -112,8 +124,9 @@ export async function callProcedure(
     // An authorization check made lazily would throw here, on the first `next()`; an aborted stream ends at once.
     await stream[Symbol.asyncIterator]().next();
     return "OK";
-  } catch (error) {
-    return getTRPCErrorFromUnknown(error).code;
+  } catch (thrown) {
+    const error = getTRPCErrorFromUnknown(thrown);
+    return error.cause instanceof StepUpRequired ? STEP_UP_REQUIRED : error.code;
   }
 }
 
@@ -124,9 +137,8 @@ function procedureAt(caller: unknown, path: string): (input: unknown) => Promise
 }
 
 async function subscriptionCaller(h: Harness, email: string | null, signal: AbortSignal) {
-  const user = email === null ? null : await h.db.prisma.user.findUniqueOrThrow({ where: { email } });
-  const session = { user: user && { userId: user.id, role: user.role }, save: async () => {}, destroy: async () => {} };
-  return createCallerFactory(appRouter)({ services: h.services, session }, { signal });
+  const cookie = memorySessionCookie(email === null ? null : await sessionTokenFor(h.services, email));
+  return createCallerFactory(appRouter)(() => createRequestContext({ services: h.services, cookie }), { signal });
 }
 
 /** One call of the matrix: what came back, what the table wants, and whether that is a pinned known deviation. */

@@ -136,6 +136,7 @@ describe("the layering map (docs/architecture.md)", () => {
   it("is kept by every import between packages", () => {
     expect([...map.packages.keys()].sort()).toEqual([
       "apps/broker",
+      "apps/points",
       "apps/web",
       "apps/worker",
       "packages/core",

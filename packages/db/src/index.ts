@@ -15,4 +15,5 @@ export type {
   FxConversion,
   Saga,
   SagaStep,
+  TccBranch,
 } from "./generated/prisma/client";

@@ -1,5 +1,6 @@
 // Demo data for the embedded default and for tests: three customers with won (deposits arrive in won) and USD cash, fee points (1 point = 1 cent of
-// commission) and a few positions; one operator. These logins exist only in the demo seed: a real deployment has no
+// commission) and a few positions; one operator. Fee points live in the points service's own database: its demo seed
+// credits the `points` below (POINTS_DEMO_SEED). These logins exist only in the demo seed: a real deployment has no
 // default operator and creates one with `npm run create-operator` (docs/security.md).
 // Balances are created through ledger entries so that "balance = sum of entries" holds from the first row.
 import { randomBytes, scrypt } from "node:crypto";
@@ -91,11 +92,6 @@ export async function seed(prisma: PrismaClient): Promise<{ created: boolean }> 
       await tx.ledgerEntry.create({
         data: { accountId: account.id, asset: "KRW", amount: new Prisma.Decimal(demo.won), kind: "DEPOSIT" },
       });
-      await tx.pointsBalance.create({ data: { accountId: account.id, available: new Prisma.Decimal(demo.points) } });
-      if (demo.points !== "0")
-        await tx.ledgerEntry.create({
-          data: { accountId: account.id, asset: "POINTS", amount: new Prisma.Decimal(demo.points), kind: "REWARD" },
-        });
       for (const holding of demo.holdings) {
         await tx.holding.create({
           data: {

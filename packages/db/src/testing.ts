@@ -57,6 +57,28 @@ export async function createTestDatabase(options: { seed?: boolean; poolSize?: n
   };
 }
 
+/**
+ * An empty throwaway database for a service with a schema of its own (the fee points service migrates it itself): a
+ * fresh one on DATABASE_URL's server, or undefined without it (the service then starts an embedded one in memory).
+ */
+export async function createEmptyTestDatabase(
+  prefix: string,
+): Promise<{ url: string | undefined; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) return { url: undefined, drop: async () => {} };
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const parsed = new URL(serverUrl);
+  parsed.pathname = `/${name}`;
+  return {
+    url: parsed.toString(),
+    drop: () =>
+      withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}
+
 async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

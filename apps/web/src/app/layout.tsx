@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { StepUpDialog } from "@/components/step-up-dialog";
 import { TRPCReactProvider } from "@/trpc/client";
 import "./globals.css";
 
@@ -8,11 +10,17 @@ export const metadata: Metadata = {
   description: "Trade US stocks through Meridian's partner brokers.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: Next.js puts the request's CSP nonce (src/proxy.ts) on its scripts only then;
+  // a page prerendered at build time would carry scripts the policy refuses.
+  await connection();
   return (
     <html lang="en">
       <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          {children}
+          <StepUpDialog />
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { bannerMessage } from "@/lib/errors";
 import { useTRPC } from "@/trpc/client";
 import { LiveIndicator } from "@/features/live/live-indicator";
 import { useOrderChanges } from "@/features/live/use-order-changes";
@@ -21,6 +23,16 @@ export function AppHeader({ area }: { area: "trading" | "console" }) {
       onSettled: () => {
         queryClient.clear();
         router.replace("/login");
+        router.refresh();
+      },
+    }),
+  );
+  const [confirmingEverywhere, setConfirmingEverywhere] = useState(false);
+  const everywhere = useMutation(
+    trpc.auth.signOutEverywhere.mutationOptions({
+      onSuccess: () => {
+        queryClient.clear();
+        router.replace("/login?ended=everywhere");
         router.refresh();
       },
     }),
@@ -59,6 +71,50 @@ export function AppHeader({ area }: { area: "trading" | "console" }) {
         >
           {logout.isPending ? "Signing out…" : "Sign out"}
         </button>
+        <div className="relative">
+          <button
+            type="button"
+            onClick={() => setConfirmingEverywhere((open) => !open)}
+            aria-expanded={confirmingEverywhere}
+            className="rounded px-2 py-1 text-neutral-300 hover:bg-neutral-800"
+          >
+            Sign out everywhere
+          </button>
+          {confirmingEverywhere && (
+            <div
+              role="alertdialog"
+              aria-labelledby="sign-out-everywhere-title"
+              data-testid="sign-out-everywhere"
+              className="absolute right-0 top-9 z-40 w-96 space-y-2 rounded border border-neutral-300 bg-white p-3 text-[13px] text-neutral-800 shadow-lg"
+            >
+              <p id="sign-out-everywhere-title" className="font-semibold">
+                Sign out on every device?
+              </p>
+              <p className="text-neutral-600">
+                Every session of yours ends: this one, and any on another phone, computer or browser. Use it if you
+                signed in somewhere you no longer control. You will need your password to sign in again.
+              </p>
+              {everywhere.error && <p className="field-error">{bannerMessage(everywhere.error)}</p>}
+              <div className="flex justify-end gap-2">
+                <button
+                  type="button"
+                  className="btn btn-ghost whitespace-nowrap"
+                  onClick={() => setConfirmingEverywhere(false)}
+                >
+                  Keep me signed in
+                </button>
+                <button
+                  type="button"
+                  className="btn whitespace-nowrap bg-rose-600 text-white hover:bg-rose-700"
+                  onClick={() => everywhere.mutate()}
+                  disabled={everywhere.isPending || everywhere.isSuccess}
+                >
+                  {everywhere.isPending || everywhere.isSuccess ? "Signing out…" : "Sign out everywhere"}
+                </button>
+              </div>
+            </div>
+          )}
+        </div>
       </div>
     </header>
   );

@@ -1,12 +1,23 @@
+// The session cookie: a thin adapter over core's sessions (packages/core/src/auth/sessions.ts), which decide when a
+// session starts, is live and ends. The cookie carries only the session's random id, sealed with SESSION_SECRET by
+// iron-session: a cookie we did not issue is refused before any database read, and changing SESSION_SECRET ends every
+// session at once. HttpOnly always; Secure whenever the request came over https (or SESSION_COOKIE_SECURE=true);
+// SameSite=Strict for operators, Lax for customers (docs/security.md says why).
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { getIronSession, type SessionOptions } from "iron-session";
-import { cookies } from "next/headers";
+import { sealData, unsealData } from "iron-session";
+import { cookies, headers } from "next/headers";
+import { cache } from "react";
 import { getConfig } from "@meridian/core/config";
-import type { SessionStore } from "@meridian/core/trpc";
+import {
+  getCoreServices,
+  resolveCallerSession,
+  type CallerSession,
+  type SessionCookie,
+  type SessionUser,
+} from "@meridian/core/trpc";
 
-export type SessionUser = NonNullable<SessionStore["user"]>;
-type SessionData = { user?: SessionUser };
+export type { SessionUser };
 
 export const SESSION_COOKIE = "meridian_session";
 
@@ -33,50 +44,73 @@ function sessionPassword(): string {
   return globalForSession.meridianDevSessionSecret;
 }
 
-function sessionOptions(): SessionOptions {
+/** The seal's own lifetime: never longer than a session may live (SESSION_ABSOLUTE_MS). */
+const sealTtlSeconds = () => Math.ceil(getConfig().auth.sessions.absoluteMs / 1000);
+
+/**
+ * Whether the browser reached us over https: the first `X-Forwarded-Proto` a proxy in front set, else the request URL's
+ * scheme (docs/security.md: the proxy must overwrite the header).
+ */
+export function isHttps(requestHeaders: Headers, url?: string): boolean {
+  const forwarded = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  if (forwarded) return forwarded === "https";
+  return url !== undefined && new URL(url).protocol === "https:";
+}
+
+const NOT_WRITABLE = "The session can only change in the /api/trpc route, not while rendering a page.";
+
+/**
+ * The SessionCookie port core's tRPC context expects. `writable: false` is for server components, where Next forbids
+ * setting cookies: reading works, writing throws. `https` says whether the request came over TLS.
+ */
+export async function sessionCookie({
+  writable,
+  https,
+}: {
+  writable: boolean;
+  https: boolean;
+}): Promise<SessionCookie> {
+  const jar = await cookies();
+  const sealed = jar.get(SESSION_COOKIE)?.value;
+  // A cookie that is not one of our seals (tampered, garbage, from before sessions were kept) is no session.
+  const unsealed: { sid?: unknown } = sealed
+    ? await unsealData<{ sid?: unknown }>(sealed, { password: sessionPassword(), ttl: sealTtlSeconds() }).catch(
+        () => ({}),
+      )
+    : {};
+  let token = typeof unsealed.sid === "string" ? unsealed.sid : null;
+  const attributes = (role: SessionUser["role"] | null) => ({
+    httpOnly: true,
+    secure: https || getConfig().web.sessionCookieSecure,
+    // An operator's session never rides along on a request another site starts, not even a link followed from it.
+    sameSite: role === "OPERATOR" ? ("strict" as const) : ("lax" as const),
+    path: "/",
+  });
   return {
-    cookieName: SESSION_COOKIE,
-    password: sessionPassword(),
-    ttl: 60 * 60 * 12,
-    cookieOptions: {
-      httpOnly: true,
-      sameSite: "lax",
-      // Off by default so the demo works over plain http on 127.0.0.1; turn on behind TLS.
-      secure: getConfig().web.sessionCookieSecure,
-      path: "/",
+    read: () => token,
+    async set(next, session) {
+      if (!writable) throw new Error(NOT_WRITABLE);
+      const value = await sealData({ sid: next }, { password: sessionPassword(), ttl: sealTtlSeconds() });
+      jar.set(SESSION_COOKIE, value, { ...attributes(session.role), expires: session.expiresAt });
+      token = next;
+    },
+    async clear() {
+      if (!writable) throw new Error(NOT_WRITABLE);
+      jar.set(SESSION_COOKIE, "", { ...attributes(null), maxAge: 0 });
+      token = null;
     },
   };
-}
-
-async function ironSession() {
-  return getIronSession<SessionData>(await cookies(), sessionOptions());
-}
-
-/** Who is signed in, for server components deciding whether to render, redirect or deny. */
-export async function getSession(): Promise<SessionUser | null> {
-  const session = await ironSession();
-  return session.user ?? null;
 }
 
 /**
- * The SessionStore core's tRPC context expects, backed by the iron-session cookie.
- * `writable: false` is for server components, where Next forbids setting cookies: reading works, writing throws.
+ * Who is calling, for server components deciding whether to render, redirect or deny: resolved once per request (the
+ * page's guard and its tRPC prefetches share it).
  */
-export async function createSessionStore({ writable }: { writable: boolean }): Promise<SessionStore> {
-  const session = await ironSession();
-  const store: SessionStore = {
-    user: session.user ?? null,
-    async save(user) {
-      if (!writable) throw new Error("The session can only change in the /api/trpc route, not while rendering a page.");
-      session.user = user;
-      await session.save();
-      store.user = user;
-    },
-    async destroy() {
-      if (!writable) throw new Error("The session can only change in the /api/trpc route, not while rendering a page.");
-      session.destroy();
-      store.user = null;
-    },
-  };
-  return store;
+export const currentSession = cache(async (): Promise<CallerSession> => {
+  const cookie = await sessionCookie({ writable: false, https: isHttps(await headers()) });
+  return resolveCallerSession(getCoreServices(), cookie);
+});
+
+export async function getSession(): Promise<SessionUser | null> {
+  return (await currentSession()).user;
 }

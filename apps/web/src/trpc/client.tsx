@@ -6,7 +6,9 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCC
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@meridian/core/trpc";
+import { activityHeaders } from "./activity";
 import { makeQueryClient } from "./query-client";
+import { stepUpLink } from "./step-up";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -15,12 +17,18 @@ let browserQueryClient: QueryClient | undefined;
 function getQueryClient(): QueryClient {
   // On the server every render gets its own client, so one person's data never reaches another's page.
   if (typeof window === "undefined") return makeQueryClient();
-  browserQueryClient ??= makeQueryClient({ onQueryError: sendToLoginWhenSignedOut });
+  browserQueryClient ??= makeQueryClient({
+    onQueryError: sendToLoginWhenSignedOut,
+    onMutationError: sendToLoginWhenSignedOut,
+  });
   return browserQueryClient;
 }
 
+const SESSION_ENDS = new Set(["idle", "expired", "revoked"]);
+
 /**
- * A session that expired while a screen was polling: send the person to sign in again instead of showing stale data.
+ * A session that ended while a screen was open (idle, past its limit, signed out elsewhere or revoked): send the person
+ * to sign in again, saying why, instead of showing stale data or failing each action.
  */
 function sendToLoginWhenSignedOut(error: unknown) {
   if (
@@ -29,7 +37,9 @@ function sendToLoginWhenSignedOut(error: unknown) {
     window.location.pathname !== "/login"
   ) {
     const next = encodeURIComponent(window.location.pathname);
-    window.location.assign(`/login?next=${next}`);
+    const ended: unknown = error.data?.sessionEnded;
+    const why = typeof ended === "string" && SESSION_ENDS.has(ended) ? `&ended=${ended}` : "";
+    window.location.assign(`/login?next=${next}${why}`);
   }
 }
 
@@ -39,10 +49,12 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       // Subscriptions are server-sent events (an EventSource sends the session cookie like any same-origin request).
       links: [
+        // Operator actions refused for want of a recent password confirmation ask for it and go again.
+        stepUpLink,
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc" }),
-          false: httpBatchLink({ url: "/api/trpc" }),
+          false: httpBatchLink({ url: "/api/trpc", headers: activityHeaders }),
         }),
       ],
     }),

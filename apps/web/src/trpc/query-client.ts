@@ -1,8 +1,11 @@
-import { defaultShouldDehydrateQuery, QueryCache, QueryClient } from "@tanstack/react-query";
+import { defaultShouldDehydrateQuery, MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 
-export function makeQueryClient(opts: { onQueryError?: (error: unknown) => void } = {}) {
+export function makeQueryClient(
+  opts: { onQueryError?: (error: unknown) => void; onMutationError?: (error: unknown) => void } = {},
+) {
   return new QueryClient({
     queryCache: new QueryCache({ onError: opts.onQueryError }),
+    mutationCache: new MutationCache({ onError: opts.onMutationError }),
     defaultOptions: {
       queries: {
         // Data prefetched on the server is fresh on arrival; polling screens set their own refetchInterval.

@@ -3,12 +3,15 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { cache, type ReactNode } from "react";
 import { appRouter, createTrpcContext, getCoreServices } from "@meridian/core/trpc";
-import { createSessionStore } from "@/server/session";
+import { currentSession } from "@/server/session";
 import { makeQueryClient } from "./query-client";
 
-/** One context per request: the session is read from the request's cookies (read-only while rendering). */
+/**
+ * One context per request, with the session the page's guard resolved from the request's cookie (no cookie port:
+ * nothing signs in or out while rendering).
+ */
 const createContext = cache(async () =>
-  createTrpcContext({ services: getCoreServices(), session: await createSessionStore({ writable: false }) }),
+  createTrpcContext({ services: getCoreServices(), session: await currentSession() }),
 );
 
 export const getQueryClient = cache(() => makeQueryClient());

@@ -73,7 +73,8 @@ describe("invariants role", () => {
     });
 
     const account = await db.prisma.account.findFirstOrThrow({ where: { user: { email: "chloe@demo.meridian" } } });
-    await db.prisma.$executeRaw`UPDATE points_balances SET held = held + 5 WHERE account_id = ${account.id}::uuid`;
+    await db.prisma
+      .$executeRaw`UPDATE cash_balances SET held = held + 5 WHERE account_id = ${account.id}::uuid AND currency = 'USD'`;
     expect(await waitFor(health, (body) => body.invariants.open > 0, "the violation")).toMatchObject({
       ok: false,
       invariants: { ok: false, open: 2 },
@@ -83,11 +84,12 @@ describe("invariants role", () => {
       orderBy: { invariant: "asc" },
     });
     expect(open.map((row) => [row.invariant, row.accountId])).toEqual([
-      ["HELD_POINTS_NE_ORDER_HOLDS", account.id],
-      ["POINTS_BALANCE_NE_LEDGER", account.id],
+      ["CASH_BALANCE_NE_LEDGER", account.id],
+      ["HELD_CASH_NE_ORDER_HOLDS", account.id],
     ]);
 
-    await db.prisma.$executeRaw`UPDATE points_balances SET held = held - 5 WHERE account_id = ${account.id}::uuid`;
+    await db.prisma
+      .$executeRaw`UPDATE cash_balances SET held = held - 5 WHERE account_id = ${account.id}::uuid AND currency = 'USD'`;
     expect(await waitFor(health, (body) => body.invariants.open === 0, "the fix")).toMatchObject({
       ok: true,
       invariants: { ok: true, open: 0 },

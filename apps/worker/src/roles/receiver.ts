@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   claimedIds,
   DomainError,
+  handleOutcomeRequest,
   invariantsHealth,
   recordRefusal,
   refusalCodeOf,
@@ -117,6 +118,11 @@ export function createReceiverApp(services: CoreServices, transport?: Pick<Trans
       }
       throw error;
     }
+  });
+  // The fee points service's sweep asks how a reservation it still holds ended (tcc/feePoints.ts answerOutcome).
+  app.post("/tcc/outcome", async (c) => {
+    const answer = await handleOutcomeRequest(services, c.req.header("authorization"), await c.req.text());
+    return c.json(answer.body as object, answer.status);
   });
   return app;
 }

@@ -28,7 +28,7 @@ function diff(
   return changes;
 }
 
-/** The change history of rows (orders, cash balances, holdings, points), newest first. */
+/** The change history of rows (orders, cash balances, holdings), newest first. */
 export async function readHistory(
   prisma: PrismaClient,
   where: { entity: string; entityKeyPrefix: string }[],
@@ -61,6 +61,5 @@ export function accountHistory(prisma: PrismaClient, accountId: string) {
   return readHistory(prisma, [
     { entity: "cash_balances", entityKeyPrefix: accountId },
     { entity: "holdings", entityKeyPrefix: accountId },
-    { entity: "points_balances", entityKeyPrefix: accountId },
   ]);
 }

@@ -9,6 +9,13 @@ export const LOGIN_ACTIONS = {
 } as const;
 export type LoginOutcome = keyof typeof LOGIN_ACTIONS;
 
+/** An operator confirming their password in a session (auth/stepUp.ts): guessing there shows beside sign-in failures. */
+export const STEP_UP_ACTIONS = {
+  succeeded: "auth.step-up.succeeded",
+  failed: "auth.step-up.failed",
+  locked: "auth.step-up.locked",
+} as const;
+
 /** Who is calling, as the web edge saw it: for throttling by address and for the audit log. */
 export interface RequestInfo {
   /** The client's address (docs/security.md says which proxy headers are trusted); null when unknown. */
@@ -31,10 +38,16 @@ export async function auditLogin(
   });
 }
 
-/** The operator console's "Recent sign-in failures": failed and locked-out attempts, newest first. */
+const FAILED = new Set<string>([LOGIN_ACTIONS.failed, STEP_UP_ACTIONS.failed]);
+const LOCKED = new Set<string>([LOGIN_ACTIONS.locked, STEP_UP_ACTIONS.locked]);
+
+/**
+ * The operator console's "Recent sign-in failures": failed and locked-out attempts, newest first, password
+ * confirmations (step-up) included.
+ */
 export async function listLoginFailures(db: DbOrTx, options: { limit?: number } = {}) {
   const rows = await db.auditLog.findMany({
-    where: { action: { in: [LOGIN_ACTIONS.failed, LOGIN_ACTIONS.locked] } },
+    where: { action: { in: [...FAILED, ...LOCKED] } },
     orderBy: { id: "desc" },
     take: options.limit ?? 50,
   });
@@ -44,7 +57,7 @@ export async function listLoginFailures(db: DbOrTx, options: { limit?: number } 
       id: row.id.toString(),
       at: row.createdAt.toISOString(),
       email: row.targetId,
-      outcome: row.action === LOGIN_ACTIONS.locked ? ("locked" as const) : ("failed" as const),
+      outcome: LOCKED.has(row.action) ? ("locked" as const) : ("failed" as const),
       reason: row.reason,
       ip: detail.ip ?? null,
       userAgent: detail.userAgent ?? null,

@@ -13,6 +13,8 @@ export interface PartnerRequest {
   timeoutMs: number;
   /** How the call is named in error messages, e.g. "POST /orders". */
   what: string;
+  /** Sent with every call, e.g. the points service's Authorization. */
+  headers?: Record<string, string>;
 }
 
 export interface PartnerAnswer {
@@ -28,10 +30,11 @@ export async function fetchPartner(request: PartnerRequest): Promise<PartnerAnsw
   try {
     const response = await fetch(request.url, {
       method: request.method,
-      headers:
-        body === undefined
-          ? { accept: "application/json" }
-          : { "content-type": "application/json", accept: "application/json" },
+      headers: {
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...request.headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: combined,
     });

@@ -3,6 +3,7 @@
 // broker is one more adapter.
 
 // The shapes that cross the wire live once, in ./wire, as zod schemas with their inferred types.
+import { instanceOfAnyCopy } from "../shared/errors";
 import type { BrokerOrderRequest, BrokerOrderView, CancelResult, Quote, SubmitResult } from "./wire";
 
 export type {
@@ -22,8 +23,19 @@ export interface BrokerCapabilities {
   lookupByClientOrderId: boolean;
 }
 
-/** Thrown when the outcome of a call is not known: timeout, connection failure, 5xx. The order becomes UNKNOWN. */
+const BROKER_UNAVAILABLE = Symbol.for("meridian.BrokerUnavailableError");
+
+/**
+ * Thrown when the outcome of a call is not known: timeout, connection failure, 5xx. The order becomes UNKNOWN.
+ * Recognized across module copies (the web app calls the points service from a route bundle of its own).
+ */
 export class BrokerUnavailableError extends Error {
+  readonly [BROKER_UNAVAILABLE] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return instanceOfAnyCopy(this, BrokerUnavailableError, BROKER_UNAVAILABLE, value);
+  }
+
   constructor(
     readonly brokerId: string,
     /** NOT_SENT: refused on our side (bulkhead full, circuit open): the broker never saw the call. */

@@ -256,6 +256,58 @@ const fx = {
   }),
 };
 
+const points = {
+  POINTS_URL: setting(url(["http", "https"], "http://127.0.0.1:4300"), {
+    default: "http://127.0.0.1:4300",
+    description:
+      "where the worker and the web reach the fee points service (a service of its own with its own database)",
+  }),
+  POINTS_SERVICE_SECRET: setting(secretOfAtLeast(32, "generate one with `openssl rand -base64 48`"), {
+    unset: "random per `npm start`",
+    secret: true,
+    description:
+      "bearer secret between Meridian and the fee points service, both ways (its Try/Confirm/Cancel, our outcome endpoint)",
+  }),
+  POINTS_TIMEOUT_MS: setting(ms, {
+    default: "2000",
+    description:
+      "how long a remote Try, Confirm or Cancel waits for the points service; a Try without an answer is cancelled",
+  }),
+  POINTS_RETRY_BASE_MS: setting(ms, {
+    default: "200",
+    description: "first delay before a Confirm or Cancel the points service did not acknowledge is sent again",
+  }),
+  POINTS_RETRY_CAP_MS: setting(ms, {
+    default: "30000",
+    description:
+      "longest delay between resends of an unacknowledged Confirm or Cancel (they are resent until acknowledged)",
+  }),
+  POINTS_PORT: setting(port, { default: "4300", description: "the fee points service's port" }),
+  POINTS_HOST: setting(text, { default: "127.0.0.1", description: "the address the fee points service listens on" }),
+  POINTS_DATABASE_URL: setting(
+    url(["postgres", "postgresql"], "postgresql://postgres@127.0.0.1:5432/meridian_points"),
+    {
+      unset: "embedded PGlite in the points process",
+      description: "the fee points service's own PostgreSQL (never the order database)",
+    },
+  ),
+  POINTS_DATA_DIR: setting(text, {
+    unset: "in memory",
+    description:
+      "where the points service keeps its embedded database when `POINTS_DATABASE_URL` is unset (`npm start`: `.data/points`)",
+  }),
+  POINTS_SWEEP_AFTER_MS: setting(ms, {
+    default: "60000",
+    description:
+      "a reservation still TRIED this long is settled by the points service itself: it asks us for the outcome",
+  }),
+  POINTS_SWEEP_EVERY_MS: setting(ms, { default: "5000", description: "how often the points service sweeps" }),
+  POINTS_DEMO_SEED: setting(trueOrFalse, {
+    default: "false",
+    description: "`true` credits the demo customers' points when the points service starts (`npm start` sets it)",
+  }),
+};
+
 const sagas = {
   SAGA_POLL_MS: setting(ms, {
     default: "200",
@@ -348,11 +400,13 @@ const web = {
   SESSION_SECRET: setting(secretOfAtLeast(32, "generate one with `openssl rand -base64 48`"), {
     unset: "random per `npm start`",
     secret: true,
-    description: "seals the session cookie (≥ 32 characters; required by `next start` in production)",
+    description:
+      "seals the session id in its cookie (≥ 32 characters; required by `next start` in production); changing it ends every session",
   }),
   SESSION_COOKIE_SECURE: setting(trueOrFalse, {
     default: "false",
-    description: "`true` marks the session cookie Secure (behind TLS); off so the demo works over plain http",
+    description:
+      "`true` always marks the session cookie Secure; it is Secure anyway whenever the request came over https",
   }),
 };
 
@@ -375,6 +429,23 @@ const auth = {
   LOGIN_LOCKOUT_MAX_MS: setting(wholeNumber("milliseconds", 1000), {
     default: "3600000",
     description: "the longest sign-in lockout (never below `LOGIN_LOCKOUT_BASE_MS`)",
+  }),
+  SESSION_IDLE_CUSTOMER_MS: setting(wholeNumber("milliseconds", 60_000), {
+    default: "1800000",
+    description: "a customer's session ends after this long without a request (at least a minute)",
+  }),
+  SESSION_IDLE_OPERATOR_MS: setting(wholeNumber("milliseconds", 60_000), {
+    default: "900000",
+    description: "an operator's session ends after this long without a request (at least a minute)",
+  }),
+  SESSION_ABSOLUTE_MS: setting(wholeNumber("milliseconds", 60_000), {
+    default: "43200000",
+    description: "every session ends this long after sign-in, however busy it is",
+  }),
+  SESSION_STEP_UP_MS: setting(wholeNumber("milliseconds", 1000), {
+    default: "300000",
+    description:
+      "how long a confirmed password lets an operator move money or change the system before it is asked for again",
   }),
 };
 
@@ -411,6 +482,7 @@ export const ZSettings = z.object({
   ...retry,
   ...tcc,
   ...fx,
+  ...points,
   ...sagas,
   ...recon,
   ...retention,
@@ -532,6 +604,22 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
     recovery: { abandonedSubmitMs: env.SUBMIT_ABANDONED_MS },
     tcc: { deadlineMs: env.TCC_DEADLINE_MS },
     fx: { deskUrl: env.FX_DESK_URL, tps: env.FX_DESK_TPS },
+    points: {
+      url: env.POINTS_URL,
+      secret: env.POINTS_SERVICE_SECRET,
+      timeoutMs: env.POINTS_TIMEOUT_MS,
+      retryBaseMs: env.POINTS_RETRY_BASE_MS,
+      retryCapMs: Math.max(env.POINTS_RETRY_BASE_MS, env.POINTS_RETRY_CAP_MS),
+      service: {
+        port: env.POINTS_PORT,
+        host: env.POINTS_HOST,
+        databaseUrl: env.POINTS_DATABASE_URL,
+        dataDir: env.POINTS_DATA_DIR,
+        sweepAfterMs: env.POINTS_SWEEP_AFTER_MS,
+        sweepEveryMs: env.POINTS_SWEEP_EVERY_MS,
+        demoSeed: env.POINTS_DEMO_SEED,
+      },
+    },
     sagas: {
       pollMs: env.SAGA_POLL_MS,
       stepMaxAttempts: env.SAGA_STEP_MAX_ATTEMPTS,
@@ -554,6 +642,11 @@ export const ZMeridianConfig = ZSettings.transform((env, ctx) => {
       maxFailuresPerAddress: env.LOGIN_ADDRESS_MAX_FAILURES,
       lockoutBaseMs: env.LOGIN_LOCKOUT_BASE_MS,
       lockoutMaxMs: Math.max(env.LOGIN_LOCKOUT_BASE_MS, env.LOGIN_LOCKOUT_MAX_MS),
+      sessions: {
+        idleMs: { CUSTOMER: env.SESSION_IDLE_CUSTOMER_MS, OPERATOR: env.SESSION_IDLE_OPERATOR_MS },
+        absoluteMs: env.SESSION_ABSOLUTE_MS,
+        stepUpMs: env.SESSION_STEP_UP_MS,
+      },
     },
     worker: {
       roles: env.WORKER_ROLES.roles,

@@ -1,5 +1,5 @@
 // What changed since the last pass, read from two append-only tables through a cursor each: entity_history (written
-// by database triggers on every insert or update of orders, cash balances, holdings and points, so no write path, not
+// by database triggers on every insert or update of orders, cash balances and holdings, so no write path, not
 // even a hand-typed UPDATE, escapes it) and ledger_entries. Their rows name the accounts and orders a pass must check.
 //
 // Ids come from a sequence at insert but rows become visible at commit, so a transaction holding id 41 can commit after
@@ -36,11 +36,10 @@ const READERS: Record<
   ChangeSource,
   (db: DbOrTx, after: bigint, gapIds: string[], limit: number) => Promise<ChangeRow[]>
 > = {
-  // The history key is `<account>/<currency|symbol>` for balances, the account for points, the order id for orders.
+  // The history key is `<account>/<currency|symbol>` for balances, the order id for orders.
   history: (db, after, gapIds, limit) => db.$queryRaw<ChangeRow[]>`
     SELECT id,
            CASE entity WHEN 'orders' THEN new_values->>'account_id'
-                       WHEN 'points_balances' THEN entity_key
                        WHEN 'cash_balances' THEN split_part(entity_key, '/', 1)
                        WHEN 'holdings' THEN split_part(entity_key, '/', 1) END AS "accountId",
            CASE entity WHEN 'orders' THEN entity_key END AS "orderId"

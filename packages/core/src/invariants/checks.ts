@@ -4,7 +4,8 @@
 // order id, execution id), so its cost follows the size of the scope, not of the history.
 import { Prisma, type DbOrTx } from "@meridian/db";
 import type { BrokerOrderStatus } from "../broker/port";
-import { CASH, POINTS } from "../ledger/balances";
+import { CASH } from "../ledger/balances";
+import { FEE_POINTS_BRANCH } from "../points/wire";
 import { DEBIT_ASSET_SUFFIX } from "../ledger/debits";
 import { TERMINAL_STATUSES } from "../orders/status";
 import { LEDGER_REFUSAL_KIND } from "../receiver/quarantine";
@@ -104,23 +105,6 @@ const holdingNeLedger: InvariantCheck = {
   },
 };
 
-const pointsBalanceNeLedger: InvariantCheck = {
-  invariant: "POINTS_BALANCE_NE_LEDGER",
-  scopedBy: "account",
-  async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; balance: string; entries: string }[]>`
-      SELECT p.account_id::text, (p.available + p.held)::text AS balance, COALESCE(e.total, 0)::text AS entries
-        FROM points_balances p
-        LEFT JOIN LATERAL (SELECT sum(amount) AS total FROM ledger_entries WHERE account_id = p.account_id AND asset = ${POINTS}) e ON TRUE
-       WHERE ${inScope("p.account_id")} AND p.available + p.held <> COALESCE(e.total, 0)`;
-    return rows.map((row) => ({
-      invariant: "POINTS_BALANCE_NE_LEDGER",
-      accountId: row.account_id,
-      message: `points balance ${n(row.balance)} ≠ ledger ${n(row.entries)}`,
-    }));
-  },
-};
-
 // Held cash in a currency is what its open orders hold (dollars only) plus what conversions still waiting for the FX
 // desk's answer hold of the currency they sell (fx_conversions REQUESTED).
 const heldCashNeOrderHolds: InvariantCheck = {
@@ -193,19 +177,42 @@ const heldSharesNeOrderHolds: InvariantCheck = {
   },
 };
 
-const heldPointsNeOrderHolds: InvariantCheck = {
-  invariant: "HELD_POINTS_NE_ORDER_HOLDS",
-  scopedBy: "account",
+// Fee points are held by the points service; what we can check here is that each order's record of its branch agrees
+// with the order: TRIED for what it still holds plus what it spent while open, and once closed, set to Confirm exactly
+// what it spent (Cancel when nothing). The service's own books are its invariants (apps/points), and the two sides
+// are compared by tcc/reconcileFeePoints.ts.
+const feePointsBranchNeOrder: InvariantCheck = {
+  invariant: "FEE_POINTS_BRANCH_NE_ORDER",
+  scopedBy: "order",
   async find(db, inScope) {
-    const rows = await db.$queryRaw<{ account_id: string; held: string; order_holds: string }[]>`
-      SELECT p.account_id::text, p.held::text AS held, COALESCE(o.total, 0)::text AS order_holds
-        FROM points_balances p
-        LEFT JOIN LATERAL (SELECT sum(held_points) AS total FROM orders WHERE account_id = p.account_id) o ON TRUE
-       WHERE ${inScope("p.account_id")} AND p.held <> COALESCE(o.total, 0)`;
+    const rows = await db.$queryRaw<
+      {
+        order_id: string;
+        account_id: string;
+        status: string;
+        held_points: string;
+        points_used: string;
+        state: string | null;
+        points: string | null;
+        spent: string | null;
+      }[]
+    >`
+      SELECT o.id::text AS order_id, o.account_id::text, o.status::text, o.held_points::text, o.points_used::text,
+             b.state, b.points::text, b.spent::text
+        FROM orders o
+        JOIN tcc_transactions t ON t.order_id = o.id
+        LEFT JOIN tcc_branches b ON b.transaction_id = t.id AND b.branch_id = ${FEE_POINTS_BRANCH}
+       WHERE ${inScope("o.id")} AND o.pay_fee_with_points AND (b.state IS NOT NULL OR o.held_points + o.points_used > 0)
+         AND CASE WHEN o.status::text = ANY(${TERMINAL})
+                  THEN b.state IS NULL OR b.state = 'TRIED' OR b.spent <> o.points_used
+                  ELSE b.state IS DISTINCT FROM 'TRIED' OR b.points <> o.held_points + o.points_used END`;
     return rows.map((row) => ({
-      invariant: "HELD_POINTS_NE_ORDER_HOLDS",
+      invariant: "FEE_POINTS_BRANCH_NE_ORDER",
       accountId: row.account_id,
-      message: `held points ${n(row.held)} ≠ holds of its orders ${n(row.order_holds)}`,
+      orderId: row.order_id,
+      message: row.state
+        ? `${row.status} order holds ${n(row.held_points)} points and spent ${n(row.points_used)}; its fee points branch is ${row.state} for ${n(row.points ?? "0")}, spending ${n(row.spent ?? "0")}`
+        : `${row.status} order holds ${n(row.held_points)} points but has no fee points branch`,
     }));
   },
 };
@@ -219,10 +226,7 @@ const negativeBalance: InvariantCheck = {
        WHERE ${inScope("account_id")} AND (available < 0 OR held < 0)
       UNION ALL
       SELECT account_id::text, symbol, quantity::text, held_quantity::text FROM holdings
-       WHERE ${inScope("account_id")} AND (quantity < 0 OR held_quantity < 0)
-      UNION ALL
-      SELECT account_id::text, ${POINTS}, available::text, held::text FROM points_balances
-       WHERE ${inScope("account_id")} AND (available < 0 OR held < 0)`;
+       WHERE ${inScope("account_id")} AND (quantity < 0 OR held_quantity < 0)`;
     return rows.map((row) => ({
       invariant: "NEGATIVE_BALANCE",
       accountId: row.account_id,
@@ -370,11 +374,10 @@ const tradeUnbooked: InvariantCheck = {
 export const INVARIANT_CHECKS: readonly InvariantCheck[] = [
   cashBalanceNeLedger,
   holdingNeLedger,
-  pointsBalanceNeLedger,
   heldCashNeOrderHolds,
   conversionNeLedger,
   heldSharesNeOrderHolds,
-  heldPointsNeOrderHolds,
+  feePointsBranchNeOrder,
   negativeBalance,
   filledNeReceipts,
   terminalHolds,

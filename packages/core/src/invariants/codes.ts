@@ -4,11 +4,10 @@
 export const INVARIANT_CODES = [
   "CASH_BALANCE_NE_LEDGER",
   "HOLDING_NE_LEDGER",
-  "POINTS_BALANCE_NE_LEDGER",
   "HELD_CASH_NE_ORDER_HOLDS",
   "CONVERSION_NE_LEDGER",
   "HELD_SHARES_NE_ORDER_HOLDS",
-  "HELD_POINTS_NE_ORDER_HOLDS",
+  "FEE_POINTS_BRANCH_NE_ORDER",
   "NEGATIVE_BALANCE",
   "FILLED_NE_RECEIPTS",
   "TERMINAL_HOLDS",
@@ -23,14 +22,14 @@ export const INVARIANT_MEANINGS: Record<InvariantCode, string> = {
     "Cash (available + held − debit) equals the sum of the account's ledger entries in that currency, and the debit the sum of its own (USD:DEBIT).",
   HOLDING_NE_LEDGER:
     "Shares (free + held − owed) equal the sum of the account's ledger entries in that symbol, and the shares owed the sum of their own (AAPL:DEBIT).",
-  POINTS_BALANCE_NE_LEDGER: "Fee points (available + held) equal the sum of the account's POINTS ledger entries.",
   HELD_CASH_NE_ORDER_HOLDS:
     "Held cash in a currency equals what its orders hold plus what its conversions waiting for the FX desk hold.",
   CONVERSION_NE_LEDGER:
     "A conversion the FX desk made is booked as exactly two ledger entries (its sell and buy amounts); one not made has none.",
   HELD_SHARES_NE_ORDER_HOLDS: "Held shares of a symbol equal the shares its sell orders hold.",
-  HELD_POINTS_NE_ORDER_HOLDS: "Held fee points equal the points its orders hold.",
-  NEGATIVE_BALANCE: "No balance (cash, shares, points; free or held) is below zero.",
+  FEE_POINTS_BRANCH_NE_ORDER:
+    "An order paying commission in points has its branch at the fee points service recorded: TRIED for what it holds plus what it spent while open; once closed, set to Confirm exactly what it spent (Cancel when nothing).",
+  NEGATIVE_BALANCE: "No balance (cash or shares; free or held) is below zero.",
   FILLED_NE_RECEIPTS: "An order's filled quantity equals the sum of its executions the ledger booked.",
   TERMINAL_HOLDS: "A closed order (filled, cancelled, rejected, expired) holds no cash, shares or points.",
   TCC_OPEN_FOR_TERMINAL_ORDER: "A closed order's reservation is not still TRYING.",
@@ -46,11 +45,10 @@ export const INVARIANT_MEANINGS: Record<InvariantCode, string> = {
 export const LEDGER_INVARIANTS: readonly InvariantCode[] = [
   "CASH_BALANCE_NE_LEDGER",
   "HOLDING_NE_LEDGER",
-  "POINTS_BALANCE_NE_LEDGER",
   "HELD_CASH_NE_ORDER_HOLDS",
   "CONVERSION_NE_LEDGER",
   "HELD_SHARES_NE_ORDER_HOLDS",
-  "HELD_POINTS_NE_ORDER_HOLDS",
+  "FEE_POINTS_BRANCH_NE_ORDER",
   "NEGATIVE_BALANCE",
   "TERMINAL_HOLDS",
   "TCC_OPEN_FOR_TERMINAL_ORDER",

@@ -1,26 +1,30 @@
 import type { PrismaClient } from "@meridian/db";
 import { accountHistory } from "../audit/history";
+import type { PointsService } from "../points/port";
 import { DomainError } from "../shared/errors";
 import { money, qty } from "../shared/money";
 import { isCashAsset } from "./debits";
 
 /** Cash, or cash owed: shown in dollars and cents; anything else is a quantity. */
 
-/** The operator's account view: balances, positions, recent ledger entries and the change history. */
-export async function accountDetail(prisma: PrismaClient, accountId: string) {
+/**
+ * The operator's account view: balances, positions, recent ledger entries and the change history. Fee points come from
+ * the points service (null while it cannot be reached).
+ */
+export async function accountDetail(prisma: PrismaClient, points: PointsService, accountId: string) {
   const account = await prisma.account.findUnique({
     where: { id: accountId },
     include: {
       user: { select: { name: true, email: true } },
       cash: true,
       holdings: { orderBy: { symbol: "asc" } },
-      points: true,
     },
   });
   if (!account) throw new DomainError("NOT_FOUND", "No account with that id. Open it from an order's detail page.");
-  const [entries, history] = await Promise.all([
+  const [entries, history, feePoints] = await Promise.all([
     prisma.ledgerEntry.findMany({ where: { accountId }, orderBy: { id: "desc" }, take: 200 }),
     accountHistory(prisma, accountId),
+    points.balance(account.accountNo).catch(() => null),
   ]);
   return {
     account: {
@@ -45,13 +49,7 @@ export async function accountDetail(prisma: PrismaClient, accountId: string) {
       costBasis: money(holding.costBasis),
       version: holding.version,
     })),
-    points: account.points
-      ? {
-          available: account.points.available.toString(),
-          held: account.points.held.toString(),
-          version: account.points.version,
-        }
-      : null,
+    points: feePoints && { available: feePoints.available, held: feePoints.held },
     ledgerEntries: entries.map((entry) => ({
       id: entry.id.toString(),
       asset: entry.asset,

@@ -1,6 +1,7 @@
 import type { Holding, PrismaClient } from "@meridian/db";
 import { findInstrument } from "../market/instruments";
 import type { QuoteService } from "../market/quotes";
+import type { PointsBalance } from "../points/wire";
 import type { AccountRef } from "../services";
 import { dec, money, qty, ZERO, type Decimal } from "../shared/money";
 import { CASH, WON } from "./balances";
@@ -18,11 +19,12 @@ export async function accountSummary(
   quotes: QuoteService,
   account: AccountRef,
   usdKrw: Promise<UsdKrwRate | null> = Promise.resolve(null),
+  feePoints: Promise<PointsBalance | null> = Promise.resolve(null),
 ) {
   const [cash, won, points, holdings, lastPrices, rate] = await Promise.all([
     prisma.cashBalance.findUnique({ where: { accountId_currency: { accountId: account.id, currency: CASH } } }),
     prisma.cashBalance.findUnique({ where: { accountId_currency: { accountId: account.id, currency: WON } } }),
-    prisma.pointsBalance.findUnique({ where: { accountId: account.id } }),
+    feePoints.catch(() => null),
     prisma.holding.findMany({ where: { accountId: account.id }, orderBy: { symbol: "asc" } }),
     quotes
       .all()
@@ -69,7 +71,8 @@ export async function accountSummary(
           .toDecimalPlaces(0, 1)
           .toFixed(0)
       : null,
-    points: { available: (points?.available ?? ZERO).toString(), held: (points?.held ?? ZERO).toString() },
+    /** Fee points as the points service holds them; null while it cannot be reached. */
+    points: points && { available: points.available, held: points.held },
     positions,
     /** What the account owes, each with what the customer should do about it; empty when it owes nothing. */
     debits: debitsOf(debit, holdings),

@@ -14,12 +14,11 @@ export const CASH = "USD";
 /** Won: what customers deposit; converted to and from USD at the FX desk (fx/). No minor unit. */
 export const WON = "KRW";
 export type CashCurrency = typeof CASH | typeof WON;
-/** Fee points: 1 point pays 1 cent of commission. */
+/** Fee points in ledger entries written before the points service held them (1 point pays 1 cent of commission). */
 export const POINTS = "POINTS";
 
 const cashKey = (accountId: string, currency: CashCurrency = CASH) => `cash:${accountId}:${currency}`;
 const holdingKey = (accountId: string, symbol: string) => `holding:${accountId}:${symbol}`;
-const pointsKey = (accountId: string) => `points:${accountId}`;
 
 async function readCash(tx: Tx, accountId: string, currency: CashCurrency = CASH) {
   const cash = await readOwnWrite(tx, cashKey(accountId, currency), () =>
@@ -255,73 +254,6 @@ export async function releaseShares(
 /** Average-cost method: `quantity` of `owned` shares take their proportional share of the cost basis with them. */
 function costShare(costBasis: Decimal, quantity: Decimal, owned: Decimal): Decimal {
   return owned.isZero() ? ZERO : costBasis.times(quantity).dividedBy(owned).toDecimalPlaces(4);
-}
-
-async function readPoints(tx: Tx, accountId: string) {
-  return readOwnWrite(tx, pointsKey(accountId), () => tx.pointsBalance.findUnique({ where: { accountId } }));
-}
-
-type PointsRow = NonNullable<Awaited<ReturnType<typeof readPoints>>>;
-
-async function writePoints(tx: Tx, balance: PointsRow, available: Decimal, held: Decimal): Promise<void> {
-  await writeOwnRow(
-    tx,
-    pointsKey(balance.accountId),
-    balance,
-    { available, held },
-    async (fromVersion, row) =>
-      (
-        await tx.pointsBalance.updateManyAndReturn({
-          where: { accountId: balance.accountId, version: fromVersion },
-          data: { available: row.available, held: row.held, version: row.version },
-        })
-      )[0],
-    ["points balance", balance.accountId],
-  );
-}
-
-/** Reserves fee points; refuses (holding nothing) when the balance is short. */
-export async function holdPoints(tx: Tx, accountId: string, points: Decimal): Promise<void> {
-  const balance = await readPoints(tx, accountId);
-  const available = balance?.available ?? ZERO;
-  if (!balance || available.lessThan(points)) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `Paying this commission with points needs up to ${points.toString()} points and you have ${available.toString()}. Untick "pay commission with points" or lower the quantity.`,
-      "payFeeWithPoints",
-    );
-  }
-  await writePoints(tx, balance, available.minus(points), balance.held.plus(points));
-}
-
-export async function releasePoints(tx: Tx, accountId: string, points: Decimal): Promise<void> {
-  if (points.isZero()) return;
-  const balance = await readPoints(tx, accountId);
-  if (!balance) throw new Error(`No points balance on ${accountId} to release ${points.toString()} points to`);
-  await writePoints(tx, balance, balance.available.plus(points), balance.held.minus(points));
-}
-
-/** Spends held points on commission (they leave the account: a ledger entry records it). */
-export async function spendHeldPoints(
-  tx: Tx,
-  fill: { accountId: string; orderId: string; executionId: string },
-  points: Decimal,
-): Promise<void> {
-  if (points.isZero()) return;
-  const balance = await readPoints(tx, fill.accountId);
-  if (!balance || balance.held.lessThan(points))
-    throw new Error(`Fill ${fill.executionId} spends more points than are held`);
-  await writePoints(tx, balance, balance.available, balance.held.minus(points));
-  await appendLedgerEntries(tx, [
-    {
-      accountId: fill.accountId,
-      asset: POINTS,
-      amount: points.negated(),
-      kind: "COMMISSION",
-      orderId: fill.orderId,
-      executionId: fill.executionId,
-    },
-  ]);
 }
 
 export interface Settlement {

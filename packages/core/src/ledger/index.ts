@@ -1,15 +1,3 @@
-export {
-  CASH,
-  POINTS,
-  holdCash,
-  releaseCash,
-  holdShares,
-  releaseShares,
-  holdPoints,
-  releasePoints,
-  spendHeldPoints,
-  settleBuy,
-  settleSell,
-} from "./balances";
+export { CASH, POINTS, holdCash, releaseCash, holdShares, releaseShares, settleBuy, settleSell } from "./balances";
 export { accountSummary } from "./accountSummary";
 export { accountDetail } from "./accountDetail";

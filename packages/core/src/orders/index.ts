@@ -14,6 +14,7 @@ export { applyBrokerAnswer, type BrokerAnswer } from "./brokerAnswers";
 export { fillDisposition, recordFill } from "./fills";
 export { readOrderCommand, writeOrderCommand, type OrderCommand } from "./commands";
 export { resolveExpiredTcc } from "./expiredReservations";
+export { releaseHoldsOfClosedOrders } from "./closedOrderHolds";
 export { listAccountOrders, getAccountOrder, listAllOrders, getOrderDetail, orderStats } from "./queries";
 export { toOrderView, type OrderView } from "./views";
 export { isTerminal, OPEN_STATUSES, TERMINAL_STATUSES } from "./status";

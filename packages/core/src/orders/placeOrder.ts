@@ -1,12 +1,13 @@
-// placeOrder: validate → replay by idempotency key → price the holds → account lock → one transaction (order
-// PENDING_NEW, TCC Try on each participant: cash or shares, and fee points; outbox event) → return at once. The
-// customer never waits on the broker; the gateway picks the order up from the outbox.
+// placeOrder: validate → replay by idempotency key → price the holds → (fee points: Try at the points service) →
+// account lock → one transaction (order PENDING_NEW, TCC Try on cash or shares, the fee points branch's record; outbox
+// event) → return at once. The customer never waits on the broker; the gateway picks the order up from the outbox.
 //
 // One placement is three round trips: the order, one statement for the TCC record, its barrier rows, the timeline event
-// and the outbox row, then the cash (or shares) hold. Around them the transaction adds BEGIN, the fence and COMMIT, and
+// and the outbox row, then the cash (or shares) hold (one more, the branch's record, when it pays in points). Around them the transaction adds BEGIN, the fence and COMMIT, and
 // the lock two Redis round trips; placements of one account that wait together share those (placementBatcher.ts), each
 // behind a savepoint of its own. Each round trip costs the whole machine about half a millisecond under load, so they
 // are few (see docs/benchmarks.md).
+import { randomUUID } from "node:crypto";
 import { Prisma, type Order } from "@meridian/db";
 import { findInstrument } from "../market/instruments";
 import { orderCommandInsert } from "./commands";
@@ -15,7 +16,8 @@ import { DomainError } from "../shared/errors";
 import { commissionHoldFor, MARKET_BUY_COLLAR } from "../shared/fees";
 import { dec, toCentsUp, ZERO, type Decimal } from "../shared/money";
 import { beginTcc } from "../tcc/coordinator";
-import { participantsOf, pointsParticipant } from "../tcc/participants";
+import { abandonFeePoints, recordFeePointsTried, tryFeePoints, type FeePointsTry } from "../tcc/feePoints";
+import { participantsOf } from "../tcc/participants";
 import type { TPlaceOrderInput } from "./placeOrder.schema";
 import { isKeyCollision, replayByKey } from "./idempotencyKey";
 import { orderEventInsert } from "./lifecycle";
@@ -45,6 +47,10 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   // broker can take now, or a market without quotes, is refused before anything is priced or written.
   const broker = await services.entry.choose(input.symbol);
   const reservation = await reserveAmounts(services, input, quantity, limitPrice, payFeeWithPoints);
+  const transactionId = randomUUID();
+  const feePoints = reservation.points.greaterThan(0)
+    ? await reserveFeePoints(services, { transactionId, accountNo: account.accountNo, points: reservation.points })
+    : null;
 
   // The placement waits with the account's others in this process and commits with them, in one transaction.
   const placing = placementBatcherOf(services).place(
@@ -70,6 +76,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
           heldPoints: reservation.points,
         },
       });
+      if (feePoints) await recordFeePointsTried(tx, order, feePoints);
       const [primary] = participantsOf(order);
       const placed = (tccTransactionId: string) =>
         orderEventInsert(order.id, {
@@ -94,10 +101,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
         tx,
         order,
         services.config.tcc.deadlineMs,
-        [
-          { participant: primary!, amount: input.side === "BUY" ? reservation.cash : quantity },
-          ...(payFeeWithPoints ? [{ participant: pointsParticipant, amount: reservation.points }] : []),
-        ],
+        [{ participant: primary!, amount: input.side === "BUY" ? reservation.cash : quantity }],
         (tccTransactionId) => [
           Prisma.sql`placed_event AS (${placed(tccTransactionId)})`,
           Prisma.sql`placed_command AS (${orderCommandInsert({
@@ -106,6 +110,7 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
             brokerId: order.brokerId,
           })})`,
         ],
+        transactionId,
       );
       return order;
     },
@@ -114,11 +119,41 @@ export async function placeOrder({ ctx, input }: PlaceOrderArgs): Promise<Order>
   // refuses its insert (also within one batch, or when the lock failed to keep them apart). Answered after the first's
   // commit, it gets the winner's order, or the conflict if its terms differ.
   return placing.catch(async (error: unknown) => {
+    // Whatever stopped the placement, the points reserved for it go back (a Cancel sent until acknowledged).
+    if (feePoints) await abandonQuietly(services, feePoints);
     if (!isKeyCollision(error)) throw error;
     const winner = await replayByKey(services.prisma, account.id, input);
     if (!winner) throw error;
     return winner;
   });
+}
+
+/**
+ * Try on the fee points branch, before the account's transaction: the service is another process, and a call to it
+ * must not hold the account lock. Without an answer the points may or may not be reserved, so the branch is abandoned
+ * (Cancel, until acknowledged) and the customer is told that nothing was placed.
+ */
+async function reserveFeePoints(services: CoreServices, request: FeePointsTry): Promise<FeePointsTry> {
+  if ((await tryFeePoints(services, request)) === "TRIED") return request;
+  await abandonQuietly(services, request);
+  throw new DomainError(
+    "SERVICE_UNAVAILABLE",
+    'The fee points service did not answer, so nothing was placed and no points are held. Try again in a moment, or untick "pay commission with points".',
+    "payFeeWithPoints",
+  );
+}
+
+/**
+ * Records the abandoned branch for the Cancel to be sent. If even that cannot be written (the database is down too),
+ * nothing is lost: the points service's sweep asks us about the reservation later and is told CANCEL.
+ */
+async function abandonQuietly(services: CoreServices, request: FeePointsTry): Promise<void> {
+  await abandonFeePoints(services.prisma, request).catch((error: unknown) =>
+    services.logger.warn(
+      { transactionId: request.transactionId, err: (error as Error).message },
+      "abandoned fee points branch not recorded; the points service's sweep will ask for it",
+    ),
+  );
 }
 
 /**

@@ -11,7 +11,8 @@ import type { AccountLock } from "../lock/port";
 import { RedisAccountLock } from "../lock/redisLock";
 import type { AccountRef } from "../services";
 import { DomainError } from "../shared/errors";
-import { ZERO } from "../shared/money";
+import { holdShares, releaseShares } from "../ledger/balances";
+import { dec, ZERO } from "../shared/money";
 import { PlacementBatcher } from "./placementBatcher";
 import { placeOrder } from "./placeOrder";
 import { ZPlaceOrderInput } from "./placeOrder.schema";
@@ -151,29 +152,43 @@ describe.runIf(redisUrl)("placeOrder's group commit (PostgreSQL + Redis lock)", 
   });
 
   it("forgets a hold that a refusal rolled back: the next placement of the batch sees the shares free again", async () => {
-    const bob = await h.account("bob@demo.meridian"); // 8 TSLA, 300 points
-    const sell = (extra: Record<string, unknown>) => ({
+    const bob = await h.account("bob@demo.meridian"); // 8 TSLA
+    const existing = await place(bob, {
       symbol: "TSLA",
-      side: "SELL",
+      side: "BUY",
       type: "LIMIT",
-      quantity: "8",
-      ...extra,
+      quantity: "1",
+      limitPrice: "1.00",
     });
-    const results = await placedTogether(bob, [
-      { symbol: "TSLA", side: "BUY", type: "LIMIT", quantity: "1", limitPrice: "10.00" }, // goes alone
-      // Holds the 8 shares, then is refused at the points hold (a commission of about $80 is 8,000 points).
-      sell({ limitPrice: "10000.00", payFeeWithPoints: true }),
-      sell({ limitPrice: "100.00" }),
+    const batcher = new PlacementBatcher(h.services);
+    const writer = { actor: "test", cause: "hold, then refuse" };
+    const tsla = () => h.db.prisma.holding.findFirstOrThrow({ where: { accountId: bob.id, symbol: "TSLA" } });
+    const before = await tsla();
+    acquisitions.set(bob.id, 0);
+    const results = await Promise.allSettled([
+      batcher.place(bob.id, writer, async () => existing), // goes alone
+      // Holds the 8 shares, then is refused (as a placement refused after its hold would be).
+      batcher.place(bob.id, writer, async (tx) => {
+        await holdShares(tx, bob.id, "TSLA", dec("8"));
+        throw new DomainError("BAD_REQUEST", "refused after its hold");
+      }),
+      // Needs the same 8 shares: only free if the rolled-back hold was forgotten. It gives them back at once, so the
+      // books end as they began.
+      batcher.place(bob.id, writer, async (tx) => {
+        await holdShares(tx, bob.id, "TSLA", dec("8"));
+        await releaseShares(tx, bob.id, "TSLA", dec("8"));
+        return existing;
+      }),
     ]);
 
     expect(acquisitions.get(bob.id)).toBe(2);
-    expect(results[1]!.status).toBe("rejected");
-    expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/points/);
-    expect(results[2]!.status).toBe("fulfilled");
-    const holding = await h.db.prisma.holding.findFirstOrThrow({ where: { accountId: bob.id, symbol: "TSLA" } });
-    expect([holding.quantity.toString(), holding.heldQuantity.toString()]).toEqual(["0", "8"]);
-    const points = await h.db.prisma.pointsBalance.findFirstOrThrow({ where: { accountId: bob.id } });
-    expect([points.available.toString(), points.held.toString()]).toEqual(["300", "0"]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe("refused after its hold");
+    const after = await tsla();
+    expect([after.quantity.toString(), after.heldQuantity.toString()]).toEqual([
+      before.quantity.toString(),
+      before.heldQuantity.toString(),
+    ]);
     expect(await findLedgerViolations(h.db.prisma)).toEqual([]);
   });
 

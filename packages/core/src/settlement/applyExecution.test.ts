@@ -3,6 +3,7 @@
 // never a negative balance. Each case opens its own account so the figures stand on their own.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeFill } from "../../test/executions";
 import { createHarness, type Harness } from "../../test/harness";
 import { submitOrder } from "../gateway/submitOrder";
 import { findLedgerViolations } from "../invariants/fullCheck";
@@ -10,10 +11,8 @@ import { accountSummary } from "../ledger/accountSummary";
 import { cancelOrder } from "../orders/cancelOrder";
 import { placeOrder } from "../orders/placeOrder";
 import { ZPlaceOrderInput } from "../orders/placeOrder.schema";
-import { storeExecution } from "../receiver/storeExecution";
 import type { AccountRef } from "../services";
 import { dec } from "../shared/money";
-import { applyExecution } from "./applyExecution";
 
 describe("applyExecution: late fills and debits", () => {
   let h: Harness;
@@ -73,20 +72,8 @@ describe("applyExecution: late fills and debits", () => {
   }
 
   /** The broker's execution, received and stored as the receiver does, then applied by the ledger. */
-  async function execute(order: { id: string; symbol: string; side: "BUY" | "SELL" }, quantity: string, price: string) {
-    const stored = await storeExecution(h.db.prisma, "atlas", {
-      execId: `E-${randomUUID()}`,
-      clientOrderId: order.id,
-      brokerOrderId: `B-${order.id}`,
-      symbol: order.symbol,
-      side: order.side,
-      quantity,
-      price,
-      executedAt: new Date().toISOString(),
-    });
-    if (!stored.stored) throw new Error("execution was a duplicate");
-    return applyExecution(h.services, stored.receiptId);
-  }
+  const execute = (order: { id: string; symbol: string; side: "BUY" | "SELL" }, quantity: string, price: string) =>
+    executeFill(h.services, order, quantity, price);
 
   const cashOf = async (account: AccountRef) => {
     const cash = await h.db.prisma.cashBalance.findFirstOrThrow({ where: { accountId: account.id, currency: "USD" } });

@@ -3,7 +3,7 @@
 // status, a late fill on an order we had closed) is decided by orders/fills.ts. An execution that would overfill the
 // order changes nothing and is recorded on the timeline for operators.
 import type { ExecutionReceipt, Order, OrderStatus, Tx } from "@meridian/db";
-import { settleBuy, settleSell, spendHeldPoints, type Settlement } from "../ledger/balances";
+import { settleBuy, settleSell, type Settlement } from "../ledger/balances";
 import type { FillDebit } from "../ledger/debits";
 import { inAccountTransaction } from "../lock/accountTransaction";
 import { claimInboxMany } from "../messaging/inbox";
@@ -126,7 +126,8 @@ async function settle(
 ): Promise<Order> {
   const notional = fill.quantity.times(fill.price);
   const commission = commissionOn(notional, commissionRate);
-  // Commission is paid with the order's held points first (1 point = 1 cent), the rest in cash.
+  // Commission is paid with the order's held points first (1 point = 1 cent), the rest in cash. The points are the
+  // fee points service's: the order counts what it spent, and Confirm tells the service when the order closes.
   const pointsSpent = order.payFeeWithPoints ? minDec(order.heldPoints, commission.times(100)) : ZERO;
   const cashCommission = commission.minus(pointsSpent.dividedBy(100));
   const settlement = {
@@ -138,7 +139,6 @@ async function settle(
     notional,
     commission: cashCommission,
   };
-  await spendHeldPoints(tx, settlement, pointsSpent);
   const { heldCash, heldQuantity, debit } = await settleTrade(tx, order, settlement);
   const after = await recordFill(tx, order, {
     ...fill,

@@ -23,3 +23,20 @@ describe("DomainError across module copies", () => {
     expect({ code: "CONFLICT", name: "DomainError" } instanceof DomainError).toBe(false);
   });
 });
+
+// The web app calls the points service from a route bundle while the HTTP client that throws was built by another:
+// a refusal must stay a refusal (the customer's answer), and a lost answer an unknown outcome, not a 500.
+describe("the partner errors across module copies", () => {
+  it("recognises PointsRefusal and BrokerUnavailableError from a second copy", async () => {
+    const { PointsRefusal } = await import("../points/port");
+    const { BrokerUnavailableError } = await import("../broker/port");
+    vi.resetModules();
+    const points = await import("../points/port");
+    const broker = await import("../broker/port");
+    expect(points.PointsRefusal).not.toBe(PointsRefusal);
+    expect(new points.PointsRefusal("INSUFFICIENT_POINTS", "x") instanceof PointsRefusal).toBe(true);
+    expect(new broker.BrokerUnavailableError("points", "TIMEOUT", "x") instanceof BrokerUnavailableError).toBe(true);
+    expect(new broker.BrokerUnavailableError("points", "TIMEOUT", "x") instanceof PointsRefusal).toBe(false);
+    expect(new Error("x") instanceof BrokerUnavailableError).toBe(false);
+  });
+});

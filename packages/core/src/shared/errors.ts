@@ -8,6 +8,16 @@ export type DomainErrorCode =
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE";
 
+/**
+ * `instanceof` for an error class that may exist in more than one copy of its module (Next.js bundles a module once
+ * per route, while the process's services are built once and shared): true for an instance of any copy, by a
+ * `Symbol.for` mark each instance carries. Subclasses keep the ordinary prototype check.
+ */
+export function instanceOfAnyCopy(klass: unknown, base: unknown, mark: symbol, value: unknown): boolean {
+  if (klass !== base) return Function.prototype[Symbol.hasInstance].call(klass, value);
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[mark] === true;
+}
+
 /** Marks a DomainError from any copy of this module (see `Symbol.hasInstance` below). */
 const DOMAIN_ERROR = Symbol.for("meridian.DomainError");
 
@@ -31,10 +41,7 @@ export class DomainError extends Error {
    * Subclasses keep the ordinary prototype check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== DomainError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return (
-      typeof value === "object" && value !== null && (value as { [DOMAIN_ERROR]?: boolean })[DOMAIN_ERROR] === true
-    );
+    return instanceOfAnyCopy(this, DomainError, DOMAIN_ERROR, value);
   }
 }
 

@@ -9,6 +9,7 @@ import type { AccountRef } from "../services";
 import { DomainError } from "../shared/errors";
 import { dec } from "../shared/money";
 import { confirmTcc, releaseTcc } from "./coordinator";
+import { deliverFeePointsBranches } from "./feePoints";
 import { cashParticipant } from "./participants";
 
 describe("TCC fences", () => {
@@ -100,15 +101,25 @@ describe("TCC fences", () => {
       include: { fences: true },
     });
     expect(confirmed.status).toBe("CONFIRMED");
-    expect(confirmed.fences.map((fence) => fence.state).sort()).toEqual(["CONFIRMED", "CONFIRMED"]);
+    // Cash is ours; the points are a branch at the points service, still TRIED until the order ends.
+    expect(confirmed.fences.map((fence) => [fence.participant, fence.state])).toEqual([["CASH", "CONFIRMED"]]);
+    const branch = await h.db.prisma.tccBranch.findFirstOrThrow({ where: { transactionId: confirmed.id } });
+    expect([branch.state, branch.points.toString()]).toEqual(["TRIED", "11"]);
     const before = await cash();
     await h.db.prisma.$transaction(async (tx) => {
       await releaseTcc(tx, order, "cancelled");
       await releaseTcc(tx, order, "cancelled");
     });
     expect((await cash()).available.minus(before.available).toFixed(2)).toBe("100.00");
-    const points = await h.db.prisma.pointsBalance.findUniqueOrThrow({ where: { accountId: bob.id } });
-    expect(points.held.toString()).toBe("0");
+    // Nothing was spent: the branch is set to be cancelled (once, however often the release ran), and is delivered.
+    const settled = await h.db.prisma.tccBranch.findFirstOrThrow({ where: { transactionId: confirmed.id } });
+    expect([settled.state, settled.spent.toString()]).toEqual(["CANCELLING", "0"]);
+    expect(await deliverFeePointsBranches(h.services)).toEqual({ acknowledged: 1, failed: 0, refused: 0 });
+    expect(await h.services.points.balance(bob.accountNo)).toEqual({
+      accountNo: bob.accountNo,
+      available: "300",
+      held: "0",
+    });
     // closeOrder zeroes the order's own reservation fields beside the release; do the same to leave the books whole.
     await h.db.prisma.order.update({
       where: { id: order.id },

@@ -6,7 +6,7 @@
 import { Prisma, type FenceState, type Tx } from "@meridian/db";
 import type { Decimal } from "../shared/money";
 
-export type Participant = "CASH" | "SHARES" | "POINTS";
+export type Participant = "CASH" | "SHARES";
 export type BarrierVerdict = "proceed" | "duplicate" | "suspended" | "empty-rollback" | "refused";
 
 async function lockFence(tx: Tx, transactionId: string, participant: Participant): Promise<FenceState | null> {

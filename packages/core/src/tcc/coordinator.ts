@@ -5,6 +5,7 @@ import { Prisma, type Order, type TccStatus, type Tx } from "@meridian/db";
 import { DomainError } from "../shared/errors";
 import type { Decimal } from "../shared/money";
 import { insertTriedFences, type Participant } from "./barrier";
+import { settleFeePoints } from "./feePoints";
 import { participantsOf, type TccParticipant } from "./participants";
 
 /** A participant's Try at the opening of an order's TCC transaction, and what it reserves. */
@@ -23,6 +24,8 @@ export interface OpeningTry {
  * The barrier still decides: only the participants whose TRIED row was written reserve. No Cancel can have come first
  * here, since nobody else can see the transaction before this transaction commits, but the rows are what Confirm and
  * Cancel go by later.
+ *
+ * `transactionId` is the caller's when a branch in another service was tried under it first (fee points).
  */
 export async function beginTcc(
   tx: Tx,
@@ -30,8 +33,8 @@ export async function beginTcc(
   deadlineMs: number,
   tries: readonly OpeningTry[],
   alongside: (transactionId: string) => readonly Prisma.Sql[] = () => [],
+  transactionId: string = randomUUID(),
 ): Promise<string> {
-  const transactionId = randomUUID();
   const deadline = new Date(Date.now() + deadlineMs);
   const proceeding = await tx.$queryRaw<{ participant: Participant }[]>`
     WITH opened AS (
@@ -90,7 +93,9 @@ export async function confirmTcc(tx: Tx, order: Order, resolution?: { by: string
 /**
  * Settles the reservation of an order that is closing. Completed by fills: Confirm (if the fills came before the
  * broker's answer) and give back the unused rest; the transaction stays CONFIRMED. Rejected, cancelled or expired:
- * Cancel of what remains held (TRYING or CONFIRMED → CANCELLED). Idempotent.
+ * Cancel of what remains held (TRYING or CONFIRMED → CANCELLED). Either way the fee points branch, which lives in
+ * another service, is set to be confirmed with what the fills spent (or cancelled if nothing), and is delivered after
+ * this transaction commits. Idempotent.
  */
 export async function releaseTcc(
   tx: Tx,
@@ -100,6 +105,7 @@ export async function releaseTcc(
 ): Promise<void> {
   const record = await lockTransaction(tx, order.id);
   if (!record) return;
+  if (order.payFeeWithPoints) await settleFeePoints(tx, record.id, order);
   if (outcome === "completed") {
     if (record.status === "TRYING") await confirmTcc(tx, order);
     if (record.status !== "CANCELLED")

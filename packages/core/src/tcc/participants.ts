@@ -1,7 +1,8 @@
-// The three participants of an order's TCC transaction, each behind its barrier. Try reserves; Confirm commits the
-// reservation to the order (fills then settle against it); Cancel gives back what the order still reserves.
+// The participants of an order's TCC transaction in our own database, each behind its barrier: cash for a buy, shares
+// for a sell. Try reserves; Confirm commits the reservation to the order (fills then settle against it); Cancel gives
+// back what the order still reserves. Fee points are a branch in another service (feePoints.ts).
 import type { Order, Tx } from "@meridian/db";
-import { holdCash, holdPoints, holdShares, releaseCash, releasePoints, releaseShares } from "../ledger/balances";
+import { holdCash, holdShares, releaseCash, releaseShares } from "../ledger/balances";
 import type { Decimal } from "../shared/money";
 import { barrierCancel, barrierConfirm, barrierTry, type BarrierVerdict, type Participant } from "./barrier";
 
@@ -61,16 +62,7 @@ export const sharesParticipant = participant(
   (tx, order) => releaseShares(tx, order.accountId, order.symbol, order.heldQuantity, order.id),
 );
 
-export const pointsParticipant = participant(
-  "POINTS",
-  (tx, order, amount) => holdPoints(tx, order.accountId, amount),
-  (tx, order) => releasePoints(tx, order.accountId, order.heldPoints),
-);
-
-/** The participants an order enlisted at Try, in the order they were tried. */
-export function participantsOf(order: Pick<Order, "side" | "payFeeWithPoints">): TccParticipant[] {
-  return [
-    order.side === "BUY" ? cashParticipant : sharesParticipant,
-    ...(order.payFeeWithPoints ? [pointsParticipant] : []),
-  ];
+/** The participants in our database an order enlisted at Try: cash for a buy, shares for a sell. */
+export function participantsOf(order: Pick<Order, "side">): TccParticipant[] {
+  return [order.side === "BUY" ? cashParticipant : sharesParticipant];
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@meridian/db";
+import type { PrismaClient, TccBranch } from "@meridian/db";
 import { money, qty } from "../shared/money";
 
 /** The operators' Pending queue: reservations recovery could not settle on its own. */
@@ -45,6 +45,7 @@ export async function tccOfOrder(prisma: PrismaClient, orderId: string) {
     include: { fences: { orderBy: { createdAt: "asc" } } },
   });
   if (!record) return null;
+  const branches = await prisma.tccBranch.findMany({ where: { transactionId: record.id } });
   return {
     id: record.id,
     status: record.status,
@@ -58,5 +59,38 @@ export async function tccOfOrder(prisma: PrismaClient, orderId: string) {
       amount: fence.amount.toString(),
       updatedAt: fence.updatedAt.toISOString(),
     })),
+    /** Branches held by other services (the fee points service), as we record them. */
+    branches: branches.map(branchView),
   };
+}
+
+function branchView(branch: TccBranch) {
+  return {
+    transactionId: branch.transactionId,
+    branchId: branch.branchId,
+    orderId: branch.orderId,
+    accountNo: branch.accountNo,
+    state: branch.state,
+    points: branch.points.toString(),
+    spent: branch.spent.toString(),
+    attempts: branch.attempts,
+    nextAttemptAt: branch.nextAttemptAt?.toISOString() ?? null,
+    lastError: branch.lastError,
+    settledAt: branch.settledAt?.toISOString() ?? null,
+    createdAt: branch.createdAt.toISOString(),
+    updatedAt: branch.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The console's view of the fee points branches whose end is not acknowledged yet (CONFIRMING, CANCELLING, with their
+ * attempts and last error) or was refused, oldest first; acknowledged ones only when asked for.
+ */
+export async function listFeePointsBranches(prisma: PrismaClient, options: { includeSettled?: boolean } = {}) {
+  const branches = await prisma.tccBranch.findMany({
+    where: options.includeSettled ? {} : { state: { in: ["CONFIRMING", "CANCELLING", "REFUSED"] } },
+    orderBy: { updatedAt: "asc" },
+    take: 500,
+  });
+  return branches.map(branchView);
 }

@@ -6,6 +6,9 @@
 // another customer's resource, so bob cannot tell alice's order from a missing one) and must change nothing. Allowed
 // calls must get past authorization: read-only ones succeed; the others are given inputs a domain rule refuses or that
 // name nothing (a random id, an unknown broker, a symbol we do not trade), so the matrix never trades or decides.
+//
+// Operator actions that move money or change the system also want a recent password confirmation (step-up): the
+// operator's cells are called in a session that has one, and a last test calls each of them in a session without.
 import { randomUUID } from "node:crypto";
 import { DEMO_PASSWORD } from "@meridian/db/setup";
 import type { ProcedureType } from "@trpc/server";
@@ -14,6 +17,7 @@ import {
   CALLERS,
   callProcedure,
   createAliceResources,
+  STEP_UP_REQUIRED,
   formatMatrix,
   routerProcedures,
   stateSnapshot,
@@ -24,8 +28,8 @@ import {
 } from "../../test/authorizationFixtures";
 import { createHarness, type Harness } from "../../test/harness";
 
-/** Who may call: anyone, any signed-in user, customers only, operators only. */
-type Access = "public" | "signedIn" | "customer" | "operator";
+/** Who may call: anyone, any signed-in user, customers only, operators only, operators with a recent step-up. */
+type Access = "public" | "signedIn" | "customer" | "operator" | "stepUp";
 
 interface MatrixRow {
   access: Access;
@@ -51,6 +55,9 @@ const MATRIX: Record<string, MatrixRow> = {
     allowed: "ok",
   },
   "auth.logout": { access: "signedIn", allowed: "ok" },
+  // Ends every session of the caller: each cell has a session of its own, so no other cell is signed out.
+  "auth.signOutEverywhere": { access: "signedIn", allowed: "ok" },
+  "auth.stepUp": { access: "operator", input: () => ({ password: DEMO_PASSWORD }), allowed: "ok" },
   "auth.me": { access: "public", allowed: "ok" },
 
   "account.summary": { access: "customer", allowed: "ok" },
@@ -109,7 +116,7 @@ const MATRIX: Record<string, MatrixRow> = {
   "admin.accounts.detail": { access: "operator", input: (alice) => ({ accountId: alice.accountId }), allowed: "ok" },
   "admin.attention.list": { access: "operator", allowed: "ok" },
   "admin.attention.act": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ orderId: NOWHERE, action: "REJECT", reason: REASON }),
     allowed: "refused",
   },
@@ -120,36 +127,38 @@ const MATRIX: Record<string, MatrixRow> = {
   },
   // A row whose state is not the one "previewed" is skipped; only the batch's own audit row is written.
   "admin.attention.decideMany": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ decision: "REJECT", reason: REASON, rows: bulkRows(NOWHERE) }),
     allowed: "ok",
   },
   "admin.brokers.overview": { access: "operator", allowed: "ok" },
   // The harness's simulator address answers nothing: refused before anything is audited.
   "admin.brokers.setFaults": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ brokerId: "atlas", faults: {}, reason: REASON }),
     allowed: "refused",
   },
   "admin.brokers.forceBreaker": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ brokerId: "nowhere", state: "open", reason: REASON }),
     allowed: "refused",
   },
   // atlas's breaker is not forced: nothing to release.
   "admin.brokers.releaseBreaker": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ brokerId: "atlas", reason: REASON }),
     allowed: "refused",
   },
   "admin.brokers.setTps": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ brokerId: "nowhere", tps: 5, reason: REASON }),
     allowed: "refused",
   },
   "admin.pending.list": { access: "operator", allowed: "ok" },
+  "admin.feePoints.branches": { access: "operator", allowed: "ok" },
+  "admin.feePoints.reconciliation": { access: "operator", allowed: "ok" },
   "admin.pending.resolve": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ orderId: NOWHERE, decision: "CONFIRM", reason: REASON }),
     allowed: "refused",
   },
@@ -159,14 +168,14 @@ const MATRIX: Record<string, MatrixRow> = {
     allowed: "ok",
   },
   "admin.pending.decideMany": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ decision: "CONFIRM", reason: REASON, rows: bulkRows(NOWHERE) }),
     allowed: "ok",
   },
   "admin.quarantine.list": { access: "operator", allowed: "ok" },
   "admin.quarantine.openCount": { access: "operator", allowed: "ok" },
   "admin.quarantine.review": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ key: "callback:999999999", reason: REASON }),
     allowed: "refused",
   },
@@ -176,7 +185,7 @@ const MATRIX: Record<string, MatrixRow> = {
     allowed: "ok",
   },
   "admin.quarantine.decideMany": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ decision: "REVIEW", reason: REASON, rows: bulkRows("callback:999999999") }),
     allowed: "ok",
   },
@@ -185,21 +194,21 @@ const MATRIX: Record<string, MatrixRow> = {
   "admin.pipeline": { access: "operator", allowed: "ok" },
   "admin.parkedMessages.list": { access: "operator", allowed: "ok" },
   "admin.parkedMessages.retry": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ messageId: NOWHERE, reason: REASON }),
     allowed: "refused",
   },
-  "admin.recon.run": { access: "operator", input: () => ({ brokerId: "nowhere" }), allowed: "refused" },
+  "admin.recon.run": { access: "stepUp", input: () => ({ brokerId: "nowhere" }), allowed: "refused" },
   "admin.recon.runs": { access: "operator", allowed: "ok" },
   "admin.recon.items": { access: "operator", allowed: "ok" },
   "admin.recon.decide": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ itemId: NOWHERE, decision: "APPROVE", reason: REASON }),
     allowed: "refused",
   },
   "admin.recon.preview": { access: "operator", input: () => ({ ids: [NOWHERE], decision: "APPROVE" }), allowed: "ok" },
   "admin.recon.decideMany": {
-    access: "operator",
+    access: "stepUp",
     input: () => ({ decision: "APPROVE", reason: REASON, rows: bulkRows(NOWHERE) }),
     allowed: "ok",
   },
@@ -208,13 +217,19 @@ const MATRIX: Record<string, MatrixRow> = {
   "admin.sagas.counts": { access: "operator", allowed: "ok" },
   "admin.sagas.fxReconciliation": { access: "operator", allowed: "ok" },
   "admin.sagas.retryCompensation": {
-    access: "operator",
+    access: "stepUp",
     input: (alice) => ({ sagaId: alice.exchangeSagaId, step: "no-such-step", reason: REASON }),
     allowed: "refused",
   },
   "admin.sagas.resolveCompensation": {
-    access: "operator",
+    access: "stepUp",
     input: (alice) => ({ sagaId: alice.exchangeSagaId, step: "no-such-step", reason: REASON }),
+    allowed: "refused",
+  },
+  "admin.sessions.list": { access: "operator", input: (alice) => ({ accountId: alice.accountId }), allowed: "ok" },
+  "admin.sessions.revoke": {
+    access: "operator",
+    input: (alice) => ({ accountId: alice.accountId, sessionId: NOWHERE, reason: REASON }),
     allowed: "refused",
   },
   "admin.loginFailures": { access: "operator", allowed: "ok" },
@@ -228,7 +243,7 @@ const MATRIX: Record<string, MatrixRow> = {
  */
 const KNOWN_DEVIATIONS: Record<string, Outcome> = {};
 
-const AUTHORIZATION_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN"]);
+const AUTHORIZATION_CODES = new Set(["UNAUTHORIZED", "FORBIDDEN", STEP_UP_REQUIRED]);
 
 /** A refusal with its code, or a call that must get past authorization. */
 type Want = { refusedWith: "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" } | { allowed: MatrixRow["allowed"] };
@@ -238,7 +253,7 @@ function want(row: MatrixRow, caller: CallerName): Want {
   if (caller === "anonymous") return { refusedWith: "UNAUTHORIZED" };
   if (row.access === "signedIn") return { allowed: row.allowed };
   const isOperator = caller === "ops";
-  if (isOperator !== (row.access === "operator")) return { refusedWith: "FORBIDDEN" };
+  if (isOperator !== (row.access === "operator" || row.access === "stepUp")) return { refusedWith: "FORBIDDEN" };
   if (caller === "bob" && row.aliceResource) return { refusedWith: "NOT_FOUND" };
   return { allowed: row.allowed };
 }
@@ -335,5 +350,22 @@ describe("authorization matrix", () => {
       `authorization matrix: ${paths.length} procedures × ${Object.keys(CALLERS).length} callers = ${cells.size} cells; ` +
         `known deviations pinned: ${Object.keys(KNOWN_DEVIATIONS).join(", ") || "none"}`,
     );
+  });
+
+  it("refuses every step-up procedure to an operator who has not confirmed their password, changing nothing", async () => {
+    const stepUpPaths = paths.filter((path) => MATRIX[path]!.access === "stepUp");
+    expect(stepUpPaths.length).toBeGreaterThan(0);
+    const before = await stateSnapshot(h, [alice.accountId, bobAccountId]);
+    const wrong: string[] = [];
+    for (const path of stepUpPaths) {
+      const input = MATRIX[path]!.input?.(alice);
+      const outcome = await callProcedure(h, CALLERS.ops, path, procedures.get(path)!, input, { stepUp: false });
+      if (outcome !== STEP_UP_REQUIRED)
+        wrong.push(`${path} as ops without step-up: got ${outcome}, want ${STEP_UP_REQUIRED}`);
+    }
+    const after = await stateSnapshot(h, [alice.accountId, bobAccountId]);
+
+    expect.soft(wrong).toEqual([]);
+    expect(after, "a call refused for want of step-up changed the books, the sagas or the audit log").toEqual(before);
   });
 });

@@ -3,6 +3,7 @@ import { z, ZodError } from "zod";
 import { isDependencyFailure, unavailableMessageOf } from "../shared/dependencies";
 import { DomainError } from "../shared/errors";
 import type { TrpcContext } from "./context";
+import { SessionEnded, StepUpRequired } from "./sessionErrors";
 
 const t = initTRPC.context<TrpcContext>().create({
   // Subscriptions (server-sent events): a ping keeps idle streams open through proxies, and a client that hears
@@ -26,6 +27,10 @@ const t = initTRPC.context<TrpcContext>().create({
         field,
         /** The same request, repeated in a few seconds, is expected to work: the UI offers "Try again". */
         retryable: code === "SERVICE_UNAVAILABLE",
+        /** An operator action refused for want of a recent password confirmation: the console asks and repeats it. */
+        stepUpRequired: cause instanceof StepUpRequired,
+        /** Why the session ended ("idle", "expired", "revoked"), so the sign-in page can say so. */
+        sessionEnded: cause instanceof SessionEnded ? cause.reason : null,
         stack: undefined,
       },
     };

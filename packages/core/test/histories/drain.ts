@@ -2,6 +2,7 @@
 // command delivered, every execution the broker made delivered and applied, recovery run, time let pass when only
 // time can unblock something (a cancel waiting out the late-arrival window), and the operators doing what the console
 // asks of them. After that, both sides must tell the same story (check.ts).
+import { deliverFeePointsBranches } from "../../src/tcc/feePoints";
 import { operator, sweep } from "./runStep";
 import { answerSlowCall, applyOneExecution, deliverCommand, deliverExecution } from "./transport";
 import type { History } from "./steps";
@@ -29,6 +30,7 @@ export async function drain(
     await applyAllExecutions(world);
     await sweep(world, "revive");
     await sweep(world, "retries");
+    await deliverFeePointsBranches(world.services);
     if ((await worldState(world)) !== before) {
       waitedLastRound = false;
       continue;

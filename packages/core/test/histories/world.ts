@@ -42,6 +42,8 @@ export interface World {
   prisma: PrismaClient;
   broker: ModelBroker;
   account: AccountRef;
+  /** What the account opened with (OPENING_BALANCES). */
+  funding: Funding;
   /** Order ids by slot, in the order they were placed. */
   orders: string[];
   /** Handlers waiting for a slow answer, by order id. */
@@ -58,6 +60,11 @@ export interface World {
 
 export async function openWorld(base: CoreServices, profile: BrokerProfile, funding: Funding): Promise<World> {
   const account = await openAccount(base.prisma, OPENING_BALANCES[funding]);
+  await base.points.credit(account.accountNo, {
+    key: `opening:${account.accountNo}`,
+    points: OPENING_BALANCES[funding].points,
+    reason: "history opening balance",
+  });
   const broker = new ModelBroker(profile, account.accountNo);
   const brokers = new BrokerRegistry([broker], { defaultBrokerIds: [broker.brokerId], bySymbol: {} });
   const quotes = new QuoteService(brokers);
@@ -74,6 +81,7 @@ export async function openWorld(base: CoreServices, profile: BrokerProfile, fund
     prisma: base.prisma,
     broker,
     account,
+    funding,
     orders: [],
     inFlight: new Map(),
     deliveredExecIds: new Set(),
@@ -83,7 +91,10 @@ export async function openWorld(base: CoreServices, profile: BrokerProfile, fund
   };
 }
 
-/** A customer with cash, points and shares, each booked through a ledger entry so balances equal their entries. */
+/**
+ * A customer with cash and shares, each booked through a ledger entry so balances equal their entries (the points are
+ * credited at the points service by openWorld).
+ */
 async function openAccount(prisma: PrismaClient, opening: (typeof OPENING_BALANCES)[Funding]): Promise<AccountRef> {
   const suffix = randomUUID().slice(0, 12);
   return prisma.$transaction(async (tx) => {
@@ -92,11 +103,9 @@ async function openAccount(prisma: PrismaClient, opening: (typeof OPENING_BALANC
     });
     const account = await tx.account.create({ data: { accountNo: `H-${suffix}`, userId: user.id } });
     await tx.cashBalance.create({ data: { accountId: account.id, currency: "USD", available: dec(opening.cash) } });
-    await tx.pointsBalance.create({ data: { accountId: account.id, available: dec(opening.points) } });
     await tx.ledgerEntry.createMany({
       data: [
         { accountId: account.id, asset: "USD", amount: dec(opening.cash), kind: "DEPOSIT" },
-        { accountId: account.id, asset: "POINTS", amount: dec(opening.points), kind: "REWARD" },
         ...Object.entries(opening.shares).map(([symbol, quantity]) => ({
           accountId: account.id,
           asset: symbol,
@@ -173,7 +182,7 @@ export async function forceDeadlinesPast(world: World): Promise<void> {
 /** Everything a refused request must leave as it was: the account's orders, balances and reservations. */
 export async function accountState(world: World): Promise<string> {
   const { prisma, account } = world;
-  const [orders, cash, holdings, points, reservations, outbox] = await Promise.all([
+  const [orders, cash, holdings, points, reservations, outbox, branches] = await Promise.all([
     prisma.order.findMany({
       where: { accountId: account.id },
       select: { id: true, status: true, version: true },
@@ -185,7 +194,7 @@ export async function accountState(world: World): Promise<string> {
       select: { symbol: true, version: true },
       orderBy: { symbol: "asc" },
     }),
-    prisma.pointsBalance.findMany({ where: { accountId: account.id }, select: { version: true } }),
+    world.services.points.balance(account.accountNo),
     prisma.tccTransaction.findMany({
       where: { orderId: { in: world.orders } },
       select: { orderId: true, status: true, version: true },
@@ -196,8 +205,13 @@ export async function accountState(world: World): Promise<string> {
     prisma.outboxEvent.count({
       where: { topic: { in: [...ORDER_COMMANDS_TOPICS, TOPICS.executions] }, key: { in: world.orders } },
     }),
+    prisma.tccBranch.findMany({
+      where: { orderId: { in: world.orders } },
+      select: { orderId: true, state: true, spent: true },
+      orderBy: { orderId: "asc" },
+    }),
   ]);
-  return JSON.stringify({ orders, cash, holdings, points, reservations, outbox });
+  return JSON.stringify({ orders, cash, holdings, points, reservations, outbox, branches });
 }
 
 /** A fingerprint of both sides, to tell when draining has nothing left to do. */

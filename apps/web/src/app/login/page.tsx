@@ -5,6 +5,15 @@ import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
+/** Why the person is here after a session ended (`?ended=`): what happened, and what to do next. */
+const ENDED: Record<string, string> = {
+  idle: "You were signed out because the session was not used for a while. Sign in again to continue.",
+  expired: "Your session reached its time limit. Sign in again to continue.",
+  revoked:
+    "You were signed out: this session was ended on another device or by Meridian support. Sign in again to continue; if you did not expect this, change your password or contact support.",
+  everywhere: "You are signed out on every device. Sign in again on each device you use.",
+};
+
 /** Only same-site paths: a `next` pointing elsewhere would make the login page an open redirect. */
 function safeNext(next: string | string[] | undefined): string | null {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
@@ -17,6 +26,7 @@ export default async function LoginPage({
 }) {
   const [user, params] = await Promise.all([getSession(), searchParams]);
   const next = safeNext(params.next);
+  const ended = typeof params.ended === "string" ? ENDED[params.ended] : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm">
@@ -25,6 +35,11 @@ export default async function LoginPage({
           <p className="text-xs text-neutral-500">US stocks through our partner brokers</p>
         </div>
         <div className="panel p-5">
+          {ended && !user && (
+            <p className="mb-4 rounded bg-amber-50 px-3 py-2 text-xs text-amber-900" data-testid="session-ended">
+              {ended}
+            </p>
+          )}
           {user && (
             <p className="mb-4 rounded bg-neutral-50 px-3 py-2 text-xs text-neutral-600">
               You are already signed in.{" "}

@@ -9,6 +9,7 @@ import { ORDER_FALLBACK_REFRESH_MS } from "@/features/live/refresh";
 import { dateTimeText, money, quantity } from "@/lib/format";
 import { useTRPC } from "@/trpc/client";
 import { ChangeHistoryTable } from "./change-history";
+import { AccountSessions } from "./account-sessions";
 import { AccountOrdersLink, DetailHeading, DetailPending } from "./detail-page";
 import { Field } from "./field";
 import { LedgerTable } from "./ledger-table";
@@ -91,15 +92,12 @@ export function AccountDetail({ accountId }: { accountId: string }) {
 
         <Panel title="Fee points">
           {points ? (
-            <dl className="grid grid-cols-3 gap-x-4 p-3" data-testid="points-balance">
+            <dl className="grid grid-cols-2 gap-x-4 p-3" data-testid="points-balance">
               <Field label="Available">{quantity(points.available)}</Field>
               <Field label="Held">{quantity(points.held)}</Field>
-              <Field label="Version">
-                <Version version={points.version} />
-              </Field>
             </dl>
           ) : (
-            <p className="p-3 text-neutral-500">No points balance on this account.</p>
+            <p className="p-3 text-neutral-500">The fee points service did not answer. Reload in a moment.</p>
           )}
         </Panel>
 
@@ -130,6 +128,8 @@ export function AccountDetail({ accountId }: { accountId: string }) {
           />
         </Panel>
       </div>
+
+      <AccountSessions accountId={account.id} />
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <Panel

@@ -12,6 +12,7 @@ export type TccRecord = NonNullable<AdminOrderDetail["tcc"]>;
 export type HistoryEntry = AdminOrderDetail["history"][number];
 export type PendingOrder = Outputs["admin"]["pending"]["list"][number];
 export type AdminAccountDetail = Outputs["admin"]["accounts"]["detail"];
+export type AccountSession = Outputs["admin"]["sessions"]["list"][number];
 export type AccountLedgerEntry = AdminAccountDetail["ledgerEntries"][number];
 export type AttentionOrder = Outputs["admin"]["attention"]["list"][number];
 export type AttentionAction = Inputs["admin"]["attention"]["act"]["action"];

@@ -9,6 +9,10 @@ const STATE_CLASS: Record<string, string> = {
   TRIED: "bg-amber-50 text-amber-800 ring-amber-200",
   CONFIRMED: "bg-blue-50 text-blue-700 ring-blue-200",
   CANCELLED: "bg-neutral-100 text-neutral-600 ring-neutral-300",
+  // A fee points branch whose end is sent to the points service until it acknowledges; refused needs a person.
+  CONFIRMING: "bg-amber-50 text-amber-800 ring-amber-200",
+  CANCELLING: "bg-amber-50 text-amber-800 ring-amber-200",
+  REFUSED: "bg-rose-50 text-rose-700 ring-rose-200",
 };
 
 export function TccStateBadge({ state }: { state: string }) {
@@ -94,7 +98,24 @@ export function TccBox({ tcc }: { tcc: TccRecord | null }) {
                   <td className="text-neutral-500">{dateTimeText(fence.updatedAt)}</td>
                 </tr>
               ))}
-              {tcc.fences.length === 0 && (
+              {tcc.branches.map((branch) => (
+                <tr key={branch.branchId} data-participant="POINTS" data-state={branch.state}>
+                  <td className="font-medium" title="Held by the fee points service, over HTTP">
+                    POINTS <span className="font-normal text-neutral-500">(points service)</span>
+                  </td>
+                  <td className="r">{fenceAmount("POINTS", branch.points)}</td>
+                  <td>
+                    <TccStateBadge state={branch.state} />
+                    <span className="ml-2 text-[12px] text-neutral-500">
+                      spent {quantity(branch.spent)} pt
+                      {branch.attempts > 0 ? ` · ${branch.attempts} sends` : ""}
+                      {branch.lastError ? ` · ${branch.lastError}` : ""}
+                    </span>
+                  </td>
+                  <td className="text-neutral-500">{dateTimeText(branch.updatedAt)}</td>
+                </tr>
+              ))}
+              {tcc.fences.length === 0 && tcc.branches.length === 0 && (
                 <tr>
                   <td colSpan={4} className="text-neutral-500">
                     No participant has reserved anything yet.

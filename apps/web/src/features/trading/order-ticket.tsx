@@ -238,7 +238,7 @@ export function OrderTicket({ preset }: { preset: TicketPreset | null }) {
             <span>
               Pay commission with points{" "}
               <span className="num text-neutral-500">
-                ({summary.data ? formatQty(summary.data.points.available) : "—"} available)
+                ({summary.data?.points ? formatQty(summary.data.points.available) : "—"} available)
               </span>
             </span>
           </label>

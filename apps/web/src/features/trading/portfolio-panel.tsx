@@ -70,10 +70,10 @@ export function PortfolioPanel() {
             Fee points
           </div>
           <div className="num text-sm font-medium whitespace-nowrap">
-            <span data-testid="points-available">{quantity(data?.points.available)}</span>
+            <span data-testid="points-available">{quantity(data?.points?.available)}</span>
             <span className="text-[12px] font-normal text-neutral-500">
               {" "}
-              · <span data-testid="points-held">{quantity(data?.points.held)}</span> held
+              · <span data-testid="points-held">{quantity(data?.points?.held)}</span> held
             </span>
           </div>
         </div>

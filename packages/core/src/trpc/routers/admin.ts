@@ -1,8 +1,11 @@
-// admin.*: the operator console. Every procedure checks the operator's role (operatorProcedure) and dispatches to a
+// admin.*: the operator console. Every procedure checks the operator's role (operatorProcedure; stepUpProcedure, which
+// also wants a recent password confirmation, for actions that move money or change the system) and dispatches to a
 // handler beside its domain; the decision queues (attention, pending, recon, quarantine) each take one decision
 // (act/resolve/decide/review) or a bulk one (preview, then decideMany: operator/bulk.ts).
 import type { Order } from "@meridian/db";
 import { listLoginFailures } from "../../auth/loginAudit";
+import { listAccountSessions, revokeAccountSession } from "../../auth/operatorSessions";
+import { ZAccountSessionsInput, ZRevokeSessionInput } from "../../auth/sessions.schema";
 import { forceBreaker, releaseBreaker, setBrokerTps } from "../../flow/levers";
 import { ZForceBreakerInput, ZReleaseBreakerInput, ZSetBrokerTpsInput } from "../../flow/levers.schema";
 import { brokerOverview } from "../../flow/overview";
@@ -40,14 +43,16 @@ import {
 import { reviewQuarantineEntry } from "../../receiver/review";
 import { decideManyQuarantine, previewQuarantine } from "../../receiver/reviewMany";
 import { listLateFills } from "../../settlement/lateFills";
-import { listPending } from "../../tcc/queries";
+import { listFeePointsBranches, listPending } from "../../tcc/queries";
+import { reconcileFeePoints } from "../../tcc/reconcileFeePoints";
 import { withPhase } from "../../fx/phases";
 import { reconcileFxDesk } from "../../fx/reconcileDesk";
 import { resolveCompensation, retryCompensation } from "../../saga/compensationRegistry";
 import { ZCompensationDecisionInput, ZSagaIdInput, ZSagaListInput } from "../../saga/compensationRegistry.schema";
 import { findSaga, listSagas, sagaCounts } from "../../saga/queries";
+import { DomainError } from "../../shared/errors";
 import { router } from "../init";
-import { operatorProcedure } from "../procedures";
+import { operatorProcedure, stepUpProcedure } from "../procedures";
 import { reconRouter } from "./recon";
 
 /** What a single decision on an order answers: the order and the status it is in now. */
@@ -67,42 +72,55 @@ export const adminRouter = router({
   accounts: router({
     detail: operatorProcedure
       .input(ZAccountDetailInput)
-      .query(({ ctx, input }) => accountDetail(ctx.services.prisma, input.accountId)),
+      .query(({ ctx, input }) => accountDetail(ctx.services.prisma, ctx.services.points, input.accountId)),
   }),
   attention: router({
     list: operatorProcedure.query(({ ctx }) => listAttention(ctx.services)),
-    act: operatorProcedure
+    act: stepUpProcedure
       .input(ZAttentionActInput)
       .mutation(({ ctx, input }) => actOnAttention({ ctx, input }).then(decided)),
     preview: operatorProcedure
       .input(ZAttentionPreviewInput)
       .query(({ ctx, input }) => previewAttention({ ctx, input })),
-    decideMany: operatorProcedure
+    decideMany: stepUpProcedure
       .input(ZAttentionDecideManyInput)
       .mutation(({ ctx, input }) => decideManyAttention({ ctx, input })),
   }),
   brokers: router({
     overview: operatorProcedure.query(({ ctx }) => brokerOverview({ ctx })),
-    setFaults: operatorProcedure
+    setFaults: stepUpProcedure
       .input(ZSetBrokerFaultsInput)
       .mutation(({ ctx, input }) => setBrokerFaults({ ctx, input })),
-    forceBreaker: operatorProcedure
-      .input(ZForceBreakerInput)
-      .mutation(({ ctx, input }) => forceBreaker({ ctx, input })),
-    releaseBreaker: operatorProcedure
+    forceBreaker: stepUpProcedure.input(ZForceBreakerInput).mutation(({ ctx, input }) => forceBreaker({ ctx, input })),
+    releaseBreaker: stepUpProcedure
       .input(ZReleaseBreakerInput)
       .mutation(({ ctx, input }) => releaseBreaker({ ctx, input })),
-    setTps: operatorProcedure.input(ZSetBrokerTpsInput).mutation(({ ctx, input }) => setBrokerTps({ ctx, input })),
+    setTps: stepUpProcedure.input(ZSetBrokerTpsInput).mutation(({ ctx, input }) => setBrokerTps({ ctx, input })),
   }),
   pending: router({
     list: operatorProcedure.query(({ ctx }) => listPending(ctx.services.prisma)),
-    resolve: operatorProcedure
+    resolve: stepUpProcedure
       .input(ZPendingResolveInput)
       .mutation(({ ctx, input }) => resolvePendingByOperator({ ctx, input }).then(decided)),
     preview: operatorProcedure.input(ZPendingPreviewInput).query(({ ctx, input }) => previewPending({ ctx, input })),
-    decideMany: operatorProcedure
+    decideMany: stepUpProcedure
       .input(ZPendingDecideManyInput)
       .mutation(({ ctx, input }) => decideManyPending({ ctx, input })),
+  }),
+  /**
+   * The fee points branch at the points service: Confirms and Cancels not acknowledged yet (with attempts and the last
+   * error) or refused, and our records against the service's report.
+   */
+  feePoints: router({
+    branches: operatorProcedure.query(({ ctx }) => listFeePointsBranches(ctx.services.prisma)),
+    reconciliation: operatorProcedure.query(({ ctx }) =>
+      reconcileFeePoints(ctx.services.prisma, ctx.services.points).catch((error: unknown) => {
+        throw new DomainError(
+          "SERVICE_UNAVAILABLE",
+          `The fee points service did not answer (${(error as Error).message}). Reload in a moment.`,
+        );
+      }),
+    ),
   }),
   /** Broker callbacks the receiver refused and executions the ledger refused, newest first; operators review them. */
   quarantine: router({
@@ -110,13 +128,13 @@ export const adminRouter = router({
       .input(ZQuarantineInput.default({}))
       .query(({ ctx, input }) => listQuarantine(ctx.services.prisma, input)),
     openCount: operatorProcedure.query(({ ctx }) => countOpenQuarantine(ctx.services.prisma)),
-    review: operatorProcedure
+    review: stepUpProcedure
       .input(ZQuarantineReviewInput)
       .mutation(({ ctx, input }) => reviewQuarantineEntry({ ctx, input })),
     preview: operatorProcedure
       .input(ZQuarantinePreviewInput)
       .query(({ ctx, input }) => previewQuarantine({ ctx, input })),
-    decideMany: operatorProcedure
+    decideMany: stepUpProcedure
       .input(ZQuarantineDecideManyInput)
       .mutation(({ ctx, input }) => decideManyQuarantine({ ctx, input })),
   }),
@@ -134,7 +152,7 @@ export const adminRouter = router({
    */
   parkedMessages: router({
     list: operatorProcedure.query(({ ctx }) => listParkedMessages(ctx.services.prisma)),
-    retry: operatorProcedure.input(ZRetryParkedInput).mutation(({ ctx, input }) => retryParkedMessage({ ctx, input })),
+    retry: stepUpProcedure.input(ZRetryParkedInput).mutation(({ ctx, input }) => retryParkedMessage({ ctx, input })),
   }),
   recon: reconRouter,
   /** Sagas (seed 004): every saga with its steps, and the compensation registry's decisions. */
@@ -150,12 +168,22 @@ export const adminRouter = router({
     fxReconciliation: operatorProcedure.query(({ ctx }) =>
       reconcileFxDesk(ctx.services, { since: new Date(Date.now() - 86_400_000), graceMs: 60_000 }),
     ),
-    retryCompensation: operatorProcedure
+    retryCompensation: stepUpProcedure
       .input(ZCompensationDecisionInput)
       .mutation(({ ctx, input }) => retryCompensation({ ctx, input })),
-    resolveCompensation: operatorProcedure
+    resolveCompensation: stepUpProcedure
       .input(ZCompensationDecisionInput)
       .mutation(({ ctx, input }) => resolveCompensation({ ctx, input })),
+  }),
+  /**
+   * A customer's sessions (the account page): listed with their state, and revoked one at a time with a reason. Not a
+   * step-up action: ending a session moves no money, and an operator should be able to do it at once.
+   */
+  sessions: router({
+    list: operatorProcedure.input(ZAccountSessionsInput).query(({ ctx, input }) => listAccountSessions({ ctx, input })),
+    revoke: operatorProcedure
+      .input(ZRevokeSessionInput)
+      .mutation(({ ctx, input }) => revokeAccountSession({ ctx, input })),
   }),
   /** The last 50 failed or locked-out sign-ins (audit log): guessing in progress shows here first. */
   loginFailures: operatorProcedure.query(({ ctx }) => listLoginFailures(ctx.services.prisma, { limit: 50 })),

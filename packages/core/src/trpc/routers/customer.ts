@@ -15,7 +15,13 @@ const ZOrderId = z.object({ orderId: z.uuid("That is not a valid order id.") });
 
 export const accountRouter = router({
   summary: customerProcedure.query(({ ctx }) =>
-    accountSummary(ctx.services.prisma, ctx.services.quotes, ctx.account, ctx.services.fxDesk.rate()),
+    accountSummary(
+      ctx.services.prisma,
+      ctx.services.quotes,
+      ctx.account,
+      ctx.services.fxDesk.rate(),
+      ctx.services.points.balance(ctx.account.accountNo),
+    ),
   ),
 });
 

@@ -12,17 +12,18 @@ import {
   ZReconRunsInput,
 } from "../../recon/recon.schema";
 import { router } from "../init";
-import { operatorProcedure } from "../procedures";
+import { operatorProcedure, stepUpProcedure } from "../procedures";
 
 export const reconRouter = router({
-  run: operatorProcedure.input(ZReconRunInput).mutation(({ ctx, input }) => reconcileNow({ ctx, input })),
+  // A run may book executions the broker reports and we lack (auto-applied fixes): it moves money, like a decision.
+  run: stepUpProcedure.input(ZReconRunInput).mutation(({ ctx, input }) => reconcileNow({ ctx, input })),
   runs: operatorProcedure.input(ZReconRunsInput).query(({ ctx, input }) => listReconRuns(ctx.services.prisma, input)),
   items: operatorProcedure
     .input(ZReconItemsInput)
     .query(({ ctx, input }) => listReconItems(ctx.services.prisma, input)),
-  decide: operatorProcedure.input(ZReconDecideInput).mutation(({ ctx, input }) => decideReconItem({ ctx, input })),
+  decide: stepUpProcedure.input(ZReconDecideInput).mutation(({ ctx, input }) => decideReconItem({ ctx, input })),
   preview: operatorProcedure.input(ZReconPreviewInput).query(({ ctx, input }) => previewReconItems({ ctx, input })),
-  decideMany: operatorProcedure
+  decideMany: stepUpProcedure
     .input(ZReconDecideManyInput)
     .mutation(({ ctx, input }) => decideManyReconItems({ ctx, input })),
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FeePointsPanel } from "@/features/admin/fee-points-panel";
 import { PendingQueue } from "@/features/admin/pending-queue";
 import { trpc } from "@/trpc/server";
 import { consolePage } from "../prefetch";
@@ -6,6 +7,11 @@ import { consolePage } from "../prefetch";
 export const metadata: Metadata = { title: "Pending queue" };
 
 export default consolePage(
-  () => <PendingQueue />,
-  () => [trpc.admin.pending.list.queryOptions()],
+  () => (
+    <>
+      <PendingQueue />
+      <FeePointsPanel />
+    </>
+  ),
+  () => [trpc.admin.pending.list.queryOptions(), trpc.admin.feePoints.branches.queryOptions()],
 );

@@ -1,6 +1,14 @@
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, createTrpcContext, getCoreServices, type TrpcContext } from "@meridian/core/trpc";
-import { createSessionStore } from "@/server/session";
+import {
+  appRouter,
+  createRequestContext,
+  crossSiteRefusal,
+  getCoreServices,
+  showsActivity,
+  type TrpcContext,
+} from "@meridian/core/trpc";
+import { isHttps, sessionCookie } from "@/server/session";
 
 // Sessions live in cookies and every answer is personal: never cache, never prerender.
 export const dynamic = "force-dynamic";
@@ -25,12 +33,18 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () =>
-      createTrpcContext({
+    createContext: async () => {
+      // Cross-site request forgery: a POST (every mutation) from another site is refused before any procedure runs.
+      const refusal = crossSiteRefusal(req);
+      if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
+      return createRequestContext({
         services: getCoreServices(),
-        session: await createSessionStore({ writable: true }),
+        cookie: await sessionCookie({ writable: true, https: isHttps(req.headers, req.url) }),
         request: requestInfo(req),
-      }),
+        // A screen polling or streaming on its own does not keep the session from idling out.
+        touch: showsActivity(req),
+      });
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[trpc] ${path ?? "?"} failed:`, error.cause ?? error);
     },

@@ -1,0 +1,85 @@
+// HTTP helpers shared by the routes: error bodies, body and parameter parsing, the bearer check, and the "never
+// answer" of the drop faults.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { HttpBindings } from "@hono/node-server";
+import { POINTS_AUTH_HEADER, bearer, type PointsRefusalCode } from "@meridian/core/points";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { PointsRefusal } from "./refusal";
+
+export type AppEnv = { Bindings: HttpBindings };
+export type AppContext = Context<AppEnv>;
+
+/** A withheld answer's connection is closed after this long even if the client waits forever. */
+const WITHHOLD_MAX_MS = 120_000;
+
+/** 5xx codes are not refusals: the caller cannot know what happened and must ask again. */
+export type UnknownOutcomeCode = "UNAVAILABLE" | "INTERNAL";
+
+export function jsonError(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: PointsRefusalCode | UnknownOutcomeCode,
+  message: string,
+): Response {
+  return c.json({ code, message }, status);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
+}
+
+/** Parses `value` with `schema`, or throws BAD_REQUEST naming every field that does not fit. */
+export function parseOrRefuse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PointsRefusal("BAD_REQUEST", `${what}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export async function parseBody<S extends z.ZodType>(c: AppContext, schema: S): Promise<z.infer<S>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new PointsRefusal("BAD_REQUEST", "the body is not valid JSON: send a JSON object");
+  }
+  return parseOrRefuse(schema, body, "the body does not fit");
+}
+
+/** Compares digests, so neither the secret's content nor its length shows in the time taken. */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+export function requireBearer(secret: string): MiddlewareHandler<AppEnv> {
+  const expected = bearer(secret);
+  return async (c, next) => {
+    const presented = c.req.header(POINTS_AUTH_HEADER) ?? "";
+    if (!sameSecret(presented, expected)) {
+      return jsonError(c, 401, "UNAUTHORIZED", "send Authorization: Bearer <POINTS_SERVICE_SECRET>");
+    }
+    await next();
+  };
+}
+
+/**
+ * Never answers: waits until the client gives up and closes the connection (or the service closes, or
+ * WITHHOLD_MAX_MS passes), then destroys the socket so no answer is ever written.
+ */
+export async function withholdAnswer(c: AppContext, closing: AbortSignal): Promise<void> {
+  const socket = c.env.incoming.socket;
+  await new Promise<void>((resolve) => {
+    if (socket.destroyed || closing.aborted) return resolve();
+    const timer = setTimeout(resolve, WITHHOLD_MAX_MS);
+    const done = () => {
+      clearTimeout(timer);
+      closing.removeEventListener("abort", done);
+      resolve();
+    };
+    socket.once("close", done);
+    closing.addEventListener("abort", done);
+  });
+  socket.destroy();
+}

@@ -1,0 +1,65 @@
+// The fee points service as a process: environment → configuration (read once; a wrong value stops it here) → its
+// own database and HTTP server → run until SIGINT/SIGTERM.
+import { ConfigError, loadConfig, type MeridianConfig } from "@meridian/core/config";
+import { pino } from "pino";
+import { createPointsService } from "./index";
+
+function readConfig(): MeridianConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`points service cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+const config = readConfig();
+const logger = pino({ name: "points", level: config.log.level });
+
+function readSecret(): string {
+  const secret = config.points.secret;
+  if (secret) return secret;
+  console.error(
+    "points service cannot start: POINTS_SERVICE_SECRET is unset. Set the same secret here and in the worker and web " +
+      "(generate one with `openssl rand -base64 48`).",
+  );
+  process.exit(1);
+}
+
+async function run(): Promise<void> {
+  const settings = config.points.service;
+  const service = await createPointsService({
+    port: settings.port,
+    hostname: settings.host,
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    secret: readSecret(),
+    coordinatorUrl: config.worker.receiverUrl,
+    sweepAfterMs: settings.sweepAfterMs,
+    sweepEveryMs: settings.sweepEveryMs,
+    demoSeed: settings.demoSeed,
+    logger,
+  });
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+run().catch((error: unknown) => {
+  logger.error({ err: error }, "points service failed to start");
+  process.exit(1);
+});

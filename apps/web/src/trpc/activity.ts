@@ -1,0 +1,18 @@
+// When the person last typed, clicked, scrolled or came back to the tab. Every API call says how long ago that was
+// (core's trpc/activity.ts), so that screens polling on their own do not keep an unattended session from idling out.
+export const ACTIVITY_HEADER = "x-meridian-inactive-ms";
+
+let lastActiveAt = Date.now();
+
+if (typeof window !== "undefined") {
+  const seen = () => {
+    lastActiveAt = Date.now();
+  };
+  for (const event of ["pointerdown", "keydown", "wheel", "touchstart"] as const)
+    window.addEventListener(event, seen, { passive: true, capture: true });
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && seen());
+}
+
+export function activityHeaders(): Record<string, string> {
+  return { [ACTIVITY_HEADER]: String(Date.now() - lastActiveAt) };
+}
