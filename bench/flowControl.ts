@@ -37,6 +37,7 @@ import { countingStatements } from "./statements";
 import { runGateway } from "../apps/worker/src/roles/consumers";
 import { runRecovery } from "../apps/worker/src/roles/recovery";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+import { runBenchmark } from "./run";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
@@ -483,10 +484,4 @@ async function main(): Promise<void> {
   console.log(`\n${pgbench.note}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -17,6 +17,7 @@ import { withKafkaBrokers } from "./kafkaBrokers";
 import { pgbenchOnScratchDatabase } from "./pgbench";
 import { createFundedAccount } from "../apps/worker/test/accounts";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+import { runBenchmark } from "./run";
 
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -193,10 +194,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -22,6 +22,7 @@ import {
   transportMode,
 } from "../apps/worker/test/executionFeed";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+import { runBenchmark } from "./run";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 2000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -149,10 +150,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

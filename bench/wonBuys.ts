@@ -18,6 +18,7 @@ import { withKafkaBrokers } from "./kafkaBrokers";
 import { pgbenchOnScratchDatabase, ratioTo } from "./pgbench";
 import { fxCustomer, type FxCustomer } from "../apps/worker/test/fxDesk";
 import { startSystem, waitUntil, type TestSystem } from "../apps/worker/test/system";
+import { runBenchmark } from "./run";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -200,10 +201,4 @@ async function main(): Promise<void> {
   console.log(`\n${pgbench.note}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

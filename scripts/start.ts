@@ -15,11 +15,11 @@ import {
   assertSchemaMatches,
   DEMO_PASSWORD,
   DEMO_USERS,
+  freePort,
   migrate,
   seed,
   startEmbeddedPostgres,
 } from "@meridian/db/setup";
-import { freePort } from "@meridian/db/testing";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const { values: flags } = parseArgs({

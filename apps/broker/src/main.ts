@@ -2,6 +2,7 @@
 // run until SIGINT/SIGTERM.
 import { webhookSecretFor } from "@meridian/core/broker";
 import { ConfigError, loadConfig, type MeridianConfig } from "@meridian/core/config";
+import { closeOnSignals } from "@meridian/core/signals";
 import { pino } from "pino";
 import { BROKER_DEFINITIONS } from "./brokers";
 import { createBrokerServer } from "./index";
@@ -46,21 +47,7 @@ async function run(): Promise<void> {
     logger,
   });
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  closeOnSignals(() => server.close(), logger);
 }
 
 run().catch((error: unknown) => {

@@ -1,8 +1,7 @@
 // The service's own database: the PostgreSQL at POINTS_DATABASE_URL, or an embedded PGlite started in this process.
 // Never the order database: the points live here alone, and Meridian reaches them only over HTTP.
 import { fileURLToPath } from "node:url";
-import { migrate, startEmbeddedPostgres } from "@meridian/db/setup";
-import { freePort } from "@meridian/db/testing";
+import { freePort, migrate, startEmbeddedPostgres } from "@meridian/db/setup";
 import pg from "pg";
 
 export const migrationsDir = fileURLToPath(new URL("../migrations", import.meta.url));

@@ -1,6 +1,7 @@
 // The fee points service as a process: environment → configuration (read once; a wrong value stops it here) → its
 // own database and HTTP server → run until SIGINT/SIGTERM.
 import { ConfigError, loadConfig, type MeridianConfig } from "@meridian/core/config";
+import { closeOnSignals } from "@meridian/core/signals";
 import { pino } from "pino";
 import { createPointsService } from "./index";
 
@@ -42,21 +43,7 @@ async function run(): Promise<void> {
     logger,
   });
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    service.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  closeOnSignals(() => service.close(), logger);
 }
 
 run().catch((error: unknown) => {

@@ -4,3 +4,4 @@ export { migrate, readMigrations, migrationsDir } from "./migrate";
 export { assertSchemaMatches, findSchemaDrift, readDatamodel, SchemaDriftError } from "./schema-check";
 export { seed, DEMO_PASSWORD, DEMO_USERS } from "./seed";
 export { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
+export { freePort } from "./freePort";

@@ -1,28 +1,19 @@
 // A throwaway database per test file: on the server named by DATABASE_URL (CI: the machine's PostgreSQL) a fresh
 // database is created and dropped; without DATABASE_URL an in-memory embedded Postgres is started.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import pg from "pg";
 import { createPrismaClient, type PrismaClient } from "./client";
 import { startEmbeddedPostgres } from "./embedded";
 import { migrate } from "./migrate";
+import { freePort } from "./freePort";
 import { seed } from "./seed";
+
+export { freePort };
 
 export interface TestDatabase {
   url: string;
   prisma: PrismaClient;
   drop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 export async function createTestDatabase(options: { seed?: boolean; poolSize?: number } = {}): Promise<TestDatabase> {

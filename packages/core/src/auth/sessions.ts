@@ -73,9 +73,10 @@ export async function createSession(
   const { user } = options;
   const row = await db.$transaction(async (tx) => {
     if (options.replacing)
-      await tx.session.updateMany({
-        where: { tokenHash: hashSessionToken(options.replacing), revokedAt: null },
-        data: { revokedAt: now, revokedBy: actorOf(user), revokedReason: "Replaced by a new sign-in in this browser." },
+      await revokeSessionByToken(tx, options.replacing, {
+        by: actorOf(user),
+        reason: "Replaced by a new sign-in in this browser.",
+        now,
       });
     return tx.session.create({
       data: {
@@ -170,31 +171,32 @@ export interface Revocation {
   now?: Date;
 }
 
-/** Revokes one session; false when it was already revoked (or never existed). */
-export async function revokeSession(db: DbOrTx, revocation: Revocation & { sessionId: string }): Promise<boolean> {
+/** Revokes the not yet revoked sessions `where` names; answers how many. */
+async function revokeWhere(
+  db: DbOrTx,
+  where: { id: string } | { tokenHash: string } | { userId: string },
+  revocation: Revocation,
+): Promise<number> {
   const revoked = await db.session.updateMany({
-    where: { id: revocation.sessionId, revokedAt: null },
+    where: { ...where, revokedAt: null },
     data: { revokedAt: revocation.now ?? new Date(), revokedBy: revocation.by, revokedReason: revocation.reason },
   });
-  return revoked.count > 0;
+  return revoked.count;
+}
+
+/** Revokes one session; false when it was already revoked (or never existed). */
+export async function revokeSession(db: DbOrTx, revocation: Revocation & { sessionId: string }): Promise<boolean> {
+  return (await revokeWhere(db, { id: revocation.sessionId }, revocation)) > 0;
 }
 
 /** Revokes the session a cookie's id names (sign-out); false when there was none to revoke. */
 export async function revokeSessionByToken(db: DbOrTx, token: string, revocation: Revocation): Promise<boolean> {
-  const revoked = await db.session.updateMany({
-    where: { tokenHash: hashSessionToken(token), revokedAt: null },
-    data: { revokedAt: revocation.now ?? new Date(), revokedBy: revocation.by, revokedReason: revocation.reason },
-  });
-  return revoked.count > 0;
+  return (await revokeWhere(db, { tokenHash: hashSessionToken(token) }, revocation)) > 0;
 }
 
 /** Revokes every session of `userId` not yet revoked, the caller's own included; answers how many. */
-export async function revokeAllSessions(db: DbOrTx, revocation: Revocation & { userId: string }): Promise<number> {
-  const revoked = await db.session.updateMany({
-    where: { userId: revocation.userId, revokedAt: null },
-    data: { revokedAt: revocation.now ?? new Date(), revokedBy: revocation.by, revokedReason: revocation.reason },
-  });
-  return revoked.count;
+export function revokeAllSessions(db: DbOrTx, revocation: Revocation & { userId: string }): Promise<number> {
+  return revokeWhere(db, { userId: revocation.userId }, revocation);
 }
 
 /** Records that session `id` confirmed its password now; false when it is no longer there to record it on. */

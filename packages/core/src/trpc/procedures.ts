@@ -1,7 +1,7 @@
 // Procedures are middleware chains that narrow ctx. Authorization runs before any business state is read.
 import { TRPCError } from "@trpc/server";
 import { withStepUp } from "../audit/audit";
-import { isSessionLive } from "../auth/sessions";
+import { actorOf, isSessionLive } from "../auth/sessions";
 import { isSteppedUp } from "../auth/stepUp";
 import { baseProcedure } from "./init";
 import { SessionEnded, sessionEndedMessage, STEP_UP_MESSAGE, StepUpRequired } from "./sessionErrors";
@@ -65,7 +65,7 @@ export const customerProcedure = authedProcedure.use(async ({ ctx, next }) => {
       code: "PRECONDITION_FAILED",
       message: "No brokerage account is open for this login yet. Contact support to open one.",
     });
-  return next({ ctx: { account, actor: `customer:${ctx.user.userId}` } });
+  return next({ ctx: { account, actor: actorOf(ctx.user) } });
 });
 
 export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
@@ -74,7 +74,7 @@ export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
       code: "FORBIDDEN",
       message: "This console is for operators. Sign in with an operator account.",
     });
-  return next({ ctx: { actor: `operator:${ctx.user.userId}` } });
+  return next({ ctx: { actor: actorOf(ctx.user) } });
 });
 
 /**
