@@ -325,3 +325,62 @@ describe("receiver: refused webhooks go to the quarantine, the ledger unchanged"
     expect(await listQuarantine(db.prisma, { limit: 3 })).toHaveLength(3);
   });
 });
+
+// POST /tcc/outcome, which the points service's sweep calls: the bearer first, then the shape; a refused call writes
+// nothing. A transaction we have no record of is answered CANCEL, and from then on recorded as presumed aborted.
+describe("receiver: the points service's outcome endpoint", () => {
+  const secret = randomBytes(24).toString("hex");
+  let db: TestDatabase;
+  let services: CoreServices;
+  let app: Hono;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    services = {
+      ...createCoreServices({ env: { ...env, POINTS_SERVICE_SECRET: secret }, prisma: db.prisma }),
+      logger: pino({ level: "silent" }),
+    };
+    app = createReceiverApp(services);
+  });
+  afterAll(async () => {
+    await services?.lock.close();
+    await services?.flow.close();
+    await db?.drop();
+  });
+
+  const question = () => ({
+    transactionId: crypto.randomUUID(),
+    branchId: "fee-points",
+    accountNo: "M-100-0001",
+    points: "11",
+  });
+  const ask = (body: string, authorization?: string) =>
+    app.request("/tcc/outcome", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+    });
+
+  it("refuses a caller without the secret, and a malformed question, writing nothing", async () => {
+    const body = JSON.stringify(question());
+    for (const authorization of [undefined, "Bearer wrong", secret]) {
+      const refused = await ask(body, authorization);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ code: "UNAUTHORIZED", message: expect.stringMatching(/Bearer/) });
+    }
+    for (const malformed of ["not json", JSON.stringify({ ...question(), transactionId: "42" }), "{}"]) {
+      const refused = await ask(malformed, `Bearer ${secret}`);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: "BAD_REQUEST" });
+    }
+    expect(await db.prisma.tccBranch.count()).toBe(0);
+  });
+
+  it("answers CANCEL for a transaction it has no record of, and records it as presumed aborted", async () => {
+    const asked = question();
+    const answer = await ask(JSON.stringify(asked), `Bearer ${secret}`);
+    expect([answer.status, await answer.json()]).toEqual([200, { outcome: "CANCEL" }]);
+    const branch = await db.prisma.tccBranch.findFirstOrThrow({ where: { transactionId: asked.transactionId } });
+    expect([branch.state, branch.orderId]).toEqual(["CANCELLING", null]);
+  });
+});
