@@ -231,11 +231,32 @@ describe("the database goes away", () => {
     } finally {
       await admin.$disconnect();
     }
-    expect(await accountSnapshot(h.services, alice.id)).toBe(before);
-    // The pool replaces the dead connections: the next placement goes through. Bob's, not alice's: her account's
-    // lease row may outlive the killed transaction that held it (its release ran on a dying connection) until it
-    // expires, which is the lock doing its job, not the pool failing.
+    // Read through a connection of its own: the pool's idle connections were terminated too, and the pool learns so
+    // only when it next uses each one.
+    const reader = createPrismaClient(h.db.url, 1);
+    try {
+      expect(await accountSnapshot({ ...h.services, prisma: reader }, alice.id)).toBe(before);
+    } finally {
+      await reader.$disconnect();
+    }
+    // The pool replaces the dead connections, each discarded at the first use that finds it dead; then the next
+    // placement goes through. Bob's, not alice's: her account's lease row may outlive the killed transaction that
+    // held it (its release ran on a dying connection) until it expires, which is the lock doing its job, not the pool
+    // failing.
+    await untilPoolAnswers(h.db.prisma);
     const placed = await (await h.caller("bob@demo.meridian")).orders.place(limitBuy());
     expect(placed.status).toBe("PENDING_NEW");
   });
 });
+
+/** Queries until the pool answers, each failure discarding one dead connection (at most one per pooled connection). */
+async function untilPoolAnswers(prisma: PrismaClient): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await prisma.$queryRaw`SELECT 1`;
+      return;
+    } catch (error) {
+      if (attempt >= 40) throw error;
+    }
+  }
+}
