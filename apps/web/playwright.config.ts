@@ -45,6 +45,9 @@ export default defineConfig({
       SAGA_COMPENSATION_MAX_ATTEMPTS: "2",
       SAGA_RETRY_BASE_MS: "300",
       SAGA_RETRY_CAP_MS: "1000",
+      // The reconciliation specs run it with "Run now"; a scheduled run landing between that and the page's list would
+      // supersede the item the spec is looking at.
+      RECON_INTERVAL_MS: "3600000",
     },
     timeout: 300_000,
     reuseExistingServer: !process.env.CI,

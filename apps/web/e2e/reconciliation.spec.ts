@@ -105,6 +105,11 @@ test("an order harbor never received is proposed for closing, and the operator a
 
   await item.getByRole("button", { name: "Approve" }).click();
   const form = page.getByTestId("recon-form");
+  // A run landing while the operator decides (as a scheduled one can) supersedes the item on the screen with its own.
+  // The open form stays, says the row left the list, and the decision goes to the newest proposal of that mismatch.
+  const rerun = await trpcMutation(operator, "admin.recon.run", { brokerId: "harbor" });
+  expect(rerun.status, JSON.stringify(rerun.body)).toBe(200);
+  await expect(form.getByTestId("row-left-list")).toBeVisible();
   await form.getByRole("button", { name: "Approve" }).click();
   await expect(form.getByTestId("error-reason")).toContainText("at least 5 characters");
   await form.getByLabel("Reason (kept in the audit log)").fill("e2e: harbor has no such order");

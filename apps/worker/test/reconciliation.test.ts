@@ -380,26 +380,42 @@ describe("reconciliation against the broker simulator", () => {
     expect((await order(seeded.gaveUp)).status).toBe("NEEDS_ATTENTION");
     expect(await books(chloe)).toEqual(before);
 
-    // An item a newer run superseded, and one the run applied itself, cannot be decided either.
+    // Neither can the older item of that mismatch, which a newer run superseded (the refusal names the decision on the
+    // newest), nor one the run applied itself.
     const firstRun = (await ops.admin.recon.runs({ brokerId: "atlas", limit: 10 })).at(-1)!;
-    const superseded = (await itemsOf(firstRun))[0]!;
+    const superseded = await itemFor(firstRun, seeded.gaveUp, "STATUS");
+    expect(superseded.status).toBe("SUPERSEDED");
     await expect(
       ops.admin.recon.decide({ itemId: superseded.id, decision: "APPROVE", reason: "approving an old proposal" }),
-    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("superseded") });
+    ).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("checking with harbor desk first"),
+    });
     const [auto] = await ops.admin.recon.items({ status: "AUTO_APPLIED", limit: 1 });
     await expect(
       ops.admin.recon.decide({ itemId: auto!.id, decision: "APPROVE", reason: "approving an automatic fix" }),
     ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
     expect(await books(chloe)).toEqual(before);
 
-    // Acknowledging a break with no safe fix records the decision and a timeline note, and touches no books.
+    // Acknowledging a break with no safe fix records the decision and a timeline note, and touches no books. It is
+    // decided on the first run's item, as an operator who opened it before the newer run would: a proposal found
+    // again, with the same fix against the same state, is the same proposal, and the decision goes to the newest item.
     const foreign = await itemFor(run, seeded.foreign, "MISSING_HERE");
+    const foreignFirstSeen = await itemFor(firstRun, seeded.foreign, "MISSING_HERE");
+    expect(foreignFirstSeen.status).toBe("SUPERSEDED");
     const acknowledged = await ops.admin.recon.decide({
-      itemId: foreign.id,
+      itemId: foreignFirstSeen.id,
       decision: "APPROVE",
       reason: "not ours; atlas desk will bust it",
     });
-    expect(acknowledged.status).toBe("APPLIED");
+    expect([acknowledged.id, acknowledged.status]).toEqual([foreign.id, "APPLIED"]);
+    expect((await itemFor(firstRun, seeded.foreign, "MISSING_HERE")).status).toBe("SUPERSEDED");
+    expect(
+      await prisma().auditLog.findMany({
+        where: { targetType: "recon_item", targetId: foreign.id },
+        select: { detail: true },
+      }),
+    ).toMatchObject([{ detail: { decidedOnItemId: foreignFirstSeen.id } }]);
     const price = await itemFor(run, seeded.price, "PRICE");
     await ops.admin.recon.decide({
       itemId: price.id,

@@ -8,7 +8,7 @@ import { convertAmounts, formatAmount, FxAmountError } from "../src/fxdesk/round
 import type { FxConversion, FxConversionRequest, FxQuote, FxRate } from "../src/fxdesk/wire";
 
 export interface ScriptedFxFault {
-  operation: "convert" | "reverse" | "lookup" | "quote";
+  operation: "convert" | "reverse" | "lookup" | "quote" | "report";
   error?: Error;
   /** true: the desk converts first and the answer is lost; false (default): the call never reached the desk. */
   afterExecuting?: boolean;
@@ -125,7 +125,9 @@ export class ScriptedFxDesk implements FxDesk {
   }
 
   async report(since: Date): Promise<FxConversion[]> {
-    return [...this.conversions.values()].filter((conversion) => Date.parse(conversion.executedAt) >= since.getTime());
+    return this.run("report", null, async () =>
+      [...this.conversions.values()].filter((conversion) => Date.parse(conversion.executedAt) >= since.getTime()),
+    );
   }
 
   private record(fields: Omit<FxConversion, "conversionId" | "executedAt" | "reversedByKey">): FxConversion {

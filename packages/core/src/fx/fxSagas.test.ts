@@ -449,4 +449,14 @@ describe("won and dollars through sagas", () => {
       await expectDeskAndBooksAgree(account.id);
     });
   });
+
+  it("tells the operator the FX desk did not answer its report, as a retryable 503 rather than a 500", async () => {
+    const operator = await h.caller("ops@demo.meridian");
+    h.fxDesk.failNext("report");
+    await expect(operator.admin.sagas.fxReconciliation()).rejects.toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      message: expect.stringContaining("The FX desk did not answer"),
+    });
+    expect((await operator.admin.sagas.fxReconciliation()).findings).toEqual([]);
+  });
 });

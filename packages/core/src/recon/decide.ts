@@ -28,11 +28,13 @@ export interface DecideRequest {
 export async function decideReconItem({ ctx, input }: DecideRequest): Promise<ReconItemView> {
   const { services, actor } = ctx;
   const reason = requireReason(input.reason);
-  const item = await services.prisma.reconItem.findUnique({ where: { id: input.itemId } });
-  if (!item) throw new DomainError("NOT_FOUND", "No reconciliation item with that id. Refresh the report.");
+  const item = await itemToDecide(services.prisma, input.itemId);
   const plan = planReconDecision(item, input.decision);
   if (!plan.applicable) throw plan.refusal;
-  const batch: Record<string, string> = ctx.batchId ? { batchId: ctx.batchId } : {};
+  const batch: Record<string, string> = {
+    ...(ctx.batchId ? { batchId: ctx.batchId } : {}),
+    ...(item.id !== input.itemId ? { decidedOnItemId: input.itemId } : {}),
+  };
   const cause = `reconciliation ${input.decision === "APPROVE" ? "fix" : "rejection"} (${item.mismatchClass}): ${reason}`;
 
   if (input.decision === "APPROVE" && ORDER_FIXES.has(item.proposedFix)) {
@@ -74,6 +76,29 @@ export async function decideReconItem({ ctx, input }: DecideRequest): Promise<Re
     });
   }
   return getReconItem(services.prisma, item.id);
+}
+
+/**
+ * The item a decision on `itemId` applies to. Every run that finds a mismatch again supersedes the open proposal with
+ * an item of its own, so a scheduled run can land while an operator is typing a reason on the older one. When the
+ * newest item of the same mismatch proposes the same fix against the same state of our order, it is the same proposal:
+ * the decision goes to it (or is refused naming who already decided it). Otherwise the superseded item stands.
+ */
+async function itemToDecide(db: DbOrTx, itemId: string): Promise<ItemRow> {
+  const item = await db.reconItem.findUnique({ where: { id: itemId } });
+  if (!item) throw new DomainError("NOT_FOUND", "No reconciliation item with that id. Refresh the report.");
+  if (item.status !== "SUPERSEDED") return item;
+  const newest = await db.reconItem.findFirst({
+    where: { brokerId: item.brokerId, fingerprint: item.fingerprint, createdAt: { gt: item.createdAt } },
+    orderBy: { createdAt: "desc" },
+  });
+  return newest && newest.proposedFix === item.proposedFix && sameBasis(newest, item) ? newest : item;
+}
+
+function sameBasis(a: ItemRow, b: ItemRow): boolean {
+  const basis = (item: ItemRow) => (item.detail as unknown as ReconItemDetail).ours;
+  const [left, right] = [basis(a), basis(b)];
+  return left?.status === right?.status && left?.filledQuantity === right?.filledQuantity;
 }
 
 /** The item's state as the bulk preview saw it: its status and version. */

@@ -6,6 +6,7 @@ import type { Order } from "@meridian/db";
 import { listLoginFailures } from "../../auth/loginAudit";
 import { listAccountSessions, revokeAccountSession } from "../../auth/operatorSessions";
 import { ZAccountSessionsInput, ZRevokeSessionInput } from "../../auth/sessions.schema";
+import { BrokerUnavailableError } from "../../broker/port";
 import { forceBreaker, releaseBreaker, setBrokerTps } from "../../flow/levers";
 import { ZForceBreakerInput, ZReleaseBreakerInput, ZSetBrokerTpsInput } from "../../flow/levers.schema";
 import { brokerOverview } from "../../flow/overview";
@@ -166,7 +167,15 @@ export const adminRouter = router({
     counts: operatorProcedure.query(({ ctx }) => sagaCounts(ctx.services.prisma)),
     /** 대사 with the FX desk over the last day: its report against our conversions. */
     fxReconciliation: operatorProcedure.query(({ ctx }) =>
-      reconcileFxDesk(ctx.services, { since: new Date(Date.now() - 86_400_000), graceMs: 60_000 }),
+      reconcileFxDesk(ctx.services, { since: new Date(Date.now() - 86_400_000), graceMs: 60_000 }).catch(
+        (error: unknown) => {
+          if (!(error instanceof BrokerUnavailableError)) throw error;
+          throw new DomainError(
+            "SERVICE_UNAVAILABLE",
+            `The FX desk did not answer its report (${error.message}). Reload in a moment; check the desk on the Brokers page.`,
+          );
+        },
+      ),
     ),
     retryCompensation: stepUpProcedure
       .input(ZCompensationDecisionInput)

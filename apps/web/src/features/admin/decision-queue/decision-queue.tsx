@@ -16,8 +16,7 @@ import {
 import clsx from "clsx";
 import { Fragment, useMemo, useState, type ReactNode } from "react";
 import { NoteRow } from "@/components/data-table";
-import { OutcomeBanners } from "@/components/outcome-banners";
-import { bannerMessage } from "@/lib/errors";
+import { Banner } from "@/components/banner";
 import { useTRPC } from "@/trpc/client";
 import { DecisionButtons, ReasonForm } from "../reason-form";
 import { SelectFilter } from "../select-filter";
@@ -51,8 +50,13 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const rows = useMemo(() => query.data ?? [], [query.data]);
-  const [open, setOpen] = useState<{ rowId: string; decision: D } | null>(null);
+  const fetched = useMemo(() => query.data ?? [], [query.data]);
+  const [open, setOpen] = useState<{ rowId: string; decision: D; row: Row } | null>(null);
+  // The row whose form is open stays on screen while the list refreshes. A refresh that drops it (decided elsewhere,
+  // or superseded by a newer reconciliation run) must not take the operator's half-typed reason with it: submitting
+  // gets the server's answer for that row, shown in the form.
+  const openRowGone = open !== null && !fetched.some((row) => config.rowId(row) === open.rowId);
+  const rows = useMemo(() => (open && openRowGone ? [...fetched, open.row] : fetched), [fetched, open, openRowGone]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [done, setDone] = useState<string | null>(null);
   const [bulk, setBulk] = useState<{ decision: D; ids: string[]; names: Record<string, string> } | null>(null);
@@ -67,10 +71,12 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
   });
 
   function openForm(rowId: string, decision: D) {
+    const row = rows.find((candidate) => config.rowId(candidate) === rowId);
+    if (!row) return;
     decide.reset();
     setDone(null);
     setBulk(null);
-    setOpen({ rowId, decision });
+    setOpen({ rowId, decision, row });
   }
 
   function closeForm() {
@@ -110,11 +116,6 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
   // What the operator sees selected: a row hidden by a filter, or gone from the queue, is not part of a bulk decision.
   const selectedIds = shown.filter((row) => row.getIsSelected()).map((row) => row.id);
   const colSpan = table.getVisibleLeafColumns().length;
-  // The list refreshes while a form is open: if its row went away (settled elsewhere), say so instead of dropping the
-  // error.
-  const openRowGone =
-    open !== null && query.data !== undefined && !rows.some((row) => config.rowId(row) === open.rowId);
-  const orphanError = openRowGone && decide.error ? bannerMessage(decide.error) : null;
 
   return (
     <section className="panel flex min-h-0 flex-1 flex-col" aria-label={config.label}>
@@ -177,15 +178,11 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
         </div>
       </div>
 
-      {(done || orphanError) && (
+      {done && (
         <div className="border-b border-neutral-200 p-2">
-          <OutcomeBanners
-            success={done}
-            successTestId={config.testIds.success}
-            onDismissSuccess={() => setDone(null)}
-            orphanError={orphanError}
-            onDismissError={() => decide.reset()}
-          />
+          <Banner tone="success" onDismiss={() => setDone(null)}>
+            <span data-testid={config.testIds.success}>{done}</span>
+          </Banner>
         </div>
       )}
 
@@ -213,6 +210,7 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
           <tbody>
             {shown.map((row) => {
               const formOpen = open?.rowId === row.id;
+              const form = formOpen && open ? config.form(row.original, open.decision) : null;
               const detailOpen = config.detail !== undefined && expanded.has(row.id);
               return (
                 <Fragment key={row.id}>
@@ -229,7 +227,7 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
                       </td>
                     </tr>
                   )}
-                  {formOpen && open && (
+                  {form && open && (
                     <tr className="hover:bg-transparent">
                       <td colSpan={colSpan} className="whitespace-normal">
                         <ReasonForm
@@ -238,7 +236,18 @@ export function DecisionQueue<Row, D extends string, Input, Result>({
                           id={row.id}
                           testId={config.testIds.form}
                           action={open.decision}
-                          {...config.form(row.original, open.decision)}
+                          {...form}
+                          summary={
+                            <>
+                              {form.summary}
+                              {openRowGone && (
+                                <span className="mt-1 block text-amber-700" data-testid="row-left-list">
+                                  This row has left the list since you opened it: decided elsewhere, or found again by a
+                                  newer run. Submit to get the current answer, or close it.
+                                </span>
+                              )}
+                            </>
+                          }
                           placeholder={config.placeholder}
                           pending={decide.isPending}
                           error={decide.error}
