@@ -1,8 +1,7 @@
 // HTTP helpers shared by the routes: error bodies, body and parameter parsing, the bearer check, and the "never
 // answer" of the drop faults.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
-import { POINTS_AUTH_HEADER, bearer, type PointsRefusalCode } from "@meridian/core/points";
+import { POINTS_AUTH_HEADER, presentsBearer, type PointsRefusalCode } from "@meridian/core/points";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
@@ -47,17 +46,9 @@ export async function parseBody<S extends z.ZodType>(c: AppContext, schema: S): 
   return parseOrRefuse(schema, body, "the body does not fit");
 }
 
-/** Compares digests, so neither the secret's content nor its length shows in the time taken. */
-function sameSecret(presented: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(presented), digest(expected));
-}
-
 export function requireBearer(secret: string): MiddlewareHandler<AppEnv> {
-  const expected = bearer(secret);
   return async (c, next) => {
-    const presented = c.req.header(POINTS_AUTH_HEADER) ?? "";
-    if (!sameSecret(presented, expected)) {
+    if (!presentsBearer(c.req.header(POINTS_AUTH_HEADER), secret)) {
       return jsonError(c, 401, "UNAUTHORIZED", "send Authorization: Bearer <POINTS_SERVICE_SECRET>");
     }
     await next();

@@ -3,6 +3,7 @@
 // Next.js application"), HSTS when the page came over https, and the request path for the console's layout, which is
 // not told which page it wraps and needs the path to send a signed-out visitor back to it after signing in.
 import { NextResponse, type NextRequest } from "next/server";
+import { isHttps } from "@/lib/https";
 
 export const REQUEST_PATH_HEADER = "x-meridian-path";
 
@@ -33,9 +34,7 @@ function newNonce(): string {
 }
 
 export function proxy(request: NextRequest) {
-  // The proxy in front must overwrite X-Forwarded-Proto (docs/security.md).
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  const https = forwarded ? forwarded === "https" : request.nextUrl.protocol === "https:";
+  const https = isHttps(request.headers, request.url);
   const nonce = newNonce();
   const policy = contentSecurityPolicy(nonce, { https, development: process.env.NODE_ENV === "development" });
 

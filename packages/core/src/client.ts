@@ -2,3 +2,4 @@
 // built-ins, no Prisma. Everything else reaches the browser as types (AppRouter) and over tRPC.
 export { FAULT_DELAY_MAX_MS, NO_FAULTS } from "./broker/wire/faultDefaults";
 export type { BrokerFaults, BrokerFaultsPatch } from "./broker/wire/faultSwitches";
+export { ACTIVITY_HEADER } from "./trpc/activity";

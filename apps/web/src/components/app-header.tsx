@@ -18,24 +18,16 @@ export function AppHeader({ area }: { area: "trading" | "console" }) {
   const me = useQuery(trpc.auth.me.queryOptions());
   // The header is on every customer and console page, so it holds the page's one stream of order changes.
   const live = useOrderChanges(area);
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSettled: () => {
-        queryClient.clear();
-        router.replace("/login");
-        router.refresh();
-      },
-    }),
-  );
+  // Signed out: nothing of this person stays cached, and the sign-in page says why when there is more to say.
+  const leaveFor = (loginUrl: string) => () => {
+    queryClient.clear();
+    router.replace(loginUrl);
+    router.refresh();
+  };
+  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: leaveFor("/login") }));
   const [confirmingEverywhere, setConfirmingEverywhere] = useState(false);
   const everywhere = useMutation(
-    trpc.auth.signOutEverywhere.mutationOptions({
-      onSuccess: () => {
-        queryClient.clear();
-        router.replace("/login?ended=everywhere");
-        router.refresh();
-      },
-    }),
+    trpc.auth.signOutEverywhere.mutationOptions({ onSuccess: leaveFor("/login?ended=everywhere") }),
   );
   const user = me.data?.user;
   const accountNo = me.data?.account?.accountNo;

@@ -9,6 +9,7 @@ import { sealData, unsealData } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { getConfig } from "@meridian/core/config";
+import { isHttps } from "@/lib/https";
 import {
   getCoreServices,
   resolveCallerSession,
@@ -46,16 +47,6 @@ function sessionPassword(): string {
 
 /** The seal's own lifetime: never longer than a session may live (SESSION_ABSOLUTE_MS). */
 const sealTtlSeconds = () => Math.ceil(getConfig().auth.sessions.absoluteMs / 1000);
-
-/**
- * Whether the browser reached us over https: the first `X-Forwarded-Proto` a proxy in front set, else the request URL's
- * scheme (docs/security.md: the proxy must overwrite the header).
- */
-export function isHttps(requestHeaders: Headers, url?: string): boolean {
-  const forwarded = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded === "https";
-  return url !== undefined && new URL(url).protocol === "https:";
-}
 
 const NOT_WRITABLE = "The session can only change in the /api/trpc route, not while rendering a page.";
 

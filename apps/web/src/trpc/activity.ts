@@ -1,6 +1,6 @@
 // When the person last typed, clicked, scrolled or came back to the tab. Every API call says how long ago that was
 // (core's trpc/activity.ts), so that screens polling on their own do not keep an unattended session from idling out.
-export const ACTIVITY_HEADER = "x-meridian-inactive-ms";
+import { ACTIVITY_HEADER } from "@meridian/core/client";
 
 let lastActiveAt = Date.now();
 

@@ -92,10 +92,11 @@ export async function createSession(
       },
     });
   });
-  return {
-    token,
-    session: { id: row.id, userId: row.userId, role: row.role, expiresAt: row.expiresAt, steppedUpAt: row.steppedUpAt },
-  };
+  return { token, session: liveOf(row) };
+}
+
+function liveOf(row: LiveSession): LiveSession {
+  return { id: row.id, userId: row.userId, role: row.role, expiresAt: row.expiresAt, steppedUpAt: row.steppedUpAt };
 }
 
 /** What decides whether a session is live. */
@@ -150,9 +151,7 @@ export async function resolveSession(
       data: { lastSeenAt: now },
     });
   }
-  return {
-    live: { id: row.id, userId: row.userId, role: row.role, expiresAt: row.expiresAt, steppedUpAt: row.steppedUpAt },
-  };
+  return { live: liveOf(row) };
 }
 
 /** Whether session `id` is still live, without touching it (for streams that outlive their request). */

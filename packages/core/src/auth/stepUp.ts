@@ -22,7 +22,11 @@ interface StepUpRequest {
 }
 
 /** Whether a step-up made at `steppedUpAt` still covers an action at `now`. */
-export function isSteppedUp(steppedUpAt: Date | null | undefined, stepUpMs: number, now = new Date()): boolean {
+export function isSteppedUp(
+  steppedUpAt: Date | null | undefined,
+  stepUpMs: number,
+  now = new Date(),
+): steppedUpAt is Date {
   return !!steppedUpAt && now.getTime() - steppedUpAt.getTime() < stepUpMs;
 }
 
@@ -35,17 +39,16 @@ export async function stepUp({ ctx, input }: { ctx: StepUpRequest; input: TStepU
   const email = normalizeEmail(user.email);
   const keys = { email, address: ctx.request?.ip ?? null };
   const throttle = loginThrottleOf(ctx.services);
+  const auditRow = (outcome: keyof typeof STEP_UP_ACTIONS, reason: string) => ({
+    actor: ctx.actor,
+    action: STEP_UP_ACTIONS[outcome],
+    targetType: "login",
+    targetId: email,
+    reason,
+    detail: { sessionId, ip: keys.address, userAgent: ctx.request?.userAgent ?? null },
+  });
   const audit = (outcome: keyof typeof STEP_UP_ACTIONS, reason: string) =>
-    prisma.$transaction((tx) =>
-      recordAudit(tx, {
-        actor: ctx.actor,
-        action: STEP_UP_ACTIONS[outcome],
-        targetType: "login",
-        targetId: email,
-        reason,
-        detail: { sessionId, ip: keys.address, userAgent: ctx.request?.userAgent ?? null },
-      }),
-    );
+    prisma.$transaction((tx) => recordAudit(tx, auditRow(outcome, reason)));
 
   const lockedMs = await throttle.lockedForMs(keys);
   if (lockedMs > 0) {
@@ -66,14 +69,7 @@ export async function stepUp({ ctx, input }: { ctx: StepUpRequest; input: TStepU
   await prisma.$transaction(async (tx) => {
     if (!(await recordStepUp(tx, sessionId, steppedUpAt)))
       throw new DomainError("PRECONDITION_FAILED", "This session has ended. Sign in again.");
-    await recordAudit(tx, {
-      actor: ctx.actor,
-      action: STEP_UP_ACTIONS.succeeded,
-      targetType: "login",
-      targetId: email,
-      reason: "Password confirmed for operator actions.",
-      detail: { sessionId, ip: keys.address, userAgent: ctx.request?.userAgent ?? null },
-    });
+    await recordAudit(tx, auditRow("succeeded", "Password confirmed for operator actions."));
   });
   const validForMs = ctx.services.config.auth.sessions.stepUpMs;
   return {

@@ -3,10 +3,10 @@
 // event) → return at once. The customer never waits on the broker; the gateway picks the order up from the outbox.
 //
 // One placement is three round trips: the order, one statement for the TCC record, its barrier rows, the timeline event
-// and the outbox row, then the cash (or shares) hold (one more, the branch's record, when it pays in points). Around them the transaction adds BEGIN, the fence and COMMIT, and
-// the lock two Redis round trips; placements of one account that wait together share those (placementBatcher.ts), each
-// behind a savepoint of its own. Each round trip costs the whole machine about half a millisecond under load, so they
-// are few (see docs/benchmarks.md).
+// and the outbox row, then the cash (or shares) hold; one more, the points branch's record, when it pays in points.
+// Around them the transaction adds BEGIN, the fence and COMMIT, and the lock two Redis round trips; placements of one
+// account that wait together share those (placementBatcher.ts), each behind a savepoint of its own. Each round trip
+// costs the whole machine about half a millisecond under load, so they are few (see docs/benchmarks.md).
 import { randomUUID } from "node:crypto";
 import { Prisma, type Order } from "@meridian/db";
 import { findInstrument } from "../market/instruments";

@@ -4,10 +4,9 @@
 import { z } from "zod";
 import { BrokerUnavailableError } from "../broker/port";
 import { fetchPartner, parseJson, type PartnerCallOptions } from "../broker/partnerHttp";
+import { bearer, POINTS_AUTH_HEADER } from "./bearer";
 import { POINTS_PARTNER_ID, PointsRefusal, type PointsService } from "./port";
 import {
-  bearer,
-  POINTS_AUTH_HEADER,
   ZPointsBalance,
   ZPointsBranchAnswer,
   ZPointsErrorBody,

@@ -14,9 +14,6 @@ import { z } from "zod";
 /** The branch an order's commission points are reserved under. */
 export const FEE_POINTS_BRANCH = "fee-points";
 
-export const POINTS_AUTH_HEADER = "authorization";
-export const bearer = (secret: string) => `Bearer ${secret}`;
-
 /** Whole points as text, e.g. "1200"; at most 15 digits. */
 export const ZPointsString = z.string().regex(/^\d{1,15}$/, "must be a whole number of points, e.g. 1200");
 const ZAccountNo = z.string().min(1).max(64);

@@ -1,8 +1,9 @@
 // POST /tcc/outcome, which the worker's receiver serves to the fee points service's sweep: the bearer secret first,
 // then the shape, then answerOutcome. Kept apart from the HTTP framework so that tests can serve it as the worker does.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { bearer, ZOutcomeRequest } from "../points/wire";
+import { parseJson } from "../broker/partnerHttp";
+import { presentsBearer } from "../points/bearer";
+import { ZOutcomeRequest } from "../points/wire";
 import type { CoreServices } from "../services";
 import { answerOutcome } from "./feePoints";
 
@@ -17,7 +18,7 @@ export async function handleOutcomeRequest(
   rawBody: string,
 ): Promise<OutcomeHttpAnswer> {
   const secret = services.config.points.secret;
-  if (!secret || !sameSecret(authorization ?? "", bearer(secret)))
+  if (!secret || !presentsBearer(authorization, secret))
     return {
       status: 401,
       body: { code: "UNAUTHORIZED", message: "Send Authorization: Bearer <POINTS_SERVICE_SECRET>." },
@@ -29,19 +30,5 @@ export async function handleOutcomeRequest(
   } catch (error) {
     services.logger.error({ err: (error as Error).message }, "points outcome not answered");
     return { status: 503, body: { code: "UNAVAILABLE", message: "Ask again shortly." } };
-  }
-}
-
-/** Constant-time comparison of digests, so neither the content nor the length of the secret leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -85,7 +85,7 @@ export const operatorProcedure = authedProcedure.use(({ ctx, next }) => {
  */
 export const stepUpProcedure = operatorProcedure.use(({ ctx, next }) => {
   const steppedUpAt = ctx.session.steppedUpAt;
-  if (!steppedUpAt || !isSteppedUp(steppedUpAt, ctx.services.config.auth.sessions.stepUpMs))
+  if (!isSteppedUp(steppedUpAt, ctx.services.config.auth.sessions.stepUpMs))
     throw new TRPCError({ code: "FORBIDDEN", message: STEP_UP_MESSAGE, cause: new StepUpRequired() });
   return withStepUp(steppedUpAt, () => next({ ctx: { steppedUpAt } }));
 });

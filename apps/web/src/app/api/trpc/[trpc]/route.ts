@@ -8,7 +8,8 @@ import {
   showsActivity,
   type TrpcContext,
 } from "@meridian/core/trpc";
-import { isHttps, sessionCookie } from "@/server/session";
+import { isHttps } from "@/lib/https";
+import { sessionCookie } from "@/server/session";
 
 // Sessions live in cookies and every answer is personal: never cache, never prerender.
 export const dynamic = "force-dynamic";
